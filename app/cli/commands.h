@@ -1,0 +1,25 @@
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "cli_common.h"
+
+namespace phaselab::cli {
+
+/// A subcommand: CLI11 fills its options while parsing; run() does the work and returns an exit
+/// code, throwing core::InputError / core::Cancelled for main() to map.
+struct Command {
+    CLI::App* app = nullptr;
+    bool* json = nullptr;
+    std::function<int(const Context&)> run;
+};
+
+Command addInfoCommand(CLI::App& root);
+Command addPropagateCommand(CLI::App& root);
+
+/// Adds --json to a subcommand, bound to `flag`.
+void addJsonFlag(CLI::App* sub, bool& flag);
+
+} // namespace phaselab::cli

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <memory>
+
+namespace phaselab::core {
+
+template <typename Real>
+using Complex = std::complex<Real>;
+
+/// A heap array aligned to 64 bytes, as FFTW's SIMD code and core's kernels expect.
+/// Move-only; contents are uninitialised after construction or resize().
+template <typename T>
+class AlignedBuffer {
+public:
+    AlignedBuffer() = default;
+    explicit AlignedBuffer(std::size_t n) { resize(n); }
+    AlignedBuffer(AlignedBuffer&&) noexcept = default;
+    AlignedBuffer& operator=(AlignedBuffer&&) noexcept = default;
+
+    void resize(std::size_t n);
+    [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+    [[nodiscard]] T* data() noexcept { return m_data.get(); }
+    [[nodiscard]] const T* data() const noexcept { return m_data.get(); }
+    T& operator[](std::size_t i) noexcept { return m_data.get()[i]; }
+    const T& operator[](std::size_t i) const noexcept { return m_data.get()[i]; }
+
+private:
+    struct Free {
+        void operator()(T* p) const noexcept;
+    };
+    std::unique_ptr<T, Free> m_data;
+    std::size_t m_size = 0;
+};
+
+/// How hard FFTW searches for a fast plan. Estimate plans at once; Measure times candidate plans
+/// the first time a shape is seen (seconds at 2048², cached for the life of the process) and
+/// runs faster, which pays off for iterative solvers that apply the operator thousands of times.
+enum class FftEffort { Estimate, Measure };
+/// The effort used when none is given; Estimate unless changed.
+void setFftEffort(FftEffort effort);
+FftEffort fftEffort();
+
+/// In-place, unnormalised 2D complex FFT on a [ny, nx] row-major grid (FFTW, float or double).
+/// Plans are created once per (precision, shape, thread count) and shared; execute() is
+/// thread-safe. Arrays passed in must be 64-byte aligned (AlignedBuffer) and hold ny·nx values.
+template <typename Real>
+class Fft2D {
+public:
+    Fft2D(int ny, int nx, FftEffort effort = fftEffort());
+
+    /// X̂(ξ) = Σ x e^{−2πi ξ·r} (FFTW_FORWARD).
+    void forward(Complex<Real>* data) const;
+    /// x(r) = Σ X̂ e^{+2πi ξ·r} (FFTW_BACKWARD), not divided by ny·nx.
+    void backward(Complex<Real>* data) const;
+
+    [[nodiscard]] int nx() const noexcept { return m_nx; }
+    [[nodiscard]] int ny() const noexcept { return m_ny; }
+
+private:
+    int m_ny, m_nx;
+    void* m_forward;
+    void* m_backward;
+};
+
+/// Sample frequencies in cycles per unit length for n samples of spacing d, in FFT order
+/// (numpy.fft.fftfreq): k / (n d) for k < ceil(n/2), then (k − n) / (n d).
+double fftFrequency(int k, int n, double d);
+
+} // namespace phaselab::core

@@ -1,0 +1,169 @@
+#include <phaselab/core/fft.h>
+
+#include <phaselab/core/parallel.h>
+
+#include <fftw3.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+
+namespace phaselab::core {
+
+template <typename T>
+void AlignedBuffer<T>::Free::operator()(T* p) const noexcept
+{
+    std::free(p);
+}
+
+template <typename T>
+void AlignedBuffer<T>::resize(std::size_t n)
+{
+    if (n == m_size)
+        return;
+    m_data.reset();
+    m_size = 0;
+    if (n == 0)
+        return;
+    // aligned_alloc needs a size that is a multiple of the alignment.
+    const std::size_t bytes = ((n * sizeof(T) + 63) / 64) * 64;
+    void* p = std::aligned_alloc(64, bytes);
+    if (!p)
+        throw std::bad_alloc();
+    m_data.reset(static_cast<T*>(p));
+    m_size = n;
+}
+
+template class AlignedBuffer<float>;
+template class AlignedBuffer<double>;
+template class AlignedBuffer<Complex<float>>;
+template class AlignedBuffer<Complex<double>>;
+
+namespace {
+
+std::mutex g_planMutex;  // FFTW's planner is not thread-safe; execution is.
+std::atomic<FftEffort> g_effort{FftEffort::Estimate};
+
+void initThreadsOnce()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        fftw_init_threads();
+        fftwf_init_threads();
+        // Bound the first-time cost of FFTW_MEASURE on large grids.
+        fftw_set_timelimit(5.0);
+        fftwf_set_timelimit(5.0);
+    });
+}
+
+unsigned plannerFlags(FftEffort effort)
+{
+    return effort == FftEffort::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+}
+
+using PlanKey = std::tuple<int, int, int, int, int>;  // ny, nx, sign, threads, effort
+
+template <typename Real>
+struct FftwApi;
+
+template <>
+struct FftwApi<double> {
+    using Plan = fftw_plan;
+    using Cplx = fftw_complex;
+    static Plan plan(int ny, int nx, Cplx* buf, int sign, unsigned flags)
+    {
+        return fftw_plan_dft_2d(ny, nx, buf, buf, sign, flags);
+    }
+    static void withThreads(int n) { fftw_plan_with_nthreads(n); }
+    static void execute(void* p, Cplx* data) { fftw_execute_dft(Plan(p), data, data); }
+};
+
+template <>
+struct FftwApi<float> {
+    using Plan = fftwf_plan;
+    using Cplx = fftwf_complex;
+    static Plan plan(int ny, int nx, Cplx* buf, int sign, unsigned flags)
+    {
+        return fftwf_plan_dft_2d(ny, nx, buf, buf, sign, flags);
+    }
+    static void withThreads(int n) { fftwf_plan_with_nthreads(n); }
+    static void execute(void* p, Cplx* data) { fftwf_execute_dft(Plan(p), data, data); }
+};
+
+// Plans live as long as the process: the number of distinct shapes a session sees is small.
+template <typename Real>
+void* cachedPlan(int ny, int nx, int sign, FftEffort effort)
+{
+    using Api = FftwApi<Real>;
+    static std::map<PlanKey, void*> cache;
+    const int threads = threadCount();
+    const unsigned flags = plannerFlags(effort);
+    const PlanKey key{ny, nx, sign, threads, int(flags)};
+
+    std::lock_guard<std::mutex> lock(g_planMutex);
+    initThreadsOnce();
+    if (auto it = cache.find(key); it != cache.end())
+        return it->second;
+
+    // Planning with FFTW_MEASURE overwrites its arrays: plan on scratch of the same alignment.
+    AlignedBuffer<Complex<Real>> scratch(std::size_t(ny) * nx);
+    Api::withThreads(threads);
+    auto plan = Api::plan(ny, nx, reinterpret_cast<typename Api::Cplx*>(scratch.data()), sign,
+                          flags);
+    if (!plan)
+        throw std::runtime_error("FFTW could not plan a " + std::to_string(ny) + "×" +
+                                 std::to_string(nx) + " transform");
+    void* p = reinterpret_cast<void*>(plan);
+    cache.emplace(key, p);
+    return p;
+}
+
+} // namespace
+
+void setFftEffort(FftEffort effort)
+{
+    g_effort.store(effort);
+}
+
+FftEffort fftEffort()
+{
+    return g_effort.load();
+}
+
+template <typename Real>
+Fft2D<Real>::Fft2D(int ny, int nx, FftEffort effort)
+    : m_ny(ny), m_nx(nx)
+{
+    if (ny <= 0 || nx <= 0)
+        throw std::invalid_argument("Fft2D: non-positive size");
+    m_forward = cachedPlan<Real>(ny, nx, FFTW_FORWARD, effort);
+    m_backward = cachedPlan<Real>(ny, nx, FFTW_BACKWARD, effort);
+}
+
+template <typename Real>
+void Fft2D<Real>::forward(Complex<Real>* data) const
+{
+    FftwApi<Real>::execute(m_forward, reinterpret_cast<typename FftwApi<Real>::Cplx*>(data));
+}
+
+template <typename Real>
+void Fft2D<Real>::backward(Complex<Real>* data) const
+{
+    FftwApi<Real>::execute(m_backward, reinterpret_cast<typename FftwApi<Real>::Cplx*>(data));
+}
+
+template class Fft2D<float>;
+template class Fft2D<double>;
+
+double fftFrequency(int k, int n, double d)
+{
+    const int m = k < (n + 1) / 2 ? k : k - n;
+    return double(m) / (double(n) * d);
+}
+
+} // namespace phaselab::core

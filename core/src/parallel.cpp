@@ -1,0 +1,44 @@
+#include <phaselab/core/parallel.h>
+
+#include <atomic>
+#include <thread>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace phaselab::core {
+namespace {
+
+int defaultThreadCount()
+{
+    const unsigned n = std::thread::hardware_concurrency();
+    return n > 0 ? int(n) : 1;
+}
+
+std::atomic<int> g_threads{0};
+
+} // namespace
+
+int threadCount()
+{
+    int n = g_threads.load();
+    if (n <= 0) {
+        n = defaultThreadCount();
+        g_threads.store(n);
+#ifdef _OPENMP
+        omp_set_num_threads(n);
+#endif
+    }
+    return n;
+}
+
+void setThreadCount(int n)
+{
+    g_threads.store(n > 0 ? n : defaultThreadCount());
+#ifdef _OPENMP
+    omp_set_num_threads(g_threads.load());
+#endif
+}
+
+} // namespace phaselab::core

@@ -1,0 +1,58 @@
+#include <phaselab/models/runtime.h>
+
+#include <phaselab/core/parallel.h>
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <dlfcn.h>
+
+#include <climits>
+#include <cstdlib>
+#include <mutex>
+
+namespace phaselab::models {
+
+namespace {
+
+// The shared object that provides the BLAS symbol LibTorch calls (Debian's alternatives decide
+// which implementation libblas.so.3 is), resolved through symlinks.
+std::string blasPath()
+{
+    void* sym = dlsym(RTLD_DEFAULT, "sgemm_");
+    Dl_info info{};
+    if (!sym || !dladdr(sym, &info) || !info.dli_fname)
+        return {};
+    char resolved[PATH_MAX];
+    if (realpath(info.dli_fname, resolved))
+        return resolved;
+    return info.dli_fname;
+}
+
+bool isOptimisedBlas(const std::string& path)
+{
+    for (const char* name : {"openblas", "blis", "mkl", "atlas"})
+        if (path.find(name) != std::string::npos)
+            return true;
+    return false;
+}
+
+} // namespace
+
+RuntimeInfo initialiseRuntime()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { at::set_num_threads(core::threadCount()); });
+
+    RuntimeInfo r;
+    r.torchVersion = TORCH_VERSION;
+    r.intraOpThreads = at::get_num_threads();
+    r.cudaAvailable = torch::cuda::is_available();
+    r.cudaDevices = r.cudaAvailable ? int(torch::cuda::device_count()) : 0;
+    r.blasLibrary = blasPath();
+    r.blasOptimised = isOptimisedBlas(r.blasLibrary);
+    return r;
+}
+
+} // namespace phaselab::models

@@ -1,0 +1,122 @@
+#pragma once
+// Helpers shared by the core tests: random images, inner products, and an independent
+// reference of physics.md §2 by direct (slow) DFT.
+
+#include <complex>
+#include <random>
+#include <vector>
+
+#include <phaselab/core/geometry.h>
+#include <phaselab/core/image.h>
+
+namespace phaselab::test {
+
+template <typename T>
+core::Image<T> randomImage(int w, int h, double lo, double hi, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> d(lo, hi);
+    core::Image<T> img(w, h);
+    for (auto& v : img)
+        v = T(d(rng));
+    return img;
+}
+
+/// A smooth random image: a sum of a few random Gaussian bumps, in [0, amplitude].
+template <typename T>
+core::Image<T> smoothImage(int w, int h, double amplitude, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    core::Image<double> acc(w, h);
+    for (int b = 0; b < 6; ++b) {
+        const double cx = u(rng) * w, cy = u(rng) * h, s = (0.05 + 0.15 * u(rng)) * w,
+                     a = u(rng);
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x)
+                acc(x, y) += a * std::exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * s * s));
+    }
+    double mx = 0;
+    for (double v : acc)
+        mx = std::max(mx, v);
+    core::Image<T> img(w, h);
+    for (std::size_t i = 0; i < acc.size(); ++i)
+        img[i] = T(amplitude * acc[i] / mx);
+    return img;
+}
+
+template <typename T>
+double dot(const core::Image<T>& a, const core::Image<T>& b)
+{
+    double s = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        s += double(a[i]) * double(b[i]);
+    return s;
+}
+
+template <typename T>
+double norm(const core::Image<T>& a)
+{
+    return std::sqrt(dot(a, a));
+}
+
+template <typename A, typename B>
+double relativeDifference(const core::Image<A>& a, const core::Image<B>& ref)
+{
+    double num = 0, den = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double d = double(a[i]) - double(ref[i]);
+        num += d * d;
+        den += double(ref[i]) * double(ref[i]);
+    }
+    return std::sqrt(num / den);
+}
+
+/// Direct 2D DFT, sign −1 (forward) or +1 (backward, unnormalised), O(N²) per sample.
+inline std::vector<std::complex<double>> dft2(const std::vector<std::complex<double>>& x, int w,
+                                              int h, int sign)
+{
+    const double pi = 3.14159265358979323846;
+    std::vector<std::complex<double>> rows(x.size()), out(x.size());
+    for (int y = 0; y < h; ++y)
+        for (int k = 0; k < w; ++k) {
+            std::complex<double> s = 0;
+            for (int x0 = 0; x0 < w; ++x0)
+                s += x[std::size_t(y) * w + x0] * std::polar(1.0, sign * 2 * pi * k * x0 / w);
+            rows[std::size_t(y) * w + k] = s;
+        }
+    for (int k = 0; k < w; ++k)
+        for (int l = 0; l < h; ++l) {
+            std::complex<double> s = 0;
+            for (int y = 0; y < h; ++y)
+                s += rows[std::size_t(y) * w + k] * std::polar(1.0, sign * 2 * pi * l * y / h);
+            out[std::size_t(l) * w + k] = s;
+        }
+    return out;
+}
+
+/// physics.md §2 written out literally: I = |F⁻¹[H · F[exp(−B − iφ)]]|², periodic, double.
+inline core::ImageD referenceIntensity(const core::Geometry& g, const core::ImageD& B,
+                                       const core::ImageD& phi)
+{
+    const int w = B.width(), h = B.height();
+    const double pi = 3.14159265358979323846;
+    std::vector<std::complex<double>> T(B.size());
+    for (std::size_t i = 0; i < T.size(); ++i)
+        T[i] = std::exp(std::complex<double>(-B[i], -phi[i]));
+    auto spec = dft2(T, w, h, -1);
+    auto freq = [](int k, int n, double d) { return (k < (n + 1) / 2 ? k : k - n) / (n * d); };
+    for (int l = 0; l < h; ++l)
+        for (int k = 0; k < w; ++k) {
+            const double fx = freq(k, w, g.pixelSizeM), fy = freq(l, h, g.pixelSizeM);
+            const double chi = pi * g.wavelengthM() * g.distanceM * (fx * fx + fy * fy);
+            spec[std::size_t(l) * w + k] *= std::polar(1.0, -chi);
+        }
+    auto u = dft2(spec, w, h, +1);
+    core::ImageD I(w, h);
+    for (std::size_t i = 0; i < I.size(); ++i)
+        I[i] = std::norm(u[i] / double(w * h));
+    return I;
+}
+
+} // namespace phaselab::test
