@@ -9,7 +9,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libopencv-dev libfftw3-dev libhdf5-dev libtiff-dev libxrl-dev
   nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libgtest-dev
-  xvfb xauth fonts-dejavu-core
+  xvfb xauth fonts-dejavu-core bsdutils
   python3-tifffile python3-h5py python3-numpy
 )
 

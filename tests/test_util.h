@@ -3,6 +3,10 @@
 // reference of physics.md §2 by direct (slow) DFT.
 
 #include <complex>
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <tuple>
 #include <random>
 #include <vector>
 
@@ -117,6 +121,48 @@ inline core::ImageD referenceIntensity(const core::Geometry& g, const core::Imag
     for (std::size_t i = 0; i < I.size(); ++i)
         I[i] = std::norm(u[i] / double(w * h));
     return I;
+}
+
+/// A minimal little-endian TIFF with the given (tag, type, value) entries (type 3 SHORT or 4
+/// LONG, count 1) and `payload` zero bytes of pixel data right after the header (offset 8), for
+/// files PhaseLab's writer cannot produce: unsupported formats, lying headers.
+inline std::string craftTiff(
+    const std::vector<std::tuple<std::uint16_t, std::uint16_t, std::uint32_t>>& tags,
+    std::size_t payload)
+{
+    std::string s = "II";
+    auto u16 = [&](std::uint16_t v) { s.append(reinterpret_cast<const char*>(&v), 2); };
+    auto u32 = [&](std::uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); };
+    u16(42);
+    u32(std::uint32_t(8 + payload));
+    s.append(payload, '\0');
+    u16(std::uint16_t(tags.size()));
+    for (auto [tag, type, value] : tags) {
+        u16(tag);
+        u16(type);
+        u32(1);
+        if (type == 3) {  // SHORT, left-justified in the 4-byte field
+            u16(std::uint16_t(value));
+            u16(0);
+        } else {
+            u32(value);
+        }
+    }
+    u32(0);
+    return s;
+}
+
+/// A 4 × 4 single-page TIFF of 16-bit floats, a sample format PhaseLab does not decode.
+inline std::string halfFloatTiff()
+{
+    return craftTiff({{256, 4, 4}, {257, 4, 4}, {258, 3, 16}, {259, 3, 1}, {262, 3, 1},
+                      {273, 4, 8}, {277, 3, 1}, {278, 4, 4}, {279, 4, 32}, {339, 3, 3}},
+                     32);
+}
+
+inline void writeBytes(const std::string& path, const std::string& bytes)
+{
+    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
 }
 
 } // namespace phaselab::test

@@ -170,6 +170,10 @@ private slots:
         expectFailure(args("--phase", path("trunc.tif")), 3, "trunc.tif");
         expectFailure({"info", "--in", path("trunc.tif")}, 3, "trunc.tif");
 
+        // A sample format PhaseLab does not read (16-bit float).
+        test::writeBytes(spath("half.tif"), test::halfFloatTiff());
+        expectFailure(args("--phase", path("half.tif")), 3, "16-bit float TIFF is not supported");
+
         // Mismatched shapes.
         core::writeTiff(spath("small.tif"), core::ImageF(8, 8, 0.0f));
         expectFailure(args("--phase", path("small.tif")), 3, "shapes differ");
@@ -180,6 +184,32 @@ private slots:
         expectFailure(args("--padding", "mirror"), 2, "mirror");
 
         QVERIFY(!fs::exists(spath("bad.tif")));
+    }
+
+    // A progress bar on a terminal (a pseudo-terminal from script(1)), none with --json or when
+    // stderr is not a terminal.
+    void progressBarOnlyOnTerminal()
+    {
+        QVERIFY2(!QStandardPaths::findExecutable("script").isEmpty(),
+                 "script(1) from bsdutils is missing");
+        writeObject();
+        auto onTerminal = [&](const QStringList& extra) {
+            QStringList args = propagateArgs("tty.tif") + extra;
+            QString cmd = qEnvironmentVariable("PHASELAB_CLI");
+            for (const QString& a : args)
+                cmd += " '" + a + "'";
+            QProcess p;
+            p.start("script", {"-qec", cmd, "/dev/null"});
+            p.waitForFinished(60000);
+            return QString::fromUtf8(p.readAllStandardOutput());
+        };
+        const QString tty = onTerminal({});
+        QVERIFY2(tty.contains("[###") && tty.contains("100%"), qPrintable(tty));
+        const QString json = onTerminal({"--json"});
+        QVERIFY2(!json.contains("[#") && json.contains("\"seconds\""), qPrintable(json));
+        const Result piped = run(propagateArgs("tty2.tif"));
+        QCOMPARE(piped.code, 0);
+        QVERIFY(!piped.err.contains("[#"));
     }
 
     void ctrlCStopsWithoutPartialOutput()

@@ -7,6 +7,8 @@
 
 #include <tiffio.h>
 
+#include "test_util.h"
+
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -25,38 +27,6 @@ core::Image<T> ramp(int w, int h, double scale, double offset)
         for (int x = 0; x < w; ++x)
             img(x, y) = T(offset + scale * (x + 3 * y));
     return img;
-}
-
-// A minimal little-endian TIFF with the given (tag, type, value) entries and `payload` bytes of
-// pixel data right after the header; strip offset 8.
-std::string craftTiff(const std::vector<std::tuple<std::uint16_t, std::uint16_t, std::uint32_t>>& tags,
-                      std::size_t payload)
-{
-    std::string s = "II";
-    auto u16 = [&](std::uint16_t v) { s.append(reinterpret_cast<const char*>(&v), 2); };
-    auto u32 = [&](std::uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); };
-    u16(42);
-    u32(std::uint32_t(8 + payload));
-    s.append(payload, '\0');
-    u16(std::uint16_t(tags.size()));
-    for (auto [tag, type, value] : tags) {
-        u16(tag);
-        u16(type);
-        u32(1);
-        if (type == 3) {  // SHORT, left-justified in the 4-byte field
-            u16(std::uint16_t(value));
-            u16(0);
-        } else {
-            u32(value);
-        }
-    }
-    u32(0);
-    return s;
-}
-
-void writeBytes(const std::string& path, const std::string& bytes)
-{
-    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
 }
 
 template <typename F>
@@ -176,11 +146,11 @@ private slots:
         QVERIFY(errorOf([&] { core::readTiff<float>(path("missing.tif")); }).find("no such file") !=
                 std::string::npos);
 
-        writeBytes(path("empty.tif"), "");
+        test::writeBytes(path("empty.tif"), "");
         QVERIFY(errorOf([&] { core::readTiff<float>(path("empty.tif")); }).find("empty file") !=
                 std::string::npos);
 
-        writeBytes(path("text.tif"), "this is not a TIFF file at all\n");
+        test::writeBytes(path("text.tif"), "this is not a TIFF file at all\n");
         QVERIFY(errorOf([&] { core::readTiff<float>(path("text.tif")); }).find("not a readable TIFF") !=
                 std::string::npos);
 
@@ -194,15 +164,12 @@ private slots:
         QVERIFY2(trunc != "(no error)", trunc.c_str());
 
         // 16-bit float: a sample format PhaseLab does not decode.
-        writeBytes(path("half.tif"), craftTiff({{256, 4, 4}, {257, 4, 4}, {258, 3, 16}, {259, 3, 1},
-                                                {262, 3, 1}, {273, 4, 8}, {277, 3, 1}, {278, 4, 4},
-                                                {279, 4, 32}, {339, 3, 3}},
-                                               32));
+        test::writeBytes(path("half.tif"), test::halfFloatTiff());
         const std::string half = errorOf([&] { core::readTiff<float>(path("half.tif")); });
         QVERIFY2(half.find("16-bit float TIFF is not supported") != std::string::npos, half.c_str());
 
         // RGB: three samples per pixel.
-        writeBytes(path("rgb.tif"), craftTiff({{256, 4, 2}, {257, 4, 2}, {258, 3, 8}, {259, 3, 1},
+        test::writeBytes(path("rgb.tif"), test::craftTiff({{256, 4, 2}, {257, 4, 2}, {258, 3, 8}, {259, 3, 1},
                                                {262, 3, 2}, {273, 4, 8}, {277, 3, 3}, {278, 4, 2},
                                                {279, 4, 12}},
                                               12));
@@ -210,7 +177,7 @@ private slots:
         QVERIFY2(rgb.find("samples per pixel") != std::string::npos, rgb.c_str());
 
         // A header claiming 10⁶ × 10⁶ float pixels: refused before any allocation.
-        writeBytes(path("huge.tif"), craftTiff({{256, 4, 1000000}, {257, 4, 1000000}, {258, 3, 32},
+        test::writeBytes(path("huge.tif"), test::craftTiff({{256, 4, 1000000}, {257, 4, 1000000}, {258, 3, 32},
                                                 {259, 3, 1}, {262, 3, 1}, {273, 4, 8},
                                                 {277, 3, 1}, {278, 4, 1000000},
                                                 {279, 4, 16}, {339, 3, 3}},
