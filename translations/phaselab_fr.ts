@@ -1,6 +1,20 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="fr_FR">
+<context>
+    <name>ColorMap</name>
+    <message>
+        <source>Viridis</source>
+        <translation>Viridis</translation>
+    </message>
+    <message>
+        <source>Diverging (blue–red)</source>
+        <translation>Divergente (bleu–rouge)</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>Niveaux de gris</translation>
+    </message>
+</context>
 <context>
     <name>main</name>
     <message>
@@ -17,70 +31,54 @@
     </message>
 </context>
 <context>
-    <name>phaselab::widgets::GeometryPanel</name>
+    <name>phaselab::widgets::DisplayPanel</name>
     <message>
-        <source> keV</source>
-        <translation> keV</translation>
+        <source>Percentiles</source>
+        <translation>Centiles</translation>
     </message>
     <message>
-        <source>Photon energy E</source>
-        <translation>Énergie des photons E</translation>
+        <source>Minimum – maximum</source>
+        <translation>Minimum – maximum</translation>
     </message>
     <message>
-        <source> mm</source>
-        <translation> mm</translation>
+        <source>Symmetric about zero</source>
+        <translation>Symétrique autour de zéro</translation>
     </message>
     <message>
-        <source>Effective propagation distance D (sample to detector)</source>
-        <translation>Distance de propagation effective D (échantillon–détecteur)</translation>
+        <source>Manual</source>
+        <translation>Manuel</translation>
     </message>
     <message>
-        <source> nm</source>
-        <translation> nm</translation>
+        <source>Colour map:</source>
+        <translation>Palette :</translation>
     </message>
     <message>
-        <source>Effective pixel size Δx at the sample</source>
-        <translation>Taille de pixel effective Δx dans le plan de l’échantillon</translation>
+        <source>Contrast:</source>
+        <translation>Contraste :</translation>
     </message>
     <message>
-        <source>Energy:</source>
-        <translation>Énergie :</translation>
+        <source>Low percentile:</source>
+        <translation>Centile bas :</translation>
     </message>
     <message>
-        <source>Distance:</source>
-        <translation>Distance :</translation>
+        <source>High percentile:</source>
+        <translation>Centile haut :</translation>
     </message>
     <message>
-        <source>Pixel size:</source>
-        <translation>Taille de pixel :</translation>
+        <source>Low value:</source>
+        <translation>Valeur basse :</translation>
     </message>
     <message>
-        <source>Wavelength λ:</source>
-        <translation>Longueur d’onde λ :</translation>
+        <source>High value:</source>
+        <translation>Valeur haute :</translation>
     </message>
     <message>
-        <source>Fresnel number F:</source>
-        <translation>Nombre de Fresnel F :</translation>
+        <source>value</source>
+        <translation>valeur</translation>
     </message>
     <message>
-        <source>Sampling:</source>
-        <translation>Échantillonnage :</translation>
-    </message>
-    <message>
-        <source>%1 nm</source>
-        <translation>%1 nm</translation>
-    </message>
-    <message>
-        <source>N ≥ 1/F = %1 px</source>
-        <translation>N ≥ 1/F = %1 px</translation>
-    </message>
-    <message>
-        <source>; this image has %1 px: the propagator kernel is undersampled (padding helps; the periodic result stays exact)</source>
-        <translation> ; cette image a %1 px : le noyau du propagateur est sous-échantillonné (le remplissage aide ; le résultat périodique reste exact)</translation>
-    </message>
-    <message>
-        <source>; this image has %1 px: well sampled</source>
-        <translation> ; cette image a %1 px : bien échantillonné</translation>
+        <source>pixels</source>
+        <translation>pixels</translation>
     </message>
 </context>
 <context>
@@ -88,6 +86,29 @@
     <message>
         <source>No image</source>
         <translation>Aucune image</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::ImageWorkspace</name>
+    <message>
+        <source>Hologram</source>
+        <translation>Hologramme</translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <source>Absorption</source>
+        <translation>Absorption</translation>
+    </message>
+    <message>
+        <source>Residual</source>
+        <translation>Résidu</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Référence</translation>
     </message>
 </context>
 <context>
@@ -106,22 +127,6 @@
     <message>
         <source>PhaseLab</source>
         <translation>PhaseLab</translation>
-    </message>
-    <message>
-        <source>Geometry</source>
-        <translation>Géométrie</translation>
-    </message>
-    <message>
-        <source>value</source>
-        <translation>valeur</translation>
-    </message>
-    <message>
-        <source>pixels</source>
-        <translation>pixels</translation>
-    </message>
-    <message>
-        <source>Histogram</source>
-        <translation>Histogramme</translation>
     </message>
     <message>
         <source>Cannot open</source>
@@ -210,9 +215,7 @@
     <message numerus="yes">
         <source>; warning: %n non-finite (NaN/Inf) pixel(s), shown black</source>
         <translation>
-            <numerusform> ; attention : %n pixel non fini (NaN/Inf), affiché en noir</numerusform>
-            <numerusform> ; attention : %n pixels non finis (NaN/Inf), affichés en noir</numerusform>
-        </translation>
+            <numerusform> ; attention : %n pixel non fini (NaN/Inf), affiché en noir</numerusform><numerusform> ; attention : %n pixels non finis (NaN/Inf), affichés en noir</numerusform></translation>
     </message>
     <message>
         <source>x = %1, y = %2   pixel (%3, %4)   value %5</source>
@@ -233,6 +236,276 @@
     <message>
         <source>&lt;h3&gt;PhaseLab %1&lt;/h3&gt;&lt;p&gt;X-ray near-field (in-line holography) phase retrieval: Fresnel forward model, classical and learned reconstruction, resolution metrics.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;PhaseLab %1&lt;/h3&gt;&lt;p&gt;Reconstruction de phase en champ proche des rayons X (holographie en ligne) : modèle direct de Fresnel, reconstructions classiques et par apprentissage, mesures de résolution.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>phase φ [rad]</source>
+        <translation>phase φ [rad]</translation>
+    </message>
+    <message>
+        <source>absorption B</source>
+        <translation>absorption B</translation>
+    </message>
+    <message>
+        <source>I − F(f)</source>
+        <translation>I − F(f)</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>référence</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>Affichage</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>Fichiers &amp;récents</translation>
+    </message>
+    <message>
+        <source>Images as &amp;tabs</source>
+        <translation>Images en &amp;onglets</translation>
+    </message>
+    <message>
+        <source>Images &amp;side by side</source>
+        <translation>Images &amp;côte à côte</translation>
+    </message>
+    <message>
+        <source>true phase φ [rad]</source>
+        <translation>phase vraie φ [rad]</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::ParameterPanel</name>
+    <message>
+        <source>Distance</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <source>Pixel size</source>
+        <translation>Taille de pixel</translation>
+    </message>
+    <message>
+        <source>Cone-beam geometry</source>
+        <translation>Géométrie en faisceau conique</translation>
+    </message>
+    <message>
+        <source>Source–sample distance z01</source>
+        <translation>Distance source–échantillon z01</translation>
+    </message>
+    <message>
+        <source>Source–detector distance z02</source>
+        <translation>Distance source–détecteur z02</translation>
+    </message>
+    <message>
+        <source>Detector pixel size</source>
+        <translation>Taille de pixel du détecteur</translation>
+    </message>
+    <message>
+        <source>Photon energy E</source>
+        <translation>Énergie des photons E</translation>
+    </message>
+    <message>
+        <source>Effective propagation distance D (sample to detector)</source>
+        <translation>Distance de propagation effective D (échantillon–détecteur)</translation>
+    </message>
+    <message>
+        <source>Effective pixel size Δx at the sample</source>
+        <translation>Taille de pixel effective Δx dans le plan de l’échantillon</translation>
+    </message>
+    <message>
+        <source>Geometry</source>
+        <translation>Géométrie</translation>
+    </message>
+    <message>
+        <source>Energy:</source>
+        <translation>Énergie :</translation>
+    </message>
+    <message>
+        <source>Distance:</source>
+        <translation>Distance :</translation>
+    </message>
+    <message>
+        <source>Pixel size:</source>
+        <translation>Taille de pixel :</translation>
+    </message>
+    <message>
+        <source>Wavelength λ:</source>
+        <translation>Longueur d’onde λ :</translation>
+    </message>
+    <message>
+        <source>Fresnel number F:</source>
+        <translation>Nombre de Fresnel F :</translation>
+    </message>
+    <message>
+        <source>Sampling:</source>
+        <translation>Échantillonnage :</translation>
+    </message>
+    <message>
+        <source>Convert a cone-beam set-up to the effective parallel-beam distance and pixel size</source>
+        <translation>Convertir un montage en faisceau conique en distance et taille de pixel effectives en faisceau parallèle</translation>
+    </message>
+    <message>
+        <source>z01:</source>
+        <translation>z01 :</translation>
+    </message>
+    <message>
+        <source>z02:</source>
+        <translation>z02 :</translation>
+    </message>
+    <message>
+        <source>Detector pixel:</source>
+        <translation>Pixel du détecteur :</translation>
+    </message>
+    <message>
+        <source>Use effective distance and pixel size</source>
+        <translation>Utiliser la distance et la taille de pixel effectives</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>Échantillon</translation>
+    </message>
+    <message>
+        <source>Pure phase object (β = 0)</source>
+        <translation>Objet de phase pure (β = 0)</translation>
+    </message>
+    <message>
+        <source>Gold (Au, 19.32 g/cm³)</source>
+        <translation>Or (Au, 19,32 g/cm³)</translation>
+    </message>
+    <message>
+        <source>Palladium (Pd, 12.02 g/cm³)</source>
+        <translation>Palladium (Pd, 12,02 g/cm³)</translation>
+    </message>
+    <message>
+        <source>Zinc (Zn, 7.14 g/cm³)</source>
+        <translation>Zinc (Zn, 7,14 g/cm³)</translation>
+    </message>
+    <message>
+        <source>Compound (formula and density)</source>
+        <translation>Composé (formule et densité)</translation>
+    </message>
+    <message>
+        <source>Typed δ/β</source>
+        <translation>δ/β saisi</translation>
+    </message>
+    <message>
+        <source>e.g. SiO2</source>
+        <translation>p. ex. SiO2</translation>
+    </message>
+    <message>
+        <source> g/cm³</source>
+        <translation> g/cm³</translation>
+    </message>
+    <message>
+        <source>δ/β of the homogeneous sample</source>
+        <translation>δ/β de l’échantillon homogène</translation>
+    </message>
+    <message>
+        <source>Material:</source>
+        <translation>Matériau :</translation>
+    </message>
+    <message>
+        <source>Formula:</source>
+        <translation>Formule :</translation>
+    </message>
+    <message>
+        <source>Density:</source>
+        <translation>Densité :</translation>
+    </message>
+    <message>
+        <source>δ/β:</source>
+        <translation>δ/β :</translation>
+    </message>
+    <message>
+        <source>Boundary</source>
+        <translation>Bords</translation>
+    </message>
+    <message>
+        <source>Periodic (no padding)</source>
+        <translation>Périodique (sans remplissage)</translation>
+    </message>
+    <message>
+        <source>Replicate edges</source>
+        <translation>Répliquer les bords</translation>
+    </message>
+    <message>
+        <source>Unit transmission outside</source>
+        <translation>Transmission unité à l’extérieur</translation>
+    </message>
+    <message>
+        <source>Padding:</source>
+        <translation>Remplissage :</translation>
+    </message>
+    <message>
+        <source>Pad factor:</source>
+        <translation>Facteur de remplissage :</translation>
+    </message>
+    <message>
+        <source>β = 0: phase only</source>
+        <translation>β = 0 : phase seule</translation>
+    </message>
+    <message>
+        <source>δ/β must be a positive number</source>
+        <translation>δ/β doit être un nombre positif</translation>
+    </message>
+    <message>
+        <source>β/δ = %1</source>
+        <translation>β/δ = %1</translation>
+    </message>
+    <message>
+        <source>δ = %1, β = %2, δ/β = %3 at %4 keV</source>
+        <translation>δ = %1, β = %2, δ/β = %3 à %4 keV</translation>
+    </message>
+    <message>
+        <source>Material: '%1' is not a chemical formula xraylib knows</source>
+        <translation>Matériau : « %1 » n’est pas une formule chimique connue de xraylib</translation>
+    </message>
+    <message>
+        <source>%1 nm</source>
+        <translation>%1 nm</translation>
+    </message>
+    <message>
+        <source>N ≥ 1/F = %1 px</source>
+        <translation>N ≥ 1/F = %1 px</translation>
+    </message>
+    <message>
+        <source>; this image has %1 px: the propagator kernel is undersampled (padding helps; the periodic result stays exact)</source>
+        <translation> ; cette image a %1 px : le noyau du propagateur est sous-échantillonné (le remplissage aide ; le résultat périodique reste exact)</translation>
+    </message>
+    <message>
+        <source>; this image has %1 px: well sampled</source>
+        <translation> ; cette image a %1 px : bien échantillonné</translation>
+    </message>
+    <message>
+        <source>M = %1 → D = %2, Δx = %3</source>
+        <translation>M = %1 → D = %2, Δx = %3</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::QuantityEdit</name>
+    <message>
+        <source>%1: '%2' is not a number with a unit</source>
+        <translation>%1 : « %2 » n’est pas un nombre avec une unité</translation>
+    </message>
+    <message>
+        <source>%1 must be positive</source>
+        <translation>%1 doit être positif</translation>
+    </message>
+    <message>
+        <source>%1 must be between %2 and %3 %4</source>
+        <translation>%1 doit être compris entre %2 et %3 %4</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>Énergie</translation>
     </message>
 </context>
 </TS>

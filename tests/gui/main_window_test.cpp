@@ -5,7 +5,9 @@
 #include <QtWidgets>
 
 #include <phaselab/core/tiff_io.h>
-#include <phaselab/widgets/geometry_panel.h>
+#include <phaselab/widgets/display_panel.h>
+#include <phaselab/widgets/parameter_panel.h>
+#include <phaselab/widgets/quantity_edit.h>
 #include <phaselab/widgets/image_view.h>
 #include <phaselab/widgets/main_window.h>
 #include <phaselab/widgets/translations.h>
@@ -29,6 +31,9 @@ private slots:
     {
         // Settings and state never touch the user's files.
         QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("PhaseLabTest");
+        QCoreApplication::setApplicationName("gui_main_window_test");
+        QSettings().clear();
     }
 
     void showsDemoHologram()
@@ -51,15 +56,15 @@ private slots:
         QVERIFY(st.max - st.min > 0.05);
 
         // DGN geometry with its derived values.
-        const core::Geometry g = w.geometryPanel()->geometry();
+        const core::Geometry g = w.parameterPanel()->geometry();
         QCOMPARE(g.energyKeV, 13.0);
         QVERIFY(std::abs(g.distanceM - 0.02) < 1e-12);
         QVERIFY(std::abs(g.pixelSizeM - 12e-9) < 1e-15);
-        QVERIFY2(w.geometryPanel()->wavelengthText().contains("0.09537 nm"),
-                 qPrintable(w.geometryPanel()->wavelengthText()));
-        QVERIFY2(w.geometryPanel()->fresnelText().contains("7.55"),
-                 qPrintable(w.geometryPanel()->fresnelText()));
-        QVERIFY(w.geometryPanel()->samplingWarning());  // 128 px < 1/F ≈ 13 245 px
+        QVERIFY2(w.parameterPanel()->wavelengthText().contains("0.09537 nm"),
+                 qPrintable(w.parameterPanel()->wavelengthText()));
+        QVERIFY2(w.parameterPanel()->fresnelText().contains("7.55"),
+                 qPrintable(w.parameterPanel()->fresnelText()));
+        QVERIFY(w.parameterPanel()->samplingWarning());  // 128 px < 1/F ≈ 13 245 px
     }
 
     void zoomPanAndReadout()
@@ -111,10 +116,10 @@ private slots:
         QVERIFY(std::abs(v->zoom() - 1.0) < 1e-12);
     }
 
-    void geometryFieldsUpdateDerivedValues()
+    void parameterFieldsUpdateDerivedValues()
     {
-        widgets::GeometryPanel panel;
-        QSignalSpy changed(&panel, &widgets::GeometryPanel::geometryChanged);
+        widgets::ParameterPanel panel;
+        QSignalSpy changed(&panel, &widgets::ParameterPanel::parametersChanged);
         panel.setGeometry(core::Geometry::phaseGanPaper());
         QVERIFY(changed.count() >= 1);
         QVERIFY2(panel.wavelengthText().contains("0.1 nm"), qPrintable(panel.wavelengthText()));
@@ -122,16 +127,122 @@ private slots:
         panel.setImageSize(256);
         QVERIFY(!panel.samplingWarning());  // 256 ≥ 1/F = 10
 
-        // Typing a value in a field is reflected at once.
-        const auto spins = panel.findChildren<QDoubleSpinBox*>();
-        QCOMPARE(spins.size(), 3);
-        QDoubleSpinBox* energy = spins[0];
-        energy->setValue(24.796);
+        // Typing a value, with or without a unit, is reflected at once.
+        QLineEdit* energy = panel.energyEdit()->lineEdit();
+        energy->clear();
+        QTest::keyClicks(energy, "24.796");
         QVERIFY(std::abs(panel.geometry().energyKeV - 24.796) < 1e-9);
         QVERIFY2(panel.wavelengthText().contains("0.05 nm"), qPrintable(panel.wavelengthText()));
-        // Fields refuse non-physical values: the minimum is positive.
-        energy->setValue(0);
-        QVERIFY(panel.geometry().energyKeV > 0);
+        QLineEdit* distance = panel.distanceEdit()->lineEdit();
+        distance->clear();
+        QTest::keyClicks(distance, "0.25 m");
+        QVERIFY(std::abs(panel.geometry().distanceM - 0.25) < 1e-12);
+        // Switching the unit keeps the value and converts the text.
+        panel.distanceEdit()->setUnit("cm");
+        QCOMPARE(distance->text(), QString("25"));
+        QVERIFY(std::abs(panel.geometry().distanceM - 0.25) < 1e-12);
+
+        // Invalid values are marked at the field and reported with the field's name.
+        QVERIFY(panel.isValid());
+        QSignalSpy validity(&panel, &widgets::ParameterPanel::validityChanged);
+        energy->clear();
+        QTest::keyClicks(energy, "-3");
+        QVERIFY(!panel.isValid());
+        QVERIFY2(panel.validationError().contains("Energy"), qPrintable(panel.validationError()));
+        QVERIFY(energy->styleSheet().contains("border"));
+        QCOMPARE(validity.count(), 1);
+        energy->clear();
+        QTest::keyClicks(energy, "abc");
+        QVERIFY(panel.validationError().contains("not a number"));
+        energy->clear();
+        QTest::keyClicks(energy, "13 keV");
+        QVERIFY(panel.isValid());
+        QVERIFY(energy->styleSheet().isEmpty());
+    }
+
+    void materialsAndConeBeam()
+    {
+        widgets::ParameterPanel panel;
+        panel.setGeometry(core::Geometry::dgnPaper());
+        panel.setMaterialId("phase");
+        QCOMPARE(panel.betaOverDelta(), 0.0);
+        panel.setMaterialId("Au");
+        // Gold at 13 keV: β/δ of order 0.1 (xraylib; it moves fast near the L edges).
+        QVERIFY2(panel.betaOverDelta() > 0.03 && panel.betaOverDelta() < 0.3,
+                 qPrintable(QString::number(panel.betaOverDelta())));
+        panel.setDeltaOverBeta(250);
+        QCOMPARE(panel.materialId(), QString("typed"));
+        QVERIFY(std::abs(panel.betaOverDelta() - 1.0 / 250) < 1e-12);
+        panel.setMaterialId("compound");
+        auto* formula = panel.findChildren<QLineEdit*>().at(0);
+        for (QLineEdit* e : panel.findChildren<QLineEdit*>())
+            if (e->placeholderText().contains("SiO2"))
+                formula = e;
+        formula->clear();
+        QTest::keyClicks(formula, "Xq9");
+        QVERIFY(!panel.isValid());
+        QVERIFY2(panel.validationError().contains("Xq9"), qPrintable(panel.validationError()));
+        formula->clear();
+        QTest::keyClicks(formula, "SiO2");
+        QVERIFY(panel.isValid());
+        QVERIFY(panel.betaOverDelta() > 0);
+
+        // Cone beam: M = z02/z01 = 10, Δx = 6.5 µm / 10, D = z01 (z02 − z01)/z02 = 90 mm.
+        for (QGroupBox* g : panel.findChildren<QGroupBox*>())
+            if (g->isCheckable())
+                g->setChecked(true);
+        for (QPushButton* b : panel.findChildren<QPushButton*>())
+            if (b->text().contains("effective"))
+                b->click();
+        QVERIFY(std::abs(panel.geometry().pixelSizeM - 0.65e-6) < 1e-15);
+        QVERIFY(std::abs(panel.geometry().distanceM - 0.09) < 1e-12);
+    }
+
+    void workspaceSynchronisesAndDisplays()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openDemo(128);
+        QVERIFY(waitLoaded(w));
+        widgets::ImageWorkspace* ws = w.workspace();
+        // The demo brings its ground-truth phase as a reference image.
+        QVERIFY(ws->has(widgets::ImageRole::Hologram));
+        QVERIFY(ws->has(widgets::ImageRole::Reference));
+        ws->setLayoutMode(widgets::ImageWorkspace::Layout::SideBySide);
+        QTest::qWait(50);
+        widgets::ImageView* a = ws->view(widgets::ImageRole::Hologram);
+        widgets::ImageView* b = ws->view(widgets::ImageRole::Reference);
+        QVERIFY(a->isVisible() && b->isVisible());
+        a->zoomAt(2.0, QPointF(a->width() / 2.0, a->height() / 2.0));
+        QVERIFY(std::abs(b->zoom() - a->zoom()) < 1e-12);
+        QVERIFY((b->offset() - a->offset()).manhattanLength() < 1e-9);
+
+        // A scale bar in physical units (12 nm pixels): a 1-2-5 length.
+        QVERIFY(a->scaleBarLength() == 0 || a->scaleBarLength() > 0);
+        a->grab();
+        const double len = a->scaleBarLength();
+        QVERIFY2(len > 0, "no scale bar drawn");
+        const double mantissa = len / std::pow(10.0, std::floor(std::log10(len)));
+        QVERIFY2(std::abs(mantissa - 1) < 1e-9 || std::abs(mantissa - 2) < 1e-9 ||
+                     std::abs(mantissa - 5) < 1e-9,
+                 qPrintable(QString::number(len)));
+
+        // The display panel edits the active image: viridis, manual contrast.
+        ws->setActiveRole(widgets::ImageRole::Hologram);
+        widgets::DisplaySettings d = w.displayPanel()->settings();
+        QCOMPARE(d.map, widgets::ColorMap::Grey);
+        const auto combos = w.displayPanel()->findChildren<QComboBox*>();
+        combos.at(0)->setCurrentIndex(1);  // colour map: viridis
+        QCOMPARE(a->colorMap(), widgets::ColorMap::Viridis);
+        combos.at(1)->setCurrentIndex(3);  // contrast: manual
+        const auto spins = w.displayPanel()->findChildren<QDoubleSpinBox*>();
+        spins.at(2)->setValue(0.9);
+        spins.at(3)->setValue(1.1);
+        QVERIFY(std::abs(a->displayRange().low - 0.9) < 1e-9);
+        QVERIFY(std::abs(a->displayRange().high - 1.1) < 1e-9);
+        // The reference (phase) kept its own diverging map.
+        QCOMPARE(b->colorMap(), widgets::ColorMap::Diverging);
     }
 
     void opensCalibratedTiffAndSurvivesBrokenFiles()
@@ -148,8 +259,12 @@ private slots:
         w.openFile(good);
         QVERIFY(waitLoaded(w));
         QCOMPARE(w.imageView()->image()->width(), 40);
-        QVERIFY(std::abs(w.geometryPanel()->geometry().pixelSizeM - 50e-9) < 1e-15);
+        // TIFF stores the resolution as a rational: float precision.
+        QVERIFY2(std::abs(w.parameterPanel()->geometry().pixelSizeM - 50e-9) < 1e-7 * 50e-9,
+                 qPrintable(QString::number(w.parameterPanel()->geometry().pixelSizeM, 'g', 17)));
         QVERIFY(w.windowTitle().contains("calibrated.tif"));
+        QCOMPARE(w.recentFiles().value(0), QFileInfo(good).absoluteFilePath());
+        QVERIFY(w.logText().contains("calibrated.tif"));
 
         // A broken file: a clear message, and the current image stays.
         const QString bad = m_dir.filePath("broken.tif");
@@ -165,9 +280,43 @@ private slots:
         QCOMPARE(w.imageView()->image()->width(), 40);
         QVERIFY(w.windowTitle().contains("calibrated.tif"));
         QVERIFY(!w.isBusy());
+        QVERIFY(w.logText().contains("broken.tif"));
         // The message box is open but non-blocking; close it.
         for (QMessageBox* box : w.findChildren<QMessageBox*>())
             box->close();
+    }
+
+    void dropAndSettingsPersist()
+    {
+        const QString file = m_dir.filePath("dropped.tif");
+        core::writeTiff(file.toStdString(), core::ImageF(20, 10, 1.0f));
+        // QApplication routes drops only to the target of a real drag; call the handler itself.
+        struct DropWindow : MainWindow {
+            using MainWindow::dragEnterEvent;
+            using MainWindow::dropEvent;
+        };
+        {
+            DropWindow w;
+            w.show();
+            // Drag and drop a file onto the window.
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(file)});
+            QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QSignalSpy loaded(&w, &MainWindow::loaded);
+            QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton,
+                                  Qt::NoModifier);
+            w.dragEnterEvent(&enter);
+            QVERIFY(enter.isAccepted());
+            w.dropEvent(&drop);
+            QVERIFY2(w.isBusy(), "the drop did not start loading");
+            QVERIFY(loaded.wait(60000));
+            QCOMPARE(w.imageView()->image()->width(), 20);
+            w.parameterPanel()->distanceEdit()->setUnit("cm");
+            w.close();  // saves settings
+        }
+        MainWindow again;
+        QCOMPARE(again.recentFiles().value(0), QFileInfo(file).absoluteFilePath());
+        QCOMPARE(again.parameterPanel()->distanceEdit()->unit(), QString("cm"));
     }
 
     void frenchTranslation()
@@ -183,7 +332,7 @@ private slots:
         QVERIFY2(menus.contains("&Fichier"), qPrintable(menus.join(", ")));
         QVERIFY2(menus.contains("&Affichage"), qPrintable(menus.join(", ")));
         bool energyLabel = false;
-        for (QLabel* l : w.geometryPanel()->findChildren<QLabel*>())
+        for (QLabel* l : w.parameterPanel()->findChildren<QLabel*>())
             energyLabel |= l->text() == QStringLiteral("Énergie :");
         QVERIFY(energyLabel);
         for (QTranslator* t : qApp->findChildren<QTranslator*>())

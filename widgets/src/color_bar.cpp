@@ -16,6 +16,12 @@ void ColorBar::setRange(DisplayRange range)
     update();
 }
 
+void ColorBar::setColorMap(ColorMap map)
+{
+    m_map = map;
+    update();
+}
+
 void ColorBar::setLabel(const QString& label)
 {
     m_label = label;
@@ -29,8 +35,8 @@ void ColorBar::paintEvent(QPaintEvent*)
     const int top = fm.height() * 2, bottom = height() - fm.height();
     const QRect bar(6, top, 18, std::max(10, bottom - top));
     QLinearGradient g(bar.topLeft(), bar.bottomLeft());
-    g.setColorAt(0, Qt::white);
-    g.setColorAt(1, Qt::black);
+    for (int i = 0; i <= 16; ++i)
+        g.setColorAt(i / 16.0, colorAt(m_map, 1.0 - i / 16.0));
     p.fillRect(bar, g);
     p.setPen(palette().color(QPalette::WindowText));
     p.drawRect(bar.adjusted(0, 0, -1, -1));

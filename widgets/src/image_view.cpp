@@ -1,7 +1,10 @@
 #include <phaselab/widgets/image_view.h>
 
+#include <phaselab/core/units.h>
+
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPainterPath>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -10,30 +13,67 @@
 
 namespace phaselab::widgets {
 
-DisplayRange percentileRange(const core::ImageF& image, double lowPercent, double highPercent)
+namespace {
+
+// A strided sample of at most ~256k finite values keeps range estimates fast on large frames.
+std::vector<float> finiteSample(const core::ImageF& image, bool absolute)
 {
-    // A strided sample of at most ~256k finite values keeps this fast on large frames.
     std::vector<float> v;
     const std::size_t stride = std::max<std::size_t>(1, image.size() / 262144);
     v.reserve(image.size() / stride + 1);
     for (std::size_t i = 0; i < image.size(); i += stride)
         if (std::isfinite(image[i]))
-            v.push_back(image[i]);
-    if (v.empty())
-        return {0, 1};
-    auto at = [&](double percent) {
-        const std::size_t k = std::min(v.size() - 1, std::size_t(percent / 100.0 * (v.size() - 1) + 0.5));
-        std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
-        return double(v[k]);
-    };
-    DisplayRange r{at(lowPercent), at(highPercent)};
+            v.push_back(absolute ? std::abs(image[i]) : image[i]);
+    return v;
+}
+
+double percentileOf(std::vector<float>& v, double percent)
+{
+    const std::size_t k =
+        std::min(v.size() - 1, std::size_t(percent / 100.0 * double(v.size() - 1) + 0.5));
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
+    return double(v[k]);
+}
+
+DisplayRange widen(DisplayRange r)
+{
     if (!(r.high > r.low)) {
-        const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
-        r = {double(*mn), double(*mx)};
-        if (!(r.high > r.low))
-            r.high = r.low + 1;
+        const double pad = std::max(1e-12, std::abs(r.low) * 1e-6);
+        r = {r.low - pad, r.low + pad};
     }
     return r;
+}
+
+constexpr double kHandleRadius = 6.0;  // screen pixels
+
+} // namespace
+
+DisplayRange percentileRange(const core::ImageF& image, double lowPercent, double highPercent)
+{
+    std::vector<float> v = finiteSample(image, false);
+    if (v.empty())
+        return {0, 1};
+    DisplayRange r{percentileOf(v, lowPercent), percentileOf(v, highPercent)};
+    if (!(r.high > r.low))
+        r = minMaxRange(image);
+    return widen(r);
+}
+
+DisplayRange minMaxRange(const core::ImageF& image)
+{
+    const core::ImageStats st = core::imageStats(image);
+    if (st.nonFinite == image.size())
+        return {0, 1};
+    return widen({st.min, st.max});
+}
+
+DisplayRange symmetricRange(const core::ImageF& image, double percent)
+{
+    std::vector<float> v = finiteSample(image, true);
+    if (v.empty())
+        return {-1, 1};
+    const double m = percentileOf(v, percent);
+    return widen({-m, m});
 }
 
 ImageView::ImageView(QWidget* parent)
@@ -42,21 +82,53 @@ ImageView::ImageView(QWidget* parent)
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setMinimumSize(200, 200);
+    setMinimumSize(160, 160);
 }
 
-void ImageView::setImage(std::shared_ptr<const core::ImageF> image, DisplayRange range)
+void ImageView::setImage(std::shared_ptr<const core::ImageF> image, DisplayRange range,
+                         bool keepView)
 {
+    const bool sameSize = m_image && image && m_image->sameShape(*image);
     m_image = std::move(image);
     m_range = range;
     render();
-    fitToWindow();
+    if (keepView && sameSize)
+        update();
+    else
+        fitToWindow();
+}
+
+void ImageView::clearImage()
+{
+    m_image.reset();
+    m_rendered = QImage();
+    update();
 }
 
 void ImageView::setDisplayRange(DisplayRange range)
 {
     m_range = range;
     render();
+    update();
+}
+
+void ImageView::setColorMap(ColorMap map)
+{
+    m_colorMap = map;
+    if (!m_rendered.isNull())
+        m_rendered.setColorTable(colorTable(map));
+    update();
+}
+
+void ImageView::setPixelSize(double metres)
+{
+    m_pixelSizeM = std::isfinite(metres) && metres > 0 ? metres : 0;
+    update();
+}
+
+void ImageView::setScaleBarVisible(bool visible)
+{
+    m_scaleBarVisible = visible;
     update();
 }
 
@@ -67,13 +139,16 @@ void ImageView::render()
         return;
     }
     const int w = m_image->width(), h = m_image->height();
-    m_rendered = QImage(w, h, QImage::Format_Grayscale8);
+    m_rendered = QImage(w, h, QImage::Format_Indexed8);
+    m_rendered.setColorTable(colorTable(m_colorMap));
     const double scale = 255.0 / (m_range.high - m_range.low);
+    const double low = m_range.low;
+#pragma omp parallel for if (std::size_t(w) * h > 65536)
     for (int y = 0; y < h; ++y) {
         const float* src = m_image->row(y);
         uchar* dst = m_rendered.scanLine(y);
         for (int x = 0; x < w; ++x) {
-            const double v = (double(src[x]) - m_range.low) * scale;
+            const double v = (double(src[x]) - low) * scale;
             dst[x] = std::isfinite(v) ? uchar(std::clamp(v, 0.0, 255.0) + 0.5) : 0;
         }
     }
@@ -87,6 +162,14 @@ QPointF ImageView::toImage(QPointF p) const
 QPointF ImageView::toWidget(QPointF p) const
 {
     return p * m_zoom + m_offset;
+}
+
+void ImageView::setViewTransform(double zoom, QPointF offset)
+{
+    m_zoom = std::clamp(zoom, 1e-3, 256.0);
+    m_offset = offset;
+    m_fitted = false;
+    update();
 }
 
 void ImageView::fitToWindow()
@@ -135,6 +218,30 @@ void ImageView::zoomAt(double factor, QPointF widgetPos)
     emit viewChanged();
 }
 
+void ImageView::setTool(Tool tool)
+{
+    m_tool = tool;
+    setCursor(tool == Tool::Pan ? Qt::ArrowCursor : Qt::CrossCursor);
+}
+
+void ImageView::setLine(std::optional<QLineF> line)
+{
+    m_line = line;
+    update();
+}
+
+void ImageView::setLineWidth(double pixels)
+{
+    m_lineWidth = std::max(1.0, pixels);
+    update();
+}
+
+void ImageView::setRegion(std::optional<QRectF> region)
+{
+    m_region = region;
+    update();
+}
+
 void ImageView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
@@ -148,6 +255,70 @@ void ImageView::paintEvent(QPaintEvent*)
     p.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
     const QRectF target(m_offset, QSizeF(m_rendered.width() * m_zoom, m_rendered.height() * m_zoom));
     p.drawImage(target, m_rendered);
+    drawOverlays(p);
+    drawScaleBar(p);
+}
+
+void ImageView::drawOverlays(QPainter& p)
+{
+    p.setRenderHint(QPainter::Antialiasing, true);
+    if (m_line) {
+        const QPointF a = toWidget(m_line->p1()), b = toWidget(m_line->p2());
+        if (m_lineWidth > 1 && m_line->length() > 0) {
+            // The averaging band: a rectangle of the line's length and the band's width.
+            const QPointF n = QPointF(-m_line->dy(), m_line->dx()) / m_line->length() *
+                              (m_lineWidth / 2 * m_zoom);
+            QPainterPath band;
+            band.moveTo(a + n);
+            band.lineTo(b + n);
+            band.lineTo(b - n);
+            band.lineTo(a - n);
+            band.closeSubpath();
+            p.fillPath(band, QColor(255, 200, 0, 50));
+        }
+        p.setPen(QPen(QColor(255, 200, 0), 1.5));
+        p.drawLine(a, b);
+        p.setBrush(QColor(255, 200, 0));
+        p.drawEllipse(a, kHandleRadius / 2, kHandleRadius / 2);
+        p.drawEllipse(b, kHandleRadius / 2, kHandleRadius / 2);
+        p.setBrush(Qt::NoBrush);
+    }
+    if (m_region) {
+        const QRectF r(toWidget(m_region->topLeft()), toWidget(m_region->bottomRight()));
+        p.setPen(QPen(QColor(0, 220, 255), 1.5, Qt::DashLine));
+        p.drawRect(r);
+    }
+}
+
+void ImageView::drawScaleBar(QPainter& p)
+{
+    m_scaleBarM = 0;
+    if (!m_scaleBarVisible || m_pixelSizeM <= 0 || m_zoom <= 0)
+        return;
+    // The largest 1-2-5 × 10^k length not longer than a fifth of the view.
+    const double metresPerScreenPixel = m_pixelSizeM / m_zoom;
+    const double target = width() / 5.0 * metresPerScreenPixel;
+    const double decade = std::pow(10.0, std::floor(std::log10(target)));
+    double length = decade;
+    for (double m : {2.0, 5.0, 10.0})
+        if (m * decade <= target)
+            length = m * decade;
+    const double px = length / metresPerScreenPixel;
+    if (px < 10)
+        return;
+    m_scaleBarM = length;
+    const QString label = QString::fromStdString(core::formatLength(length, 3));
+    const QFontMetrics fm = fontMetrics();
+    const int margin = 12;
+    const QRectF bar(margin, height() - margin - 6, px, 6);
+    const QRectF box(bar.left() - 6, bar.top() - fm.height() - 6, std::max(px, double(fm.horizontalAdvance(label))) + 12,
+                     fm.height() + 18);
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.fillRect(box, QColor(0, 0, 0, 140));
+    p.fillRect(bar, Qt::white);
+    p.setPen(Qt::white);
+    p.drawText(QRectF(bar.left(), box.top() + 2, box.width() - 12, fm.height()),
+               Qt::AlignLeft | Qt::AlignVCenter, label);
 }
 
 void ImageView::resizeEvent(QResizeEvent*)
@@ -166,34 +337,78 @@ void ImageView::wheelEvent(QWheelEvent* e)
 
 void ImageView::mousePressEvent(QMouseEvent* e)
 {
-    if (e->button() == Qt::LeftButton || e->button() == Qt::MiddleButton) {
-        m_dragging = true;
-        m_dragStart = e->position();
-        m_offsetAtDragStart = m_offset;
+    const QPointF pos = e->position();
+    m_dragStart = pos;
+    m_offsetAtDragStart = m_offset;
+    if (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton && m_tool == Tool::Pan)) {
+        m_drag = Drag::Pan;
         setCursor(Qt::ClosedHandCursor);
+        return;
     }
+    if (e->button() != Qt::LeftButton || !m_image)
+        return;
+    const QPointF img = toImage(pos);
+    if (m_tool == Tool::Line) {
+        // Grab an end of the existing line, or start a new one.
+        if (m_line && QLineF(toWidget(m_line->p1()), pos).length() <= 2 * kHandleRadius)
+            m_drag = Drag::LineStart;
+        else if (m_line && QLineF(toWidget(m_line->p2()), pos).length() <= 2 * kHandleRadius)
+            m_drag = Drag::LineEnd;
+        else {
+            m_line = QLineF(img, img);
+            m_drag = Drag::NewLine;
+        }
+    } else if (m_tool == Tool::Region) {
+        m_region = QRectF(img, img);
+        m_drag = Drag::Region;
+    }
+    update();
 }
 
 void ImageView::mouseMoveEvent(QMouseEvent* e)
 {
-    if (m_dragging) {
-        m_offset = m_offsetAtDragStart + (e->position() - m_dragStart);
+    const QPointF pos = e->position();
+    const QPointF img = toImage(pos);
+    switch (m_drag) {
+    case Drag::Pan:
+        m_offset = m_offsetAtDragStart + (pos - m_dragStart);
         m_fitted = false;
         update();
         emit viewChanged();
+        break;
+    case Drag::LineStart: m_line->setP1(img); update(); break;
+    case Drag::LineEnd:
+    case Drag::NewLine: m_line->setP2(img); update(); break;
+    case Drag::Region:
+        m_region = QRectF(toImage(m_dragStart), img).normalized();
+        update();
+        break;
+    case Drag::None: break;
     }
-    reportCursor(e->position());
+    reportCursor(pos);
 }
 
 void ImageView::mouseReleaseEvent(QMouseEvent*)
 {
-    m_dragging = false;
-    unsetCursor();
+    const Drag drag = std::exchange(m_drag, Drag::None);
+    setCursor(m_tool == Tool::Pan ? Qt::ArrowCursor : Qt::CrossCursor);
+    if ((drag == Drag::LineStart || drag == Drag::LineEnd || drag == Drag::NewLine) && m_line) {
+        if (m_line->length() < 1.0 && drag == Drag::NewLine) {
+            m_line.reset();  // a click, not a line
+            update();
+            return;
+        }
+        emit lineChanged(*m_line);
+    } else if (drag == Drag::Region && m_region && m_region->width() >= 1 &&
+               m_region->height() >= 1) {
+        emit regionChanged(*m_region);
+    }
 }
 
 void ImageView::mouseDoubleClickEvent(QMouseEvent*)
 {
-    fitToWindow();
+    if (m_tool == Tool::Pan)
+        fitToWindow();
 }
 
 void ImageView::leaveEvent(QEvent*)

@@ -3,66 +3,92 @@
 #include <phaselab/core/phantom.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/core/units.h>
-#include <phaselab/widgets/color_bar.h>
-#include <phaselab/widgets/geometry_panel.h>
-#include <phaselab/widgets/image_view.h>
+#include <phaselab/widgets/display_panel.h>
 #include <phaselab/widgets/job_runner.h>
+#include <phaselab/widgets/parameter_panel.h>
+#include <phaselab/widgets/quantity_edit.h>
 #include <phaselab/version.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
 #include <QStatusBar>
 
-#include <qcustomplot.h>
-
 #include <algorithm>
-#include <cmath>
 
 namespace phaselab::widgets {
 
+namespace {
+constexpr int kMaxRecent = 8;
+
+QDockWidget* makeDock(QMainWindow* window, const QString& title, const QString& name,
+                      QWidget* content, Qt::DockWidgetArea area)
+{
+    auto* dock = new QDockWidget(title, window);
+    dock->setObjectName(name);
+    dock->setWidget(content);
+    window->addDockWidget(area, dock);
+    return dock;
+}
+
+QString quantityLabel(ImageRole role)
+{
+    switch (role) {
+    case ImageRole::Hologram: return MainWindow::tr("intensity");
+    case ImageRole::Phase: return MainWindow::tr("phase φ [rad]");
+    case ImageRole::Absorption: return MainWindow::tr("absorption B");
+    case ImageRole::Residual: return MainWindow::tr("I − F(f)");
+    case ImageRole::Reference: return MainWindow::tr("reference");
+    }
+    return {};
+}
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
-      m_view(new ImageView),
-      m_colorBar(new ColorBar),
-      m_geometry(new GeometryPanel),
-      m_histogram(new QCustomPlot),
+      m_workspace(new ImageWorkspace),
+      m_parameters(new ParameterPanel),
+      m_display(new DisplayPanel),
+      m_log(new QPlainTextEdit),
       m_readout(new QLabel),
       m_progress(new QProgressBar),
       m_loader(new JobRunner(this))
 {
     setWindowTitle(tr("PhaseLab"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/phaselab.svg")));
-    auto* central = new QWidget;
-    auto* layout = new QHBoxLayout(central);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_view, 1);
-    layout->addWidget(m_colorBar);
-    setCentralWidget(central);
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    setCentralWidget(m_workspace);
 
-    auto* geometryDock = new QDockWidget(tr("Geometry"), this);
-    geometryDock->setObjectName(QStringLiteral("geometryDock"));
-    geometryDock->setWidget(m_geometry);
-    addDockWidget(Qt::RightDockWidgetArea, geometryDock);
-
-    m_histogram->setMinimumSize(260, 170);
-    m_histogram->xAxis->setLabel(tr("value"));
-    m_histogram->yAxis->setLabel(tr("pixels"));
-    m_histogram->addGraph();
-    m_histogram->graph(0)->setLineStyle(QCPGraph::lsStepCenter);
-    m_histogram->graph(0)->setBrush(QColor(80, 120, 200, 90));
-    auto* histogramDock = new QDockWidget(tr("Histogram"), this);
-    histogramDock->setObjectName(QStringLiteral("histogramDock"));
-    histogramDock->setWidget(m_histogram);
-    addDockWidget(Qt::RightDockWidgetArea, histogramDock);
+    auto* parameterScroll = new QScrollArea;
+    parameterScroll->setWidget(m_parameters);
+    parameterScroll->setWidgetResizable(true);
+    parameterScroll->setMinimumWidth(340);
+    makeDock(this, tr("Parameters"), QStringLiteral("parametersDock"), parameterScroll,
+             Qt::RightDockWidgetArea);
+    makeDock(this, tr("Display"), QStringLiteral("displayDock"), m_display,
+             Qt::RightDockWidgetArea);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    QDockWidget* logDock =
+        makeDock(this, tr("Log"), QStringLiteral("logDock"), m_log, Qt::BottomDockWidgetArea);
+    logDock->hide();
 
     m_progress->setMaximumWidth(220);
     m_progress->setRange(0, 1000);
@@ -72,14 +98,16 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_progress);
 
     createActions();
-    if (QMenu* view = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))) {
-        view->addSeparator();
-        view->addAction(geometryDock->toggleViewAction());
-        view->addAction(histogramDock->toggleViewAction());
-    }
 
-    connect(m_view, &ImageView::cursorMoved, this, &MainWindow::showCursor);
-    connect(m_view, &ImageView::cursorLeft, m_readout, &QLabel::clear);
+    connect(m_workspace, &ImageWorkspace::cursorMoved, this, &MainWindow::showCursor);
+    connect(m_workspace, &ImageWorkspace::cursorLeft, m_readout, &QLabel::clear);
+    connect(m_workspace, &ImageWorkspace::activeRoleChanged, this, &MainWindow::showActiveDisplay);
+    connect(m_display, &DisplayPanel::settingsChanged, this, [this](const DisplaySettings& s) {
+        m_workspace->setDisplay(m_workspace->activeRole(), s);
+    });
+    connect(m_parameters, &ParameterPanel::parametersChanged, this, [this] {
+        m_workspace->setPixelSize(m_parameters->geometry().pixelSizeM);
+    });
     connect(m_loader, &JobRunner::progressChanged, this, [this](double f, const QString&) {
         m_progress->setValue(int(f * 1000));
     });
@@ -89,18 +117,15 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_loader, &JobRunner::failed, this, [this](const QString& message) {
         m_progress->hide();
-        statusBar()->showMessage(message, 10000);
-        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open"), message,
-                                    QMessageBox::Ok, this);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();  // window-modal, never blocks the event loop
+        showError(tr("Cannot open"), message);
         emit loadFailed(message);
     });
     connect(m_loader, &JobRunner::cancelled, this, [this] {
         m_progress->hide();
         statusBar()->showMessage(tr("Cancelled"), 5000);
     });
-    resize(1280, 820);
+    resize(1400, 860);
+    restoreSettings();
 }
 
 MainWindow::~MainWindow() = default;
@@ -110,22 +135,97 @@ void MainWindow::createActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::chooseFile);
     open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Open &demo hologram"), this, [this] { openDemo(); });
+    file->addAction(tr("Open &demo hologram"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                    [this] { openDemo(); });
+    m_recentMenu = file->addMenu(tr("Open &recent"));
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
-    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_view, &ImageView::zoomIn);
-    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_view, &ImageView::zoomOut);
-    view->addAction(tr("&Fit to window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_view,
-                    &ImageView::fitToWindow);
-    view->addAction(tr("&Actual size (1:1)"), QKeySequence(Qt::CTRL | Qt::Key_1), m_view,
-                    &ImageView::zoomActualSize);
+    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_workspace,
+                    &ImageWorkspace::zoomInActive);
+    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_workspace,
+                    &ImageWorkspace::zoomOutActive);
+    view->addAction(tr("&Fit to window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_workspace,
+                    &ImageWorkspace::fitAll);
+    view->addAction(tr("&Actual size (1:1)"), QKeySequence(Qt::CTRL | Qt::Key_1), m_workspace,
+                    &ImageWorkspace::actualSizeActive);
+    view->addSeparator();
+    auto* layoutGroup = new QActionGroup(this);
+    QAction* tabs = view->addAction(tr("Images as &tabs"));
+    QAction* side = view->addAction(tr("Images &side by side"));
+    tabs->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    side->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    for (QAction* a : {tabs, side}) {
+        a->setCheckable(true);
+        layoutGroup->addAction(a);
+    }
+    tabs->setChecked(true);
+    connect(tabs, &QAction::triggered, this,
+            [this] { m_workspace->setLayoutMode(ImageWorkspace::Layout::Tabs); });
+    connect(side, &QAction::triggered, this,
+            [this] { m_workspace->setLayoutMode(ImageWorkspace::Layout::SideBySide); });
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About PhaseLab"), this, &MainWindow::about);
+    updateRecentMenu();
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_recent = s.value(QStringLiteral("files/recent")).toStringList();
+    m_lastFolder = s.value(QStringLiteral("files/lastFolder")).toString();
+    const QString energyUnit = s.value(QStringLiteral("units/energy")).toString();
+    const QString distanceUnit = s.value(QStringLiteral("units/distance")).toString();
+    const QString pixelUnit = s.value(QStringLiteral("units/pixel")).toString();
+    if (!energyUnit.isEmpty())
+        m_parameters->energyEdit()->setUnit(energyUnit);
+    if (!distanceUnit.isEmpty())
+        m_parameters->distanceEdit()->setUnit(distanceUnit);
+    if (!pixelUnit.isEmpty())
+        m_parameters->pixelEdit()->setUnit(pixelUnit);
+    updateRecentMenu();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("files/recent"), m_recent);
+    s.setValue(QStringLiteral("files/lastFolder"), m_lastFolder);
+    s.setValue(QStringLiteral("units/energy"), m_parameters->energyEdit()->unit());
+    s.setValue(QStringLiteral("units/distance"), m_parameters->distanceEdit()->unit());
+    s.setValue(QStringLiteral("units/pixel"), m_parameters->pixelEdit()->unit());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) {
+        openFile(urls.first().toLocalFile());
+        event->acceptProposedAction();
+    }
 }
 
 void MainWindow::startLoad(
@@ -137,6 +237,7 @@ void MainWindow::startLoad(
         return;
     }
     statusBar()->showMessage(what);
+    log(what);
     m_progress->setValue(0);
     m_progress->show();
     m_loader->start(std::move(job));
@@ -145,6 +246,7 @@ void MainWindow::startLoad(
 void MainWindow::openFile(const QString& path)
 {
     const std::string file = QFile::encodeName(path).toStdString();
+    m_lastFolder = QFileInfo(path).absolutePath();
     startLoad(tr("Loading %1…").arg(QFileInfo(path).fileName()),
               [file, path](const core::ProgressReporter& progress) {
                   progress.step(0.0, "reading");
@@ -169,6 +271,10 @@ void MainWindow::openDemo(int size)
                   out->isDemo = true;
                   out->geometry = demo.geometry;
                   out->pixelSizeM = demo.geometry.pixelSizeM;
+                  out->truePhase =
+                      std::make_shared<const core::ImageF>(demo.object.phase.cast<float>());
+                  out->trueAbsorption =
+                      std::make_shared<const core::ImageF>(demo.object.absorption.cast<float>());
                   out->source = tr("demo hologram (Au/Pd/Zn phantom, 13 keV, 20 mm, 12 nm)");
                   progress.step(1.0, "done");
                   return std::shared_ptr<const void>(std::move(out));
@@ -178,73 +284,72 @@ void MainWindow::openDemo(int size)
 void MainWindow::showLoaded(std::shared_ptr<const LoadedImage> image)
 {
     m_current = std::move(image);
-    // Alias the image inside the snapshot: the view shares it without copying.
-    m_shownImage = std::shared_ptr<const core::ImageF>(m_current, &m_current->image);
-    const DisplayRange range = percentileRange(*m_shownImage);
-    m_view->setImage(m_shownImage, range);
-    m_colorBar->setRange(range);
-    m_colorBar->setLabel(tr("intensity"));
+    // Alias the image inside the snapshot: the workspace shares it without copying.
+    auto hologram = std::shared_ptr<const core::ImageF>(m_current, &m_current->image);
+    m_workspace->clearAll();
+    m_workspace->setImage(ImageRole::Hologram, hologram, quantityLabel(ImageRole::Hologram));
+    if (m_current->isDemo && m_current->truePhase) {
+        m_workspace->setImage(ImageRole::Reference, m_current->truePhase,
+                              tr("true phase φ [rad]"));
+        m_workspace->setDisplay(ImageRole::Reference, DisplaySettings::defaultsFor(ImageRole::Phase));
+    }
+    m_workspace->setActiveRole(ImageRole::Hologram);
     if (m_current->isDemo)
-        m_geometry->setGeometry(m_current->geometry);
+        m_parameters->setGeometry(m_current->geometry);
     else if (m_current->pixelSizeM > 0)
-        m_geometry->setPixelSize(m_current->pixelSizeM);
-    m_geometry->setImageSize(std::max(m_shownImage->width(), m_shownImage->height()));
-    updateHistogram();
+        m_parameters->setPixelSize(m_current->pixelSizeM);
+    m_workspace->setPixelSize(m_parameters->geometry().pixelSizeM);
+    m_parameters->setImageSize(std::max(hologram->width(), hologram->height()));
+    showActiveDisplay();
+    if (!m_current->isDemo)
+        addRecentFile(m_current->source);
 
     const QString name = m_current->isDemo ? tr("demo hologram")
                                            : QFileInfo(m_current->source).fileName();
     setWindowTitle(tr("%1 — PhaseLab").arg(name));
-    const core::ImageStats st = core::imageStats(*m_shownImage);
+    const core::ImageStats st = core::imageStats(*hologram);
     QString msg = tr("%1: %2 × %3 pixels, values %4 … %5")
                       .arg(name)
-                      .arg(m_shownImage->width())
-                      .arg(m_shownImage->height())
+                      .arg(hologram->width())
+                      .arg(hologram->height())
                       .arg(st.min, 0, 'g', 5)
                       .arg(st.max, 0, 'g', 5);
     if (st.nonFinite > 0)
         msg += tr("; warning: %n non-finite (NaN/Inf) pixel(s), shown black", "",
                   int(std::min<std::size_t>(st.nonFinite, 2147483647u)));
     statusBar()->showMessage(msg);
+    log(msg);
     emit loaded();
 }
 
-void MainWindow::updateHistogram()
+void MainWindow::showActiveDisplay()
 {
-    if (!m_shownImage)
-        return;
-    const DisplayRange r = m_view->displayRange();
-    const double pad = 0.25 * (r.high - r.low);
-    const double lo = r.low - pad, hi = r.high + pad;
-    constexpr int kBins = 128;
-    QVector<double> x(kBins), y(kBins, 0.0);
-    for (int i = 0; i < kBins; ++i)
-        x[i] = lo + (i + 0.5) * (hi - lo) / kBins;
-    for (float v : *m_shownImage) {
-        if (!std::isfinite(v))
-            continue;
-        const int b = int((v - lo) / (hi - lo) * kBins);
-        if (b >= 0 && b < kBins)
-            y[b] += 1;
-    }
-    m_histogram->graph(0)->setData(x, y, true);
-    m_histogram->xAxis->setRange(lo, hi);
-    m_histogram->yAxis->setRange(0, *std::max_element(y.begin(), y.end()) * 1.05 + 1);
-    m_histogram->replot();
+    ImagePanel* p = m_workspace->activePanel();
+    if (p)
+        m_display->showFor(p->view()->sharedImage(), p->display());
+    else
+        m_display->showFor(nullptr, DisplaySettings{});
 }
 
-void MainWindow::showCursor(QPointF p)
+void MainWindow::showCursor(ImageRole role, QPointF p)
 {
-    if (!m_shownImage)
+    const std::shared_ptr<const core::ImageF> img = m_workspace->image(role);
+    if (!img)
         return;
     const int ix = int(p.x()), iy = int(p.y());
-    const double dx = m_geometry->geometry().pixelSizeM;
-    const float v = (*m_shownImage)(ix, iy);
+    const double dx = m_parameters->geometry().pixelSizeM;
+    const float v = (*img)(ix, iy);
     m_readout->setText(tr("x = %1, y = %2   pixel (%3, %4)   value %5")
                            .arg(QString::fromStdString(core::formatLength(p.x() * dx, 4)),
                                 QString::fromStdString(core::formatLength(p.y() * dx, 4)))
                            .arg(ix)
                            .arg(iy)
                            .arg(double(v), 0, 'g', 6));
+}
+
+ImageView* MainWindow::imageView() const
+{
+    return m_workspace->view(ImageRole::Hologram);
 }
 
 QString MainWindow::readoutText() const
@@ -257,10 +362,56 @@ bool MainWindow::isBusy() const
     return m_loader->isRunning();
 }
 
+QStringList MainWindow::recentFiles() const
+{
+    return m_recent;
+}
+
+void MainWindow::log(const QString& message)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) +
+                           message);
+}
+
+QString MainWindow::logText() const
+{
+    return m_log->toPlainText();
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    statusBar()->showMessage(message, 10000);
+    log(title + QStringLiteral(": ") + message);
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();  // window-modal, never blocks the event loop
+}
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    m_recent.removeAll(abs);
+    m_recent.prepend(abs);
+    while (m_recent.size() > kMaxRecent)
+        m_recent.removeLast();
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    for (const QString& path : m_recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })
+            ->setToolTip(path);
+    m_recentMenu->setEnabled(!m_recent.isEmpty());
+}
+
 void MainWindow::chooseFile()
 {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open hologram"), QString(), tr("TIFF images (*.tif *.tiff);;All files (*)"));
+        this, tr("Open hologram"), m_lastFolder, tr("TIFF images (*.tif *.tiff);;All files (*)"));
     if (!path.isEmpty())
         openFile(path);
 }

@@ -13,6 +13,7 @@ class ColorBar : public QWidget {
 public:
     explicit ColorBar(QWidget* parent = nullptr);
     void setRange(DisplayRange range);
+    void setColorMap(ColorMap map);
     /// Quantity shown above the bar ("intensity", "phase [rad]").
     void setLabel(const QString& label);
     QSize sizeHint() const override { return {90, 300}; }
@@ -23,6 +24,7 @@ protected:
 
 private:
     DisplayRange m_range;
+    ColorMap m_map = ColorMap::Grey;
     QString m_label;
 };
 

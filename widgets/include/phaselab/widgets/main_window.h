@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -8,17 +9,21 @@
 #include <phaselab/core/geometry.h>
 #include <phaselab/core/image.h>
 #include <phaselab/core/progress.h>
+#include <phaselab/widgets/image_workspace.h>
 
+class QCloseEvent;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
+class QMenu;
+class QPlainTextEdit;
 class QProgressBar;
-class QCustomPlot;
 
 namespace phaselab::widgets {
 
-class ColorBar;
-class GeometryPanel;
-class ImageView;
+class DisplayPanel;
 class JobRunner;
+class ParameterPanel;
 
 /// An image as loaded, with where it came from and what its file said about it.
 struct LoadedImage {
@@ -27,10 +32,14 @@ struct LoadedImage {
     double pixelSizeM = 0;   ///< from the file's calibration; 0 if none
     bool isDemo = false;
     core::Geometry geometry; ///< the demo's geometry (isDemo only)
+    /// The demo's ground truth (isDemo only), for FRC and NMSE against the reconstruction.
+    std::shared_ptr<const core::ImageF> truePhase, trueAbsorption;
 };
 
-/// PhaseLab's main window: the image viewer with its colour bar and histogram, the geometry
-/// panel, a status-bar readout in physical units, and file loading on a worker thread.
+/// PhaseLab's main window: the image workspace (hologram, phase, absorption, residual, reference
+/// as tabs or side by side, synchronised), docks for parameters, display and the log, a status-bar
+/// read-out in physical units, files loaded on a worker thread, recent files, drag and drop, and
+/// settings that persist (layout, folders, units, colour maps).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -38,41 +47,60 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Starts loading a TIFF in the background; loaded() or loadFailed() follows.
+    /// Starts loading a hologram in the background; loaded() or loadFailed() follows.
     void openFile(const QString& path);
     /// Starts simulating the demo hologram (PhaseLab's built-in phantom at the DGN geometry).
     void openDemo(int size = 512);
 
-    [[nodiscard]] ImageView* imageView() const noexcept { return m_view; }
-    [[nodiscard]] GeometryPanel* geometryPanel() const noexcept { return m_geometry; }
+    [[nodiscard]] ImageWorkspace* workspace() const noexcept { return m_workspace; }
+    /// The hologram's view (for tests and screenshots).
+    [[nodiscard]] ImageView* imageView() const;
+    [[nodiscard]] ParameterPanel* parameterPanel() const noexcept { return m_parameters; }
+    [[nodiscard]] DisplayPanel* displayPanel() const noexcept { return m_display; }
     [[nodiscard]] const LoadedImage* current() const noexcept { return m_current.get(); }
     /// The status-bar readout ("x = …, y = …, value").
     [[nodiscard]] QString readoutText() const;
     [[nodiscard]] bool isBusy() const;
+    [[nodiscard]] QStringList recentFiles() const;
+    /// Appends a line to the log panel (with a time stamp).
+    void log(const QString& message);
+    [[nodiscard]] QString logText() const;
 
 signals:
     void loaded();
     void loadFailed(const QString& message);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
 private:
     void createActions();
+    void restoreSettings();
+    void saveSettings() const;
     void startLoad(const QString& what,
                    std::function<std::shared_ptr<const void>(const core::ProgressReporter&)> job);
     void showLoaded(std::shared_ptr<const LoadedImage> image);
-    void showCursor(QPointF imagePos);
-    void updateHistogram();
+    void showCursor(ImageRole role, QPointF imagePos);
+    void showActiveDisplay();
+    void addRecentFile(const QString& path);
+    void updateRecentMenu();
     void chooseFile();
     void about();
+    void showError(const QString& title, const QString& message);
 
-    ImageView* m_view;
-    ColorBar* m_colorBar;
-    GeometryPanel* m_geometry;
-    QCustomPlot* m_histogram;
+    ImageWorkspace* m_workspace;
+    ParameterPanel* m_parameters;
+    DisplayPanel* m_display;
+    QPlainTextEdit* m_log;
     QLabel* m_readout;
     QProgressBar* m_progress;
+    QMenu* m_recentMenu = nullptr;
     JobRunner* m_loader;
     std::shared_ptr<const LoadedImage> m_current;
-    std::shared_ptr<const core::ImageF> m_shownImage;
+    QStringList m_recent;
+    QString m_lastFolder;
 };
 
 } // namespace phaselab::widgets
