@@ -3,6 +3,7 @@
 #include <phaselab/core/units.h>
 
 #include <QMouseEvent>
+#include <QSignalBlocker>
 #include <QPainter>
 #include <QPainterPath>
 #include <QWheelEvent>
@@ -164,8 +165,13 @@ QPointF ImageView::toWidget(QPointF p) const
     return p * m_zoom + m_offset;
 }
 
-void ImageView::setViewTransform(double zoom, QPointF offset)
+void ImageView::setViewTransform(double zoom, QPointF offset, bool fitted)
 {
+    if (fitted) {
+        const QSignalBlocker block(this);
+        fitToWindow();
+        return;
+    }
     m_zoom = std::clamp(zoom, 1e-3, 256.0);
     m_offset = offset;
     m_fitted = false;

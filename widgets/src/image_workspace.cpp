@@ -198,7 +198,8 @@ void ImageWorkspace::setImage(ImageRole role, std::shared_ptr<const core::ImageF
         for (ImagePanel* other : m_panels)
             if (other != p && other->view()->image() &&
                 other->view()->image()->sameShape(*p->view()->image())) {
-                p->view()->setViewTransform(other->view()->zoom(), other->view()->offset());
+                p->view()->setViewTransform(other->view()->zoom(), other->view()->offset(),
+                                            other->view()->isFitted());
                 break;
             }
     }
@@ -302,7 +303,7 @@ void ImageWorkspace::synchronise(ImageView* source)
     for (ImagePanel* p : m_panels) {
         ImageView* v = p->view();
         if (v != source && v->image() && v->image()->sameShape(*source->image()))
-            v->setViewTransform(source->zoom(), source->offset());
+            v->setViewTransform(source->zoom(), source->offset(), source->isFitted());
     }
     m_syncing = false;
 }

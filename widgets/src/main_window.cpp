@@ -79,7 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* parameterScroll = new QScrollArea;
     parameterScroll->setWidget(m_parameters);
     parameterScroll->setWidgetResizable(true);
-    parameterScroll->setMinimumWidth(340);
+    parameterScroll->setMinimumWidth(380);
     makeDock(this, tr("Parameters"), QStringLiteral("parametersDock"), parameterScroll,
              Qt::RightDockWidgetArea);
     makeDock(this, tr("Display"), QStringLiteral("displayDock"), m_display,

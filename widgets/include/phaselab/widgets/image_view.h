@@ -70,8 +70,11 @@ public:
     [[nodiscard]] QPointF toImage(QPointF widgetPos) const;
     /// Widget position of image coordinates.
     [[nodiscard]] QPointF toWidget(QPointF imagePos) const;
-    /// Sets zoom and offset without emitting viewChanged (used to synchronise views).
-    void setViewTransform(double zoom, QPointF offset);
+    /// Sets zoom and offset without emitting viewChanged (used to synchronise views); with
+    /// `fitted` the view fits itself to its own size instead and keeps doing so on resize.
+    void setViewTransform(double zoom, QPointF offset, bool fitted = false);
+    /// True while the view follows its size (fit to window), until the user zooms or pans.
+    [[nodiscard]] bool isFitted() const noexcept { return m_fitted; }
 
     void setTool(Tool tool);
     [[nodiscard]] Tool tool() const noexcept { return m_tool; }
