@@ -62,10 +62,20 @@ bool JobRunner::start(Job job)
     m_thread = QThread::create([self = this, cancel = m_cancel, outcome = m_outcome, job = std::move(job)] {
         ThrottledSink sink(self);
         const core::ProgressReporter reporter(&sink, cancel.get());
+        auto lastPreview = std::make_shared<std::chrono::steady_clock::time_point>();
+        JobContext context{reporter, [self, lastPreview](std::shared_ptr<const void> snapshot) {
+                               const auto now = std::chrono::steady_clock::now();
+                               if (now - *lastPreview < std::chrono::milliseconds(100))
+                                   return;
+                               *lastPreview = now;
+                               QMetaObject::invokeMethod(
+                                   self, [self, snapshot] { emit self->preview(snapshot); },
+                                   Qt::QueuedConnection);
+                           }};
         // The outcome is read on the GUI thread after QThread::finished, which orders it after
         // every write here.
         try {
-            outcome->result = job(reporter);
+            outcome->result = job(context);
             reporter.checkCancel();
             outcome->kind = Outcome::Finished;
         } catch (const core::Cancelled&) {

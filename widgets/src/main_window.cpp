@@ -228,9 +228,7 @@ void MainWindow::dropEvent(QDropEvent* event)
     }
 }
 
-void MainWindow::startLoad(
-    const QString& what,
-    std::function<std::shared_ptr<const void>(const core::ProgressReporter&)> job)
+void MainWindow::startLoad(const QString& what, JobRunner::Job job)
 {
     if (m_loader->isRunning()) {
         statusBar()->showMessage(tr("Still loading; wait or cancel first"), 5000);
@@ -248,7 +246,8 @@ void MainWindow::openFile(const QString& path)
     const std::string file = QFile::encodeName(path).toStdString();
     m_lastFolder = QFileInfo(path).absolutePath();
     startLoad(tr("Loading %1…").arg(QFileInfo(path).fileName()),
-              [file, path](const core::ProgressReporter& progress) {
+              [file, path](const JobContext& context) {
+                  const core::ProgressReporter& progress = context.progress;
                   progress.step(0.0, "reading");
                   auto out = std::make_shared<LoadedImage>();
                   core::TiffInfo info;
@@ -263,7 +262,8 @@ void MainWindow::openFile(const QString& path)
 void MainWindow::openDemo(int size)
 {
     startLoad(tr("Simulating the demo hologram…"),
-              [size](const core::ProgressReporter& progress) {
+              [size](const JobContext& context) {
+                  const core::ProgressReporter& progress = context.progress;
                   progress.step(0.0, "simulating");
                   core::DemoSample demo = core::makeDemoSample(size);
                   auto out = std::make_shared<LoadedImage>();

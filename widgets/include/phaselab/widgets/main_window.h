@@ -10,6 +10,7 @@
 #include <phaselab/core/image.h>
 #include <phaselab/core/progress.h>
 #include <phaselab/widgets/image_workspace.h>
+#include <phaselab/widgets/job_runner.h>
 
 class QCloseEvent;
 class QDragEnterEvent;
@@ -22,7 +23,6 @@ class QProgressBar;
 namespace phaselab::widgets {
 
 class DisplayPanel;
-class JobRunner;
 class ParameterPanel;
 
 /// An image as loaded, with where it came from and what its file said about it.
@@ -79,8 +79,7 @@ private:
     void createActions();
     void restoreSettings();
     void saveSettings() const;
-    void startLoad(const QString& what,
-                   std::function<std::shared_ptr<const void>(const core::ProgressReporter&)> job);
+    void startLoad(const QString& what, JobRunner::Job job);
     void showLoaded(std::shared_ptr<const LoadedImage> image);
     void showCursor(ImageRole role, QPointF imagePos);
     void showActiveDisplay();
