@@ -128,7 +128,8 @@ Command addEdgeCommand(CLI::App& root)
 {
     auto o = std::make_shared<EdgeOptions>();
     CLI::App* sub = root.add_subcommand(
-        "edge", "Edge-profile resolution: fit a + b·erf((x − x0)/(√2σ)) across an edge; FWHM");
+        "edge", "Edge-profile resolution: fit a + b·erf((x − x0)/(√2σ)) across an edge; FWHM = "
+                "2√(2 ln 2)σ. x0 is measured in pixels from X0,Y0 along the line");
     sub->add_option("--in", o->in, "Image (TIFF)")->required();
     sub->add_option("--line", o->line,
                     "Line across the edge X0,Y0,X1,Y1 in pixels (pixel centres at whole numbers)")
