@@ -1,0 +1,184 @@
+#include "commands.h"
+
+#include <phaselab/core/atomic_file.h>
+#include <phaselab/core/error.h>
+#include <phaselab/core/metrics.h>
+#include <phaselab/core/tiff_io.h>
+#include <phaselab/core/units.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace phaselab::cli {
+
+namespace {
+
+struct EvaluateOptions {
+    std::string reference, input, pixel;
+    std::string threshold = "2sigma";
+    std::string window = "none";
+    std::string csv;
+    std::string region;
+    double expected = 0;
+    bool json = false;
+};
+
+// "X0,Y0,X1,Y1" as integers (pixels).
+std::array<int, 4> parseRegion(const std::string& text)
+{
+    std::array<int, 4> v{};
+    std::istringstream in(text);
+    char comma = 0;
+    if (!(in >> v[0] >> comma) || comma != ',' || !(in >> v[1] >> comma) || comma != ',' ||
+        !(in >> v[2] >> comma) || comma != ',' || !(in >> v[3]) || !(in >> std::ws).eof())
+        throw core::InputError("--region: expected X0,Y0,X1,Y1 in whole pixels, got \"" + text +
+                               "\"");
+    return v;
+}
+
+void writeFrcCsv(const std::string& path, const core::FrcResult& frc)
+{
+    core::AtomicFile file(path);
+    {
+        std::ofstream out(file.tempPath());
+        out << "ring,frequency_per_m,frc,threshold,ring_count\n";
+        char line[160];
+        for (std::size_t r = 0; r < frc.value.size(); ++r) {
+            std::snprintf(line, sizeof line, "%zu,%.10g,%.10g,%.10g,%zu\n", r,
+                          frc.frequencyPerM[r], frc.value[r], frc.threshold[r], frc.ringCount[r]);
+            out << line;
+        }
+        out.flush();
+        if (!out)
+            throw core::InputError(path + ": cannot write the FRC curve");
+    }
+    file.commit();
+}
+
+int runEvaluate(const EvaluateOptions& o, const Context& ctx)
+{
+    const auto start = std::chrono::steady_clock::now();
+    const core::ProgressReporter progress = ctx.reporter();
+    const double pixelM = core::parseLengthM(o.pixel);
+    core::FrcOptions fopt;
+    fopt.threshold = core::parseFrcThreshold(o.threshold);
+    fopt.window = o.window == "hann" ? core::FrcWindow::Hann : core::FrcWindow::None;
+
+    progress.step(0.0, "reading");
+    const core::ImageD ref = core::readTiff<double>(o.reference);
+    const core::ImageD rec = core::readTiff<double>(o.input);
+    core::requireFinite(ref, o.reference);
+    core::requireFinite(rec, o.input);
+    core::requireSameShape(rec, ref, o.input + " and " + o.reference);
+
+    progress.step(0.3, "evaluating");
+    const core::Evaluation ev = core::evaluateReconstruction(rec, ref, pixelM, fopt);
+    const core::FrcResult& frc = ev.frc;
+
+    bool haveRegion = false;
+    core::RegionStats region;
+    if (!o.region.empty()) {
+        const auto r = parseRegion(o.region);
+        region = core::regionStats(rec, core::rectangleMask(rec.width(), rec.height(), r[0], r[1],
+                                                            r[2], r[3]),
+                                   o.expected);
+        haveRegion = true;
+    }
+    if (!o.csv.empty()) {
+        progress.step(0.9, "writing");
+        writeFrcCsv(o.csv, frc);
+    }
+    progress.step(1.0, "done");
+
+    const double seconds = secondsSince(start);
+    if (ctx.json) {
+        nlohmann::json j{
+            {"nmse_percent", ev.nmsePercent},
+            {"frcm_percent", frc.frcmPercent},
+            {"resolution_m", frc.resolutionM},
+            {"resolution_at_nyquist", !frc.crossing.crossed},
+            {"cutoff_frequency_per_m", frc.cutoffFrequencyPerM},
+            {"threshold", core::frcThresholdName(frc.thresholdKind)},
+            {"window", o.window},
+            {"pixel_size_m", pixelM},
+            {"frc",
+             {{"frequency_per_m", frc.frequencyPerM},
+              {"value", frc.value},
+              {"threshold", frc.threshold},
+              {"ring_count", frc.ringCount}}},
+            {"crop",
+             {{"cropped", frc.cropped},
+              {"size", frc.size},
+              {"x", frc.cropX},
+              {"y", frc.cropY},
+              {"input_shape", {frc.inputHeight, frc.inputWidth}}}},
+            {"seconds", seconds},
+        };
+        if (haveRegion)
+            j["region"] = {{"pixels", region.count},      {"expected", region.expected},
+                           {"mean", region.mean},         {"std", region.stdDev},
+                           {"ne_percent", region.nePercent}, {"rsd_percent", region.rsdPercent}};
+        if (!o.csv.empty())
+            j["csv"] = o.csv;
+        printJson(j);
+    } else {
+        if (ctx.progress)
+            ctx.progress->finish();
+        if (frc.cropped)
+            std::cout << "note: " << frc.inputWidth << " × " << frc.inputHeight
+                      << " images centre-cropped to " << frc.size << " × " << frc.size
+                      << " at (" << frc.cropX << ", " << frc.cropY << ") for the FRC\n";
+        std::cout << "NMSE        " << core::formatNumber(ev.nmsePercent) << " %\n"
+                  << "FRCM        " << core::formatNumber(frc.frcmPercent) << " %\n"
+                  << "resolution  " << core::formatLength(frc.resolutionM) << " ("
+                  << core::frcThresholdName(frc.thresholdKind) << " threshold, "
+                  << (frc.crossing.crossed ? "first crossing at ring " +
+                                                 core::formatNumber(frc.crossing.ring, 4)
+                                           : std::string("never crossed: Nyquist 2Δx"))
+                  << ")\n";
+        if (haveRegion)
+            std::cout << "region      " << region.count << " pixels, mean "
+                      << core::formatNumber(region.mean) << ", NE "
+                      << core::formatNumber(region.nePercent) << " %, RSD "
+                      << core::formatNumber(region.rsdPercent) << " %\n";
+        if (!o.csv.empty())
+            std::cout << "wrote " << o.csv << "\n";
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+Command addEvaluateCommand(CLI::App& root)
+{
+    auto o = std::make_shared<EvaluateOptions>();
+    CLI::App* sub = root.add_subcommand(
+        "evaluate", "Compare a reconstruction with its reference: NMSE, FRC, FRCM, resolution");
+    sub->add_option("--reference", o->reference, "Reference image (TIFF)")->required();
+    sub->add_option("--input", o->input, "Reconstruction to evaluate (TIFF, same shape)")
+        ->required();
+    sub->add_option("--pixel", o->pixel, "Pixel size: 12nm, 1um (bare number = metres)")
+        ->required();
+    sub->add_option("--threshold", o->threshold, "FRC resolution threshold")
+        ->check(CLI::IsMember({"2sigma", "halfbit", "seventh"}))
+        ->capture_default_str();
+    sub->add_option("--window", o->window, "Apodisation before the FRC")
+        ->check(CLI::IsMember({"none", "hann"}))
+        ->capture_default_str();
+    sub->add_option("--csv", o->csv,
+                    "Write the FRC curve (ring, frequency_per_m, frc, threshold, ring_count)");
+    auto* region = sub->add_option("--region", o->region,
+                                   "NE/RSD of the input over columns X0…X1−1, rows Y0…Y1−1: "
+                                   "X0,Y0,X1,Y1");
+    sub->add_option("--expected", o->expected, "Expected value in --region (for NE)")
+        ->needs(region);
+    region->needs(sub->get_option("--expected"));
+    addJsonFlag(sub, o->json);
+    return {sub, &o->json, [o](const Context& ctx) { return runEvaluate(*o, ctx); }};
+}
+
+} // namespace phaselab::cli
