@@ -281,6 +281,73 @@
         <source>true phase φ [rad]</source>
         <translation>phase vraie φ [rad]</translation>
     </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Résolution</translation>
+    </message>
+    <message>
+        <source>Edge: %1</source>
+        <translation>Bord : %1</translation>
+    </message>
+    <message>
+        <source>FRC: %1</source>
+        <translation>FRC : %1</translation>
+    </message>
+    <message>
+        <source>Export &amp;plot…</source>
+        <translation>Exporter le &amp;graphique…</translation>
+    </message>
+    <message>
+        <source>Export plot</source>
+        <translation>Exporter le graphique</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf);;CSV table (*.csv)</source>
+        <translation>Image PNG (*.png);;Document PDF (*.pdf);;Tableau CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>%1 exporté</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>Export impossible</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::MethodPanel</name>
+    <message>
+        <source>Update automatically while editing</source>
+        <translation>Mettre à jour automatiquement pendant la saisie</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lancer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Run the method (Ctrl+R)</source>
+        <translation>Lancer la méthode (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>iteration</source>
+        <translation>itération</translation>
+    </message>
+    <message>
+        <source>residual ‖I − F(f)‖</source>
+        <translation>résidu ‖I − F(f)‖</translation>
+    </message>
+    <message>
+        <source>No method available</source>
+        <translation>Aucune méthode disponible</translation>
+    </message>
+    <message>
+        <source>Open a hologram first</source>
+        <translation>Ouvrez d’abord un hologramme</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::ParameterPanel</name>
@@ -506,6 +573,137 @@
     <message>
         <source>Energy</source>
         <translation>Énergie</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::ResolutionPanel</name>
+    <message>
+        <source>Draw a line</source>
+        <translation>Tracer une ligne</translation>
+    </message>
+    <message>
+        <source>position along the line [nm]</source>
+        <translation>position le long de la ligne [nm]</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>valeur</translation>
+    </message>
+    <message>
+        <source>Compute FRC</source>
+        <translation>Calculer la FRC</translation>
+    </message>
+    <message>
+        <source>spatial frequency [1/µm]</source>
+        <translation>fréquence spatiale [1/µm]</translation>
+    </message>
+    <message>
+        <source>FRC</source>
+        <translation>FRC</translation>
+    </message>
+    <message>
+        <source>Draw a region</source>
+        <translation>Tracer une région</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Width of the band across the line over which the profile is averaged</source>
+        <translation>Largeur de la bande, perpendiculaire à la ligne, sur laquelle le profil est moyenné</translation>
+    </message>
+    <message>
+        <source>Drag on an image to draw a line across an edge; drag its ends to adjust it</source>
+        <translation>Glissez sur une image pour tracer une ligne à travers un bord ; déplacez ses extrémités pour l’ajuster</translation>
+    </message>
+    <message>
+        <source>profile</source>
+        <translation>profil</translation>
+    </message>
+    <message>
+        <source>erf fit</source>
+        <translation>ajustement erf</translation>
+    </message>
+    <message>
+        <source>Band width:</source>
+        <translation>Largeur de bande :</translation>
+    </message>
+    <message>
+        <source>Edge</source>
+        <translation>Bord</translation>
+    </message>
+    <message>
+        <source>2σ</source>
+        <translation>2σ</translation>
+    </message>
+    <message>
+        <source>½ bit</source>
+        <translation>½ bit</translation>
+    </message>
+    <message>
+        <source>1/7</source>
+        <translation>1/7</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>seuil</translation>
+    </message>
+    <message>
+        <source>Image:</source>
+        <translation>Image :</translation>
+    </message>
+    <message>
+        <source>Against:</source>
+        <translation>Comparée à :</translation>
+    </message>
+    <message>
+        <source>Threshold:</source>
+        <translation>Seuil :</translation>
+    </message>
+    <message>
+        <source>Expected value l_t of the homogeneous material</source>
+        <translation>Valeur attendue l_t du matériau homogène</translation>
+    </message>
+    <message>
+        <source>Expected value:</source>
+        <translation>Valeur attendue :</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Région</translation>
+    </message>
+    <message>
+        <source>No fit: %1</source>
+        <translation>Pas d’ajustement : %1</translation>
+    </message>
+    <message>
+        <source>FWHM = %1 ± %2 (σ = %3), edge at %4 px along the line, %5 samples × %6 lines</source>
+        <translation>LMH = %1 ± %2 (σ = %3), bord à %4 px le long de la ligne, %5 échantillons × %6 lignes</translation>
+    </message>
+    <message>
+        <source>Choose two images</source>
+        <translation>Choisissez deux images</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Calcul en cours…</translation>
+    </message>
+    <message>
+        <source>resolution %1 (%2 criterion)%3; NMSE %4 %; FRCM %5 %</source>
+        <translation>résolution %1 (critère %2)%3 ; NMSE %4 % ; FRCM %5 %</translation>
+    </message>
+    <message>
+        <source>, never crossed: Nyquist</source>
+        <translation>, jamais franchi : Nyquist</translation>
+    </message>
+    <message>
+        <source>; FRC on the centred %1 × %1 square</source>
+        <translation> ; FRC sur le carré centré de %1 × %1</translation>
+    </message>
+    <message>
+        <source>%1 pixels: mean %2, deviation %3; NE %4 %, RSD %5 %</source>
+        <translation>%1 pixels : moyenne %2, écart-type %3 ; NE %4 %, RSD %5 %</translation>
     </message>
 </context>
 </TS>

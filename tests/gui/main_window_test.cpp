@@ -8,6 +8,9 @@
 #include <phaselab/widgets/display_panel.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
+#include <phaselab/widgets/resolution_panel.h>
+
+#include <qcustomplot.h>
 #include <phaselab/widgets/image_view.h>
 #include <phaselab/widgets/main_window.h>
 #include <phaselab/widgets/translations.h>
@@ -243,6 +246,81 @@ private slots:
         QVERIFY(std::abs(a->displayRange().high - 1.1) < 1e-9);
         // The reference (phase) kept its own diverging map.
         QCOMPARE(b->colorMap(), widgets::ColorMap::Diverging);
+    }
+
+    void resolutionTools()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openDemo(128);
+        QVERIFY(waitLoaded(w));
+        widgets::ResolutionPanel* r = w.resolutionPanel();
+
+        // FRC of the true phase with itself: NMSE 0, FRC 1 everywhere, resolution 2Δx = 24 nm.
+        QSignalSpy frc(r, &widgets::ResolutionPanel::frcComputed);
+        r->computeFrc(widgets::ImageRole::Reference, widgets::ImageRole::Reference,
+                      core::FrcThreshold::TwoSigma);
+        QVERIFY(frc.wait(30000));
+        QVERIFY(r->evaluation());
+        QCOMPARE(r->evaluation()->nmsePercent, 0.0);
+        QVERIFY(std::abs(r->evaluation()->frc.resolutionM - 24e-9) < 1e-12);
+        QVERIFY(r->frcPlot()->graph(0)->dataCount() > 10);
+        // The hologram is no phase map: a much worse figure.
+        r->computeFrc(widgets::ImageRole::Hologram, widgets::ImageRole::Reference,
+                      core::FrcThreshold::HalfBit);
+        QVERIFY(frc.wait(30000));
+        QVERIFY(r->evaluation()->nmsePercent > 50);
+
+        // Draw a line with the mouse across the edge of the small zinc sphere of the true phase
+        // (centre (32, 92), radius 7.7 px at 128²): an FWHM of a few pixels.
+        w.workspace()->setActiveRole(widgets::ImageRole::Reference);
+        QTest::qWait(20);
+        for (QPushButton* b : r->findChildren<QPushButton*>())
+            if (b->text().contains("line"))
+                b->setChecked(true);
+        widgets::ImageView* v = w.workspace()->view(widgets::ImageRole::Reference);
+        QCOMPARE(v->tool(), widgets::ImageView::Tool::Line);
+        QSignalSpy edge(r, &widgets::ResolutionPanel::edgeMeasured);
+        const QPoint a = v->toWidget(QPointF(44, 92.5)).toPoint();
+        const QPoint b = v->toWidget(QPointF(32, 92.5)).toPoint();
+        QTest::mousePress(v, Qt::LeftButton, Qt::NoModifier, a);
+        QTest::mouseMove(v, (a + b) / 2);
+        QTest::mouseMove(v, b);
+        QTest::mouseRelease(v, Qt::LeftButton, Qt::NoModifier, b);
+        QVERIFY(edge.count() >= 1);
+        QVERIFY2(r->edge(), qPrintable(w.logText()));
+        const double fwhm = r->edge()->fit.fwhmM;
+        QVERIFY2(fwhm > 5e-9 && fwhm < 100e-9, qPrintable(r->edgeText()));
+        QVERIFY(r->edgeText().contains("FWHM"));
+        QVERIFY(r->edgePlot()->graph(1)->dataCount() > 5);
+        // Dragging an end of the line re-measures.
+        const int before = edge.count();
+        QTest::mousePress(v, Qt::LeftButton, Qt::NoModifier, a);
+        QTest::mouseMove(v, a + QPoint(0, 3));
+        QTest::mouseRelease(v, Qt::LeftButton, Qt::NoModifier, a + QPoint(0, 3));
+        QVERIFY(edge.count() > before);
+
+        // Profile and FRC plots export as CSV, PNG and PDF.
+        const QString csv = m_dir.filePath("edge.csv");
+        r->exportCurrent(csv);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readLine().startsWith("position_px,position_m,value,fit"));
+        r->exportCurrent(m_dir.filePath("edge.png"));
+        QVERIFY(!QImage(m_dir.filePath("edge.png")).isNull());
+        r->exportCurrent(m_dir.filePath("edge.pdf"));
+        QVERIFY(QFileInfo(m_dir.filePath("edge.pdf")).size() > 500);
+        QVERIFY_THROWS_EXCEPTION(core::InputError, r->exportCurrent(m_dir.filePath("edge.bmp")));
+
+        // A region on the hologram: mean near 1 against an expected 1.
+        QSignalSpy region(r, &widgets::ResolutionPanel::regionMeasured);
+        r->measureRegion(widgets::ImageRole::Hologram, QRectF(2, 2, 20, 20), 1.0);
+        QCOMPARE(region.count(), 1);
+        QVERIFY(r->region());
+        QCOMPARE(r->region()->count, std::size_t(400));
+        QVERIFY(std::abs(r->region()->mean - 1.0) < 0.3);
+        QVERIFY(r->regionText().contains("NE"));
     }
 
     void opensCalibratedTiffAndSurvivesBrokenFiles()

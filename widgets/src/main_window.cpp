@@ -7,6 +7,7 @@
 #include <phaselab/widgets/job_runner.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
+#include <phaselab/widgets/resolution_panel.h>
 #include <phaselab/version.h>
 
 #include <QAction>
@@ -65,6 +66,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_workspace(new ImageWorkspace),
       m_parameters(new ParameterPanel),
       m_display(new DisplayPanel),
+      m_resolution(nullptr),
       m_log(new QPlainTextEdit),
       m_readout(new QLabel),
       m_progress(new QProgressBar),
@@ -84,6 +86,17 @@ MainWindow::MainWindow(QWidget* parent)
              Qt::RightDockWidgetArea);
     makeDock(this, tr("Display"), QStringLiteral("displayDock"), m_display,
              Qt::RightDockWidgetArea);
+    m_resolution = new ResolutionPanel(
+        m_workspace, [this] { return m_parameters->geometry().pixelSizeM; });
+    makeDock(this, tr("Resolution"), QStringLiteral("resolutionDock"), m_resolution,
+             Qt::RightDockWidgetArea);
+    connect(m_resolution, &ResolutionPanel::message, this, &MainWindow::log);
+    connect(m_resolution, &ResolutionPanel::edgeMeasured, this, [this] {
+        if (!m_resolution->edgeText().isEmpty())
+            log(tr("Edge: %1").arg(m_resolution->edgeText()));
+    });
+    connect(m_resolution, &ResolutionPanel::frcComputed, this,
+            [this] { log(tr("FRC: %1").arg(m_resolution->frcText())); });
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
     QDockWidget* logDock =
@@ -138,6 +151,8 @@ void MainWindow::createActions()
     file->addAction(tr("Open &demo hologram"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
                     [this] { openDemo(); });
     m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(tr("Export &plot…"), this, &MainWindow::exportPlot);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -294,6 +309,7 @@ void MainWindow::showLoaded(std::shared_ptr<const LoadedImage> image)
         m_workspace->setDisplay(ImageRole::Reference, DisplaySettings::defaultsFor(ImageRole::Phase));
     }
     m_workspace->setActiveRole(ImageRole::Hologram);
+    m_resolution->imagesChanged();
     if (m_current->isDemo)
         m_parameters->setGeometry(m_current->geometry);
     else if (m_current->pixelSizeM > 0)
@@ -414,6 +430,21 @@ void MainWindow::chooseFile()
         this, tr("Open hologram"), m_lastFolder, tr("TIFF images (*.tif *.tiff);;All files (*)"));
     if (!path.isEmpty())
         openFile(path);
+}
+
+void MainWindow::exportPlot()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export plot"), m_lastFolder,
+        tr("PNG image (*.png);;PDF document (*.pdf);;CSV table (*.csv)"));
+    if (path.isEmpty())
+        return;
+    try {
+        m_resolution->exportCurrent(path);
+        log(tr("Exported %1").arg(path));
+    } catch (const std::exception& e) {
+        showError(tr("Cannot export"), QString::fromStdString(e.what()));
+    }
 }
 
 void MainWindow::about()

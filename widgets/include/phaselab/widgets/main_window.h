@@ -24,6 +24,7 @@ namespace phaselab::widgets {
 
 class DisplayPanel;
 class ParameterPanel;
+class ResolutionPanel;
 
 /// An image as loaded, with where it came from and what its file said about it.
 struct LoadedImage {
@@ -57,6 +58,7 @@ public:
     [[nodiscard]] ImageView* imageView() const;
     [[nodiscard]] ParameterPanel* parameterPanel() const noexcept { return m_parameters; }
     [[nodiscard]] DisplayPanel* displayPanel() const noexcept { return m_display; }
+    [[nodiscard]] ResolutionPanel* resolutionPanel() const noexcept { return m_resolution; }
     [[nodiscard]] const LoadedImage* current() const noexcept { return m_current.get(); }
     /// The status-bar readout ("x = …, y = …, value").
     [[nodiscard]] QString readoutText() const;
@@ -86,12 +88,14 @@ private:
     void addRecentFile(const QString& path);
     void updateRecentMenu();
     void chooseFile();
+    void exportPlot();
     void about();
     void showError(const QString& title, const QString& message);
 
     ImageWorkspace* m_workspace;
     ParameterPanel* m_parameters;
     DisplayPanel* m_display;
+    ResolutionPanel* m_resolution;
     QPlainTextEdit* m_log;
     QLabel* m_readout;
     QProgressBar* m_progress;
