@@ -182,6 +182,15 @@ int runSimulate(const SimulateOptions& o, const Context& ctx)
                   << core::formatNumber(double(count) / std::max(rep.seconds, 1e-9), 3)
                   << " samples/s on " << rep.threads << " threads, "
                   << core::formatNumber(double(rep.fileBytes) / 1048576.0, 3) << " MiB\n";
+        std::cout.flush();
+        // The propagation runs on the fine grid: K·N samples of Δx/K (physics.md §1).
+        core::Geometry fine = req.params.geometry;
+        fine.pixelSizeM /= req.params.oversample;
+        const int grid = o.size * req.params.oversample;
+        if (req.params.padding == core::Padding::Periodic && !fine.wellSampled(grid))
+            std::cerr << "warning: propagation grid of " << grid << " samples is below 1/F = "
+                      << core::formatNumber(fine.minimumGridSize())
+                      << " of its pixels (kernel undersampled, as in the DGN paper)\n";
     }
     return kExitOk;
 }
@@ -254,6 +263,11 @@ Command addSimulateCommand(CLI::App& root)
     sub->add_option("--deflate", o->deflate, "Compression level 1-9")
         ->check(CLI::Range(1, 9))
         ->capture_default_str();
+    sub->footer("Splits: val = round(count x val-fraction), test likewise, train the rest. "
+                "The same seed, options and thread-independent FFT plans give the same file: "
+                "plans are kept as FFTW wisdom in $PHASELAB_FFTW_WISDOM or "
+                "~/.cache/phaselab/fftw-wisdom (PHASELAB_FFTW_WISDOM=none: slower Estimate "
+                "plans, no file).");
     addJsonFlag(sub, o->json);
     return {sub, &o->json, [o](const Context& ctx) {
                 SimulateOptions opts = *o;

@@ -204,11 +204,13 @@ struct DatasetReport {
 };
 
 /// Generates a data set into an HDF5 file (layout: dataset.h). Samples are computed in parallel
-/// on threadCount() threads, one sample per thread, and written in index order as they complete
-/// batches, so memory does not grow with the count. The file is written under a temporary name
-/// and renamed at the end: a failure or a cancel leaves no file (and any old file untouched).
-/// The file is bit-identical for the same request, seed and thread count. Progress goes to
-/// `sink` between batches; `cancel` is polled before every sample. Throws InputError for bad
+/// on threadCount() threads, one sample per thread with single-threaded FFT plans, and written in
+/// index order batch by batch, so memory does not grow with the count. The file is written under
+/// a temporary name and renamed at the end: a failure or a cancel leaves no file (and any old
+/// file untouched). The same request and seed give a bit-identical file for a given thread count
+/// (the samples themselves are identical for any thread count; only the `threads` attribute
+/// differs), provided the runs share FFTW wisdom (see fftPlanning). Progress goes to `sink`
+/// between batches; `cancel` is polled before every sample. Throws InputError for bad
 /// parameters or an unwritable path, Cancelled when cancelled.
 DatasetReport generateDataset(const DatasetRequest& request, const std::string& path,
                               ProgressSink* sink = nullptr, const CancelToken* cancel = nullptr);
