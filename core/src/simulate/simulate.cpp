@@ -25,6 +25,8 @@
 #include <mutex>
 #include <optional>
 
+#include <unistd.h>
+
 namespace phaselab::core {
 
 namespace {
@@ -480,7 +482,19 @@ DatasetReport generateDataset(const DatasetRequest& req, const std::string& path
         throw InputError("simulation: deflate level must be 1 to 9");
     const SplitCounts counts = splitCounts(req.count, req.valFraction, req.testFraction);
     const int N = req.size;
-    const int threads = std::max(1, threadCount());
+    // Workers: all cores, unless their buffers (the forward operator's complex grids at K·N,
+    // padded) would take more than half the memory.
+    int threads = std::max(1, threadCount());
+    {
+        const double pad = req.params.padding == Padding::Periodic ? 1.0 : req.params.padFactor;
+        const double fine = double(N) * req.params.oversample * pad;
+        const double perWorker = 40.0 * fine * fine + 64.0 * double(N) * N;  // bytes
+        const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGE_SIZE);
+        if (pages > 0 && pageSize > 0) {
+            const double budget = 0.5 * double(pages) * double(pageSize);
+            threads = std::clamp(int(budget / perWorker), 1, threads);
+        }
+    }
 
     // One simulator per thread; the first one, made here, validates materials early. Each
     // sample runs on one thread, so its FFT plans are single-threaded: faster than a threaded
