@@ -10,6 +10,8 @@
 #include <phaselab/core/phantom.h>
 #include <phaselab/core/simulate.h>
 
+#include "../../core/src/simulate/random.h"  // the simulators' private generator
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -555,6 +557,52 @@ private slots:
                                  core::generateDataset(req, path("no/such/dir/x.h5")));
         QVERIFY_THROWS_EXCEPTION(core::InputError, (void)core::parseProtocol("cyclegan"));
         QVERIFY(core::parseProtocol("PhaseGAN") == core::SimulationProtocol::PhaseGan);
+    }
+
+    // The generator's distributions: mean and variance of uniform, normal and Poisson (both the
+    // small-mean and the transformed-rejection branch), and independent streams per key.
+    void randomNumberDistributions()
+    {
+        const int n = 200000;
+        core::detail::Rng rng(99, 1, 2, 3);
+        double su = 0, suu = 0, sn = 0, snn = 0;
+        for (int i = 0; i < n; ++i) {
+            const double u = rng.uniform(), z = rng.normal();
+            QVERIFY(u >= 0 && u < 1);
+            su += u;
+            suu += u * u;
+            sn += z;
+            snn += z * z;
+        }
+        QVERIFY(std::abs(su / n - 0.5) < 0.005);
+        QVERIFY(std::abs(suu / n - 0.25 - 1.0 / 12) < 0.005);
+        QVERIFY(std::abs(sn / n) < 0.01);
+        QVERIFY(std::abs(snn / n - 1) < 0.01);
+        for (double mean : {0.3, 4.0, 9.9, 10.0, 37.0, 1007.0}) {
+            double s = 0, ss = 0;
+            for (int i = 0; i < n; ++i) {
+                const double k = double(rng.poisson(mean));
+                s += k;
+                ss += k * k;
+            }
+            const double m = s / n, v = ss / n - m * m;
+            // Standard errors: √(mean/n) for the mean, ≈ mean·√(2/n) for the variance.
+            QVERIFY2(std::abs(m - mean) < 5 * std::sqrt(mean / n),
+                     qPrintable(QString("mean %1 for %2").arg(m).arg(mean)));
+            QVERIFY2(std::abs(v - mean) < 5 * mean * std::sqrt(2.0 / n) + 0.01,
+                     qPrintable(QString("variance %1 for %2").arg(v).arg(mean)));
+        }
+        // P(0) of a Poisson(4) is e^-4.
+        int zeros = 0;
+        for (int i = 0; i < n; ++i)
+            zeros += rng.poisson(4.0) == 0;
+        QVERIFY(std::abs(double(zeros) / n - std::exp(-4.0)) < 0.002);
+
+        core::detail::Rng a(1, 0, 0, 5), b(1, 0, 0, 5), c(1, 0, 1, 5), d(2, 0, 0, 5);
+        const auto x = a.next();
+        QCOMPARE(b.next(), x);
+        QVERIFY(c.next() != x && d.next() != x);
+        QVERIFY(core::detail::Rng(0, 0, 0, 0).next() != core::detail::Rng(0, 0, 0, 1).next());
     }
 
     void splitCountsRound()
