@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libgtest-dev
   xvfb xauth fonts-dejavu-core bsdutils
   python3-tifffile python3-h5py python3-numpy
+  zlib1g-dev
 )
 
 missing=()

@@ -20,6 +20,7 @@ Command addInfoCommand(CLI::App& root);
 Command addPropagateCommand(CLI::App& root);
 Command addEvaluateCommand(CLI::App& root);
 Command addEdgeCommand(CLI::App& root);
+Command addSimulateCommand(CLI::App& root);
 
 /// Adds --json to a subcommand, bound to `flag`.
 void addJsonFlag(CLI::App* sub, bool& flag);

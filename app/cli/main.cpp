@@ -57,6 +57,7 @@ int main(int argc, char** argv)
     commands.push_back(cli::addPropagateCommand(app));
     commands.push_back(cli::addEvaluateCommand(app));
     commands.push_back(cli::addEdgeCommand(app));
+    commands.push_back(cli::addSimulateCommand(app));
 
     try {
         app.parse(argc, argv);

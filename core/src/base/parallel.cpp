@@ -17,11 +17,14 @@ int defaultThreadCount()
 }
 
 std::atomic<int> g_threads{0};
+thread_local int t_threadsHere = 0;  // ThreadCountScope's override on this thread; 0 = none
 
 } // namespace
 
 int threadCount()
 {
+    if (t_threadsHere > 0)
+        return t_threadsHere;
     int n = g_threads.load();
     if (n <= 0) {
         n = defaultThreadCount();
@@ -39,6 +42,21 @@ void setThreadCount(int n)
 #ifdef _OPENMP
     omp_set_num_threads(g_threads.load());
 #endif
+}
+
+} // namespace phaselab::core
+
+namespace phaselab::core {
+
+ThreadCountScope::ThreadCountScope(int n) : m_previous(t_threadsHere)
+{
+    if (n > 0)
+        t_threadsHere = n;
+}
+
+ThreadCountScope::~ThreadCountScope()
+{
+    t_threadsHere = m_previous;
 }
 
 } // namespace phaselab::core

@@ -5,6 +5,10 @@
 #include <fftw3.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -12,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+
+#include <unistd.h>
 
 namespace phaselab::core {
 
@@ -159,6 +165,59 @@ void Fft2D<Real>::backward(Complex<Real>* data) const
 
 template class Fft2D<float>;
 template class Fft2D<double>;
+
+namespace {
+constexpr const char* kWisdomHeader = "phaselab-fftw-wisdom 1\n";
+constexpr const char* kWisdomFloat = "\n-- float --\n";
+} // namespace
+
+bool importFftWisdom(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return false;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string header(kWisdomHeader);
+    const auto split = text.find(kWisdomFloat);
+    if (text.compare(0, header.size(), header) != 0 || split == std::string::npos)
+        return false;
+    const std::string d = text.substr(header.size(), split - header.size());
+    const std::string f = text.substr(split + std::strlen(kWisdomFloat));
+    std::lock_guard<std::mutex> lock(g_planMutex);
+    initThreadsOnce();
+    return fftw_import_wisdom_from_string(d.c_str()) != 0 &&
+           fftwf_import_wisdom_from_string(f.c_str()) != 0;
+}
+
+bool exportFftWisdom(const std::string& path)
+{
+    std::string text(kWisdomHeader);
+    {
+        std::lock_guard<std::mutex> lock(g_planMutex);
+        initThreadsOnce();
+        char* d = fftw_export_wisdom_to_string();
+        char* f = fftwf_export_wisdom_to_string();
+        if (d && f)
+            text += std::string(d) + kWisdomFloat + std::string(f);
+        std::free(d);
+        std::free(f);
+        if (!d || !f)
+            return false;
+    }
+    const std::string temp = path + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!(out << text) || !out.flush()) {
+            std::remove(temp.c_str());
+            return false;
+        }
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        std::remove(temp.c_str());
+        return false;
+    }
+    return true;
+}
 
 double fftFrequency(int k, int n, double d)
 {

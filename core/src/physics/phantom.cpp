@@ -17,7 +17,10 @@ void addProjectedThickness(const Solid& s, int supersample, ImageD& thickness)
 {
     const int S = std::max(1, supersample);
     const double ca = std::cos(s.angle), sa = std::sin(s.angle);
-    const double r = std::max(s.semiAxisA, s.semiAxisB) + 1.0;
+    // Bounding half-width: a rotated Box reaches its corners, the round kinds their major axis.
+    const double r = (s.kind == Solid::Kind::Box ? std::hypot(s.semiAxisA, s.semiAxisB)
+                                                 : std::max(s.semiAxisA, s.semiAxisB)) +
+                     1.0;
     const int x0 = std::max(0, int(std::floor(s.centreX - r)));
     const int x1 = std::min(thickness.width() - 1, int(std::ceil(s.centreX + r)));
     const int y0 = std::max(0, int(std::floor(s.centreY - r)));
@@ -33,41 +36,68 @@ void addProjectedThickness(const Solid& s, int supersample, ImageD& thickness)
                     const double dy = y + (j + 0.5) / S - s.centreY;
                     const double u = (ca * dx + sa * dy) / s.semiAxisA;
                     const double v = (-sa * dx + ca * dy) / s.semiAxisB;
+                    if (s.kind == Solid::Kind::Box) {
+                        if (std::abs(u) < 1.0 && std::abs(v) < 1.0)
+                            acc += 1.0;
+                        continue;
+                    }
                     const double rho2 = u * u + v * v;
                     if (rho2 >= 1.0)
                         continue;
-                    acc += s.kind == Solid::Kind::Ellipsoid ? std::sqrt(1.0 - rho2) : 1.0 - rho2;
+                    switch (s.kind) {
+                    case Solid::Kind::Ellipsoid: acc += std::sqrt(1.0 - rho2); break;
+                    case Solid::Kind::Paraboloid: acc += 1.0 - rho2; break;
+                    default: acc += 1.0; break;
+                    }
                 }
             thickness(x, y) += s.maxThicknessM * acc * inv;
         }
 }
 
-PhaseObject projectSolids(const std::vector<Solid>& solids, const std::vector<Material>& materials,
-                          double energyKeV, int width, int height, int supersample)
+PhaseObject projectSolids(const std::vector<Solid>& solids,
+                          const std::vector<RefractiveIndex>& indices, double energyKeV, int width,
+                          int height, int supersample)
 {
+    for (const Solid& s : solids)
+        if (s.material < 0 || s.material >= int(indices.size()))
+            throw InputError("solid refers to material " + std::to_string(s.material) +
+                             " of " + std::to_string(indices.size()));
     const double k = 2 * kPi / wavelengthM(energyKeV);
     PhaseObject obj{ImageD(width, height), ImageD(width, height)};
-    for (std::size_t m = 0; m < materials.size(); ++m) {
-        ImageD t(width, height);
+    ImageD t(width, height);
+    for (std::size_t m = 0; m < indices.size(); ++m) {
         bool any = false;
         for (const Solid& s : solids)
             if (s.material == int(m)) {
+                if (!any)
+                    t.fill(0.0);
                 addProjectedThickness(s, supersample, t);
                 any = true;
             }
         if (!any)
             continue;
-        const RefractiveIndex n = refractiveIndex(materials[m], energyKeV);
+        const double kb = k * indices[m].beta, kd = k * indices[m].delta;
         for (std::size_t i = 0; i < t.size(); ++i) {
-            obj.absorption[i] += k * n.beta * t[i];
-            obj.phase[i] += k * n.delta * t[i];
+            obj.absorption[i] += kb * t[i];
+            obj.phase[i] += kd * t[i];
         }
     }
+    return obj;
+}
+
+PhaseObject projectSolids(const std::vector<Solid>& solids, const std::vector<Material>& materials,
+                          double energyKeV, int width, int height, int supersample)
+{
     for (const Solid& s : solids)
         if (s.material < 0 || s.material >= int(materials.size()))
             throw InputError("solid refers to material " + std::to_string(s.material) +
                              " of " + std::to_string(materials.size()));
-    return obj;
+    std::vector<RefractiveIndex> indices(materials.size());
+    for (std::size_t m = 0; m < materials.size(); ++m)
+        if (std::any_of(solids.begin(), solids.end(),
+                        [&](const Solid& s) { return s.material == int(m); }))
+            indices[m] = refractiveIndex(materials[m], energyKeV);
+    return projectSolids(solids, indices, energyKeV, width, height, supersample);
 }
 
 DemoSample makeDemoSample(int size)

@@ -3,6 +3,7 @@
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <string>
 
 namespace phaselab::core {
 
@@ -63,6 +64,16 @@ private:
     void* m_forward;
     void* m_backward;
 };
+
+/// FFTW wisdom: the plans FftEffort::Measure chose by timing, for float and double. Measure may
+/// pick different algorithms in two runs (they round differently in the last bits); a run that
+/// imports the wisdom an earlier run exported gets that run's plans, hence the same results.
+/// Both calls take the planner lock, so they are safe alongside Fft2D construction.
+/// importFftWisdom returns false (and changes nothing) when the file is missing or unreadable.
+bool importFftWisdom(const std::string& path);
+/// Writes the wisdom of every plan made so far to `path` (temporary file, then rename).
+/// Returns false when it cannot be written.
+bool exportFftWisdom(const std::string& path);
 
 /// Sample frequencies in cycles per unit length for n samples of spacing d, in FFT order
 /// (numpy.fft.fftfreq): k / (n d) for k < ceil(n/2), then (k − n) / (n d).

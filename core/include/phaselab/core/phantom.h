@@ -13,12 +13,16 @@ struct Solid {
     enum class Kind {
         Ellipsoid,   ///< t = 2c √(1 − ρ²)
         Paraboloid,  ///< t = h (1 − ρ²), a cap of height h
+        Cylinder,    ///< t = h for ρ < 1: a disc (circle) of constant thickness h
+        Box,         ///< t = h for |u| < 1 and |v| < 1: a rectangle of constant thickness h
     };
     Kind kind = Kind::Ellipsoid;
     double centreX = 0, centreY = 0;  ///< [pixels], pixel centres at integer + 0.5
-    double semiAxisA = 1, semiAxisB = 1;  ///< in-plane semi-axes [pixels]
+    double semiAxisA = 1, semiAxisB = 1;  ///< in-plane semi-axes (half-sides for Box) [pixels]
     double angle = 0;                 ///< rotation of axis A from x [rad]
     double maxThicknessM = 0;         ///< projected thickness at the centre (2c or h) [m]
+    // ρ² = u² + v², (u, v) the pixel offset from the centre rotated by −angle and divided by
+    // the semi-axes. A 3D ellipsoid of any orientation projects to exactly this Ellipsoid form.
     int material = 0;                 ///< index into the material list
 };
 
@@ -36,6 +40,13 @@ struct PhaseObject {
 /// (thicknesses add per material).
 PhaseObject projectSolids(const std::vector<Solid>& solids, const std::vector<Material>& materials,
                           double energyKeV, int width, int height, int supersample = 4);
+
+/// As above with the refractive indices of the materials given (no xraylib call): solid s uses
+/// indices[s.material]; B = k β t, φ = k δ t summed over solids, k = 2π/λ. Throws InputError
+/// when a solid refers to a missing index.
+PhaseObject projectSolids(const std::vector<Solid>& solids,
+                          const std::vector<RefractiveIndex>& indices, double energyKeV, int width,
+                          int height, int supersample = 4);
 
 /// The demo sample PhaseLab opens at start: a fixed arrangement of gold, palladium and zinc
 /// ellipsoids and paraboloids at the DGN paper's geometry (13 keV, 20 mm, 12 nm), its noiseless
