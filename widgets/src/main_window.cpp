@@ -1,10 +1,13 @@
 #include <phaselab/widgets/main_window.h>
 
+#include <phaselab/core/atomic_file.h>
+#include <phaselab/core/error.h>
 #include <phaselab/core/phantom.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/core/units.h>
 #include <phaselab/widgets/display_panel.h>
 #include <phaselab/widgets/job_runner.h>
+#include <phaselab/widgets/method_panel.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
 #include <phaselab/widgets/resolution_panel.h>
@@ -32,6 +35,7 @@
 #include <QStatusBar>
 
 #include <algorithm>
+#include <fstream>
 
 namespace phaselab::widgets {
 
@@ -67,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_parameters(new ParameterPanel),
       m_display(new DisplayPanel),
       m_resolution(nullptr),
+      m_methods(nullptr),
       m_log(new QPlainTextEdit),
       m_readout(new QLabel),
       m_progress(new QProgressBar),
@@ -86,6 +91,26 @@ MainWindow::MainWindow(QWidget* parent)
              Qt::RightDockWidgetArea);
     makeDock(this, tr("Display"), QStringLiteral("displayDock"), m_display,
              Qt::RightDockWidgetArea);
+    m_methods = new MethodPanel([this] { return reconstructionInput(); },
+                                [this] { return m_parameters->validationError(); });
+    QDockWidget* methodDock = makeDock(this, tr("Method"), QStringLiteral("methodDock"),
+                                       m_methods, Qt::LeftDockWidgetArea);
+    methodDock->setMinimumWidth(300);
+    connect(m_parameters, &ParameterPanel::parametersChanged, m_methods,
+            &MethodPanel::inputChanged);
+    connect(m_methods, &MethodPanel::started, this, [this](const QString& id) {
+        if (ReconstructionMethod* m = m_methods->method(id))
+            statusBar()->showMessage(tr("Running %1…").arg(m->displayName()));
+    });
+    connect(m_methods, &MethodPanel::previewReady, this, &MainWindow::showResult);
+    connect(m_methods, &MethodPanel::resultReady, this, &MainWindow::showResult);
+    connect(m_methods, &MethodPanel::failed, this,
+            [this](const QString& message) { showError(tr("Reconstruction failed"), message); });
+    connect(m_methods, &MethodPanel::cancelled, this, [this] {
+        statusBar()->showMessage(tr("Reconstruction cancelled; the previous result is kept"), 8000);
+        log(tr("Reconstruction cancelled"));
+    });
+
     m_resolution = new ResolutionPanel(
         m_workspace, [this] { return m_parameters->geometry().pixelSizeM; });
     makeDock(this, tr("Resolution"), QStringLiteral("resolutionDock"), m_resolution,
@@ -152,7 +177,16 @@ void MainWindow::createActions()
                     [this] { openDemo(); });
     m_recentMenu = file->addMenu(tr("Open &recent"));
     file->addSeparator();
+    QAction* exportResults =
+        file->addAction(tr("&Export phase and absorption…"), this, [this] { chooseExport(0); });
+    exportResults->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addAction(tr("Export current &view as PNG…"), this, [this] { chooseExport(1); });
     file->addAction(tr("Export &plot…"), this, &MainWindow::exportPlot);
+    file->addSeparator();
+    QAction* saveSessionAction =
+        file->addAction(tr("&Save session…"), this, [this] { chooseExport(2); });
+    saveSessionAction->setShortcut(QKeySequence::Save);
+    file->addAction(tr("&Load session…"), this, [this] { chooseExport(3); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -309,6 +343,9 @@ void MainWindow::showLoaded(std::shared_ptr<const LoadedImage> image)
         m_workspace->setDisplay(ImageRole::Reference, DisplaySettings::defaultsFor(ImageRole::Phase));
     }
     m_workspace->setActiveRole(ImageRole::Hologram);
+    m_result.reset();
+    if (m_pendingResult)
+        showResult(std::exchange(m_pendingResult, nullptr));
     m_resolution->imagesChanged();
     if (m_current->isDemo)
         m_parameters->setGeometry(m_current->geometry);
@@ -335,7 +372,233 @@ void MainWindow::showLoaded(std::shared_ptr<const LoadedImage> image)
                   int(std::min<std::size_t>(st.nonFinite, 2147483647u)));
     statusBar()->showMessage(msg);
     log(msg);
+    m_methods->inputChanged();
     emit loaded();
+}
+
+ReconstructionInput MainWindow::reconstructionInput() const
+{
+    ReconstructionInput in;
+    if (m_current)
+        in.hologram = std::shared_ptr<const core::ImageF>(m_current, &m_current->image);
+    in.geometry = m_parameters->geometry();
+    in.propagation = m_parameters->propagation();
+    in.betaOverDelta = m_parameters->betaOverDelta();
+    in.source = m_current ? m_current->source : QString();
+    return in;
+}
+
+void MainWindow::showResult(std::shared_ptr<const ReconstructionResult> r)
+{
+    if (!r)
+        return;
+    if (r->phase)
+        m_workspace->setImage(ImageRole::Phase, r->phase, quantityLabel(ImageRole::Phase));
+    if (r->absorption)
+        m_workspace->setImage(ImageRole::Absorption, r->absorption,
+                              quantityLabel(ImageRole::Absorption));
+    if (r->residual)
+        m_workspace->setImage(ImageRole::Residual, r->residual, quantityLabel(ImageRole::Residual));
+    if (r->preview)
+        return;
+    m_result = r;
+    if (m_workspace->activeRole() == ImageRole::Hologram && r->phase)
+        m_workspace->setActiveRole(ImageRole::Phase);
+    m_resolution->imagesChanged();
+    showActiveDisplay();
+    QString msg = tr("%1 finished in %2 s").arg(r->methodName).arg(r->seconds, 0, 'f', 2);
+    if (r->iterations > 0)
+        msg += tr(", %1 iterations").arg(r->iterations);
+    if (!r->residualHistory.empty())
+        msg += tr(", residual %1").arg(r->residualHistory.back(), 0, 'g', 4);
+    if (m_current && m_current->isDemo && m_current->truePhase && r->phase &&
+        r->phase->sameShape(*m_current->truePhase)) {
+        double num = 0, den = 0;
+        for (std::size_t i = 0; i < r->phase->size(); ++i) {
+            const double d = double((*r->phase)[i]) - double((*m_current->truePhase)[i]);
+            num += d * d;
+            den += double((*m_current->truePhase)[i]) * double((*m_current->truePhase)[i]);
+        }
+        if (den > 0)
+            msg += tr("; phase NMSE against the demo's truth %1 %").arg(100 * num / den, 0, 'g', 3);
+    }
+    statusBar()->showMessage(msg);
+    log(msg);
+}
+
+void MainWindow::exportResults(const QString& prefix) const
+{
+    if (!m_result || !m_result->phase)
+        throw core::InputError(tr("There is no reconstruction to export yet").toStdString());
+    core::ImageMetadata meta;
+    meta.pixelSizeM = m_result->parameters.value("geometry", nlohmann::json::object())
+                          .value("pixel_size_m", m_parameters->geometry().pixelSizeM);
+    meta.parameters = m_result->parameters;
+    meta.parameters["seconds"] = m_result->seconds;
+    meta.parameters["iterations"] = m_result->iterations;
+    const std::string base = QFile::encodeName(prefix).toStdString();
+    meta.parameters["quantity"] = "phase";
+    core::writeTiff(base + "_phase.tif", *m_result->phase, meta);
+    if (m_result->absorption) {
+        meta.parameters["quantity"] = "absorption";
+        core::writeTiff(base + "_absorption.tif", *m_result->absorption, meta);
+    }
+}
+
+void MainWindow::exportViewPng(const QString& path) const
+{
+    ImagePanel* p = m_workspace->activePanel();
+    if (!p || !p->view()->image())
+        throw core::InputError(tr("There is no image to export").toStdString());
+    const std::string file = QFile::encodeName(path).toStdString();
+    core::AtomicFile out(file);
+    // QImage picks the format from the suffix; the temporary name has none.
+    if (!p->view()->renderedImage().save(QFile::decodeName(out.tempPath().c_str()), "PNG"))
+        throw core::InputError(file + ": cannot write the PNG");
+    out.commit();
+}
+
+void MainWindow::saveSession(const QString& path) const
+{
+    if (!m_current)
+        throw core::InputError(tr("There is nothing to save yet").toStdString());
+    nlohmann::json j;
+    j["phaselab_session"] = 1;
+    j["phaselab_version"] = PHASELAB_VERSION;
+    if (m_current->isDemo)
+        j["input"] = {{"kind", "demo"}, {"size", m_current->image.width()}};
+    else
+        j["input"] = {{"kind", "file"},
+                      {"path", QFileInfo(m_current->source).absoluteFilePath().toStdString()}};
+    j["parameters"] = m_parameters->toJson();
+    if (ReconstructionMethod* m = m_methods->currentMethod())
+        j["method"] = {{"id", m->id().toStdString()}, {"options", m->options()}};
+    j["layout"] = m_workspace->layoutMode() == ImageWorkspace::Layout::Tabs ? "tabs" : "side";
+    QString stem = path;
+    if (stem.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive))
+        stem.chop(5);
+    if (m_result && m_result->phase) {
+        exportResults(stem);
+        j["result"] = {{"method", m_result->methodId.toStdString()},
+                       {"method_name", m_result->methodName.toStdString()},
+                       {"phase", QFileInfo(stem + "_phase.tif").fileName().toStdString()},
+                       {"absorption",
+                        m_result->absorption
+                            ? QFileInfo(stem + "_absorption.tif").fileName().toStdString()
+                            : std::string()},
+                       {"seconds", m_result->seconds},
+                       {"iterations", m_result->iterations}};
+    }
+    const std::string file = QFile::encodeName(path).toStdString();
+    core::AtomicFile out(file);
+    {
+        std::ofstream f(out.tempPath());
+        f << j.dump(2) << "\n";
+        if (!f.flush())
+            throw core::InputError(file + ": cannot write");
+    }
+    out.commit();
+}
+
+void MainWindow::loadSession(const QString& path)
+{
+    const std::string file = QFile::encodeName(path).toStdString();
+    std::ifstream f(file);
+    if (!f)
+        throw core::InputError(file + ": cannot open");
+    const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("phaselab_session"))
+        throw core::InputError(file + ": not a PhaseLab session file");
+    const nlohmann::json input = j.value("input", nlohmann::json::object());
+    const std::string kind = input.value("kind", "");
+    if (kind != "demo" && kind != "file")
+        throw core::InputError(file + ": the session names no input");
+
+    // Results first (they are shown once the input has loaded), so a missing file fails early.
+    std::shared_ptr<ReconstructionResult> result;
+    if (j.contains("result")) {
+        const nlohmann::json r = j["result"];
+        const QString dir = QFileInfo(path).absolutePath();
+        result = std::make_shared<ReconstructionResult>();
+        result->methodId = QString::fromStdString(r.value("method", ""));
+        result->methodName = QString::fromStdString(r.value("method_name", ""));
+        result->seconds = r.value("seconds", 0.0);
+        result->iterations = r.value("iterations", 0);
+        core::TiffInfo info;
+        const std::string phase =
+            QFile::encodeName(dir + "/" + QString::fromStdString(r.value("phase", ""))).toStdString();
+        result->phase = std::make_shared<const core::ImageF>(core::readTiff<float>(phase, &info));
+        result->parameters = info.metadata.parameters;
+        const std::string absorption = r.value("absorption", "");
+        if (!absorption.empty())
+            result->absorption = std::make_shared<const core::ImageF>(core::readTiff<float>(
+                QFile::encodeName(dir + "/" + QString::fromStdString(absorption)).toStdString()));
+    }
+    m_parameters->fromJson(j.value("parameters", nlohmann::json::object()));
+    if (j.contains("method")) {
+        const QString id = QString::fromStdString(j["method"].value("id", ""));
+        m_methods->setCurrentMethod(id);
+        if (ReconstructionMethod* m = m_methods->method(id))
+            m->setOptions(j["method"].value("options", nlohmann::json::object()));
+    }
+    m_workspace->setLayoutMode(j.value("layout", "tabs") == "side"
+                                   ? ImageWorkspace::Layout::SideBySide
+                                   : ImageWorkspace::Layout::Tabs);
+    m_pendingResult = result;
+    // The input's own loading would reset the geometry: keep the session's.
+    const nlohmann::json parameters = j.value("parameters", nlohmann::json::object());
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(this, &MainWindow::loaded, this, [this, parameters, connection] {
+        disconnect(*connection);
+        m_parameters->fromJson(parameters);
+    });
+    log(tr("Session %1").arg(path));
+    if (kind == "demo")
+        openDemo(input.value("size", 512));
+    else
+        openFile(QString::fromStdString(input.value("path", "")));
+}
+
+void MainWindow::chooseExport(int what)
+{
+    try {
+        QString path;
+        switch (what) {
+        case 0:
+            path = QFileDialog::getSaveFileName(this, tr("Export phase and absorption (prefix)"),
+                                                m_lastFolder + "/reconstruction",
+                                                tr("Prefix of the TIFF files (*)"));
+            if (!path.isEmpty()) {
+                exportResults(path);
+                log(tr("Exported %1_phase.tif and %1_absorption.tif").arg(path));
+            }
+            break;
+        case 1:
+            path = QFileDialog::getSaveFileName(this, tr("Export view"), m_lastFolder,
+                                                tr("PNG image (*.png)"));
+            if (!path.isEmpty()) {
+                exportViewPng(path);
+                log(tr("Exported %1").arg(path));
+            }
+            break;
+        case 2:
+            path = QFileDialog::getSaveFileName(this, tr("Save session"), m_lastFolder,
+                                                tr("PhaseLab session (*.json)"));
+            if (!path.isEmpty()) {
+                saveSession(path);
+                log(tr("Saved session %1").arg(path));
+            }
+            break;
+        case 3:
+            path = QFileDialog::getOpenFileName(this, tr("Load session"), m_lastFolder,
+                                                tr("PhaseLab session (*.json)"));
+            if (!path.isEmpty())
+                loadSession(path);
+            break;
+        }
+    } catch (const std::exception& e) {
+        showError(tr("Cannot complete"), QString::fromStdString(e.what()));
+    }
 }
 
 void MainWindow::showActiveDisplay()

@@ -220,6 +220,50 @@ void ParameterPanel::setPadding(core::Padding mode, double factor)
     m_padFactor->setValue(factor);
 }
 
+nlohmann::json ParameterPanel::toJson() const
+{
+    const core::Geometry g = geometry();
+    return {{"energy_keV", g.energyKeV},
+            {"distance_m", g.distanceM},
+            {"pixel_size_m", g.pixelSizeM},
+            {"units",
+             {{"energy", m_energy->unit().toStdString()},
+              {"distance", m_distance->unit().toStdString()},
+              {"pixel", m_pixel->unit().toStdString()}}},
+            {"material", materialId().toStdString()},
+            {"formula", m_formula->text().toStdString()},
+            {"density_g_cm3", m_density->value()},
+            {"delta_over_beta_typed", m_ratio->text().toStdString()},
+            {"beta_over_delta", m_betaOverDelta},
+            {"padding", m_padding->currentData().toString().toStdString()},
+            {"pad_factor", m_padFactor->value()}};
+}
+
+void ParameterPanel::fromJson(const nlohmann::json& j)
+{
+    if (!j.is_object())
+        return;
+    const auto units = j.value("units", nlohmann::json::object());
+    m_energy->setUnit(QString::fromStdString(units.value("energy", "keV")));
+    m_distance->setUnit(QString::fromStdString(units.value("distance", "mm")));
+    m_pixel->setUnit(QString::fromStdString(units.value("pixel", "nm")));
+    const core::Geometry g = geometry();
+    {
+        const QSignalBlocker b1(m_material), b2(m_formula), b3(m_density), b4(m_ratio),
+            b5(m_padding), b6(m_padFactor);
+        m_formula->setText(QString::fromStdString(j.value("formula", std::string("SiO2"))));
+        m_density->setValue(j.value("density_g_cm3", 2.2));
+        m_ratio->setText(QString::fromStdString(j.value("delta_over_beta_typed", std::string("100"))));
+        setMaterialId(QString::fromStdString(j.value("material", std::string("phase"))));
+        m_padding->setCurrentIndex(std::max(
+            0, m_padding->findData(QString::fromStdString(j.value("padding", std::string("periodic"))))));
+        m_padFactor->setValue(j.value("pad_factor", 2.0));
+    }
+    setGeometry(core::Geometry{j.value("energy_keV", g.energyKeV),
+                               j.value("distance_m", g.distanceM),
+                               j.value("pixel_size_m", g.pixelSizeM)});
+}
+
 QString ParameterPanel::validationError() const
 {
     for (QuantityEdit* q : {m_energy, m_distance, m_pixel})

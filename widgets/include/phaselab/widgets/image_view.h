@@ -54,6 +54,8 @@ public:
     [[nodiscard]] ColorMap colorMap() const noexcept { return m_colorMap; }
     [[nodiscard]] const core::ImageF* image() const noexcept { return m_image.get(); }
     [[nodiscard]] std::shared_ptr<const core::ImageF> sharedImage() const { return m_image; }
+    /// The image as displayed (colour map and contrast applied), one pixel per image pixel.
+    [[nodiscard]] QImage renderedImage() const { return m_rendered; }
 
     /// Pixel size [m] for the scale bar; 0 hides it.
     void setPixelSize(double metres);

@@ -25,6 +25,9 @@ namespace phaselab::widgets {
 class DisplayPanel;
 class ParameterPanel;
 class ResolutionPanel;
+class MethodPanel;
+struct ReconstructionResult;
+struct ReconstructionInput;
 
 /// An image as loaded, with where it came from and what its file said about it.
 struct LoadedImage {
@@ -59,6 +62,23 @@ public:
     [[nodiscard]] ParameterPanel* parameterPanel() const noexcept { return m_parameters; }
     [[nodiscard]] DisplayPanel* displayPanel() const noexcept { return m_display; }
     [[nodiscard]] ResolutionPanel* resolutionPanel() const noexcept { return m_resolution; }
+    [[nodiscard]] MethodPanel* methodPanel() const noexcept { return m_methods; }
+    /// The last finished reconstruction (null if none).
+    [[nodiscard]] std::shared_ptr<const ReconstructionResult> result() const { return m_result; }
+    /// What a reconstruction would get now.
+    [[nodiscard]] ReconstructionInput reconstructionInput() const;
+
+    /// Writes PREFIX_phase.tif and PREFIX_absorption.tif (32-bit float, calibration, the full
+    /// parameters); throws core::InputError on failure.
+    void exportResults(const QString& prefix) const;
+    /// Saves the active image as displayed (colour map, contrast) to a PNG; throws on failure.
+    void exportViewPng(const QString& path) const;
+    /// Saves the session: input, parameters, method and options, and the results as TIFF files
+    /// next to it (PATH_phase.tif, PATH_absorption.tif); throws on failure.
+    void saveSession(const QString& path) const;
+    /// Restores a session saved by saveSession (loads the input in the background; loaded()
+    /// follows); throws core::InputError for an unreadable session.
+    void loadSession(const QString& path);
     [[nodiscard]] const LoadedImage* current() const noexcept { return m_current.get(); }
     /// The status-bar readout ("x = …, y = …, value").
     [[nodiscard]] QString readoutText() const;
@@ -89,6 +109,8 @@ private:
     void updateRecentMenu();
     void chooseFile();
     void exportPlot();
+    void showResult(std::shared_ptr<const ReconstructionResult> result);
+    void chooseExport(int what);
     void about();
     void showError(const QString& title, const QString& message);
 
@@ -96,12 +118,16 @@ private:
     ParameterPanel* m_parameters;
     DisplayPanel* m_display;
     ResolutionPanel* m_resolution;
+    MethodPanel* m_methods;
     QPlainTextEdit* m_log;
     QLabel* m_readout;
     QProgressBar* m_progress;
     QMenu* m_recentMenu = nullptr;
     JobRunner* m_loader;
     std::shared_ptr<const LoadedImage> m_current;
+    std::shared_ptr<const ReconstructionResult> m_result;
+    /// Results of a session being restored, shown once its input has loaded.
+    std::shared_ptr<const ReconstructionResult> m_pendingResult;
     QStringList m_recent;
     QString m_lastFolder;
 };

@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include <nlohmann/json.hpp>
+
 #include <phaselab/core/fresnel.h>
 #include <phaselab/core/geometry.h>
 
@@ -44,6 +46,11 @@ public:
 
     [[nodiscard]] core::PropagationOptions propagation() const;
     void setPadding(core::Padding mode, double factor);
+
+    /// Every parameter and the chosen units, for session files; fromJson() restores them and
+    /// ignores keys it does not know.
+    [[nodiscard]] nlohmann::json toJson() const;
+    void fromJson(const nlohmann::json& j);
 
     /// Empty when every field is valid; otherwise the first problem, naming the field.
     [[nodiscard]] QString validationError() const;
