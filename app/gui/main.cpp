@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -44,7 +45,11 @@ int main(int argc, char** argv)
     parser.addOption(shotOption);
     parser.process(app);
 
-    phaselab::widgets::installTranslations(app, parser.value(langOption));
+    // --lang wins; otherwise the choice made in View ▸ Language; otherwise the system locale.
+    QString language = parser.value(langOption);
+    if (language.isEmpty())
+        language = QSettings().value(QStringLiteral("ui/language")).toString();
+    phaselab::widgets::installTranslations(app, language);
     phaselab::core::setThreadCount(0);
     phaselab::models::initialiseRuntime();
 

@@ -220,7 +220,25 @@ void MainWindow::createActions()
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
 
+    QMenu* language = view->addMenu(tr("&Language"));
+    auto* languageGroup = new QActionGroup(this);
+    const QString currentLanguage = QSettings().value(QStringLiteral("ui/language")).toString();
+    for (const auto& [code, name] : {std::pair{QStringLiteral(""), tr("System default")},
+                                     std::pair{QStringLiteral("en"), QStringLiteral("English")},
+                                     std::pair{QStringLiteral("fr"), QStringLiteral("Français")}}) {
+        QAction* a = language->addAction(name);
+        a->setCheckable(true);
+        a->setChecked(code == currentLanguage);
+        languageGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code = code] {
+            QSettings().setValue(QStringLiteral("ui/language"), code);
+            statusBar()->showMessage(tr("The language changes when PhaseLab starts again"), 8000);
+        });
+    }
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* helpAction = help->addAction(tr("&Methods and references"), this, &MainWindow::showHelp);
+    helpAction->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About PhaseLab"), this, &MainWindow::about);
     updateRecentMenu();
 }
@@ -708,6 +726,35 @@ void MainWindow::exportPlot()
     } catch (const std::exception& e) {
         showError(tr("Cannot export"), QString::fromStdString(e.what()));
     }
+}
+
+void MainWindow::showHelp()
+{
+    QString methods;
+    for (const QString& id : m_methods->methodIds())
+        if (ReconstructionMethod* m = m_methods->method(id))
+            methods += QStringLiteral("<li><b>%1</b>: %2</li>").arg(m->displayName(), m->description());
+    auto* box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowTitle(tr("PhaseLab help"));
+    box->setTextFormat(Qt::RichText);
+    box->setText(
+        tr("<h3>Working with PhaseLab</h3>"
+           "<ol><li>Open a hologram (File ▸ Open, drag and drop, or the demo).</li>"
+           "<li>Set energy, distance and pixel size; pick the material or type δ/β.</li>"
+           "<li>Choose a method and press Run (Ctrl+R); Escape cancels.</li>"
+           "<li>Draw a line across an edge for its FWHM, or compare two images by FRC.</li>"
+           "<li>Export phase and absorption as calibrated 32-bit TIFF (Ctrl+E).</li></ol>"
+           "<h3>Methods</h3><ul>%1</ul>"
+           "<h3>Conventions and references</h3>"
+           "<p>Object (B, φ) with T = exp(−B − iφ), Fresnel propagator exp(−iπλD|ξ|²); metrics "
+           "NMSE, FRC with the 2σ criterion, FRCM, erf edge fit (FWHM = 2.3548 σ).</p>"
+           "<p>Deep Gauss–Newton: K. Mom, M. Langer, B. Sixou, Optics Letters 48(5), 1136 (2023). "
+           "PhaseGAN: Y. Zhang et al., Optics Express 29(13), 19593 (2021). MS-D Net: D. Pelt, "
+           "J. Sethian, PNAS 115(2), 254 (2018). IRGN: S. Maretzke et al., Optics Express 24(6), "
+           "6490 (2016). Paganin: D. Paganin et al., J. Microscopy 206, 33 (2002).</p>")
+            .arg(methods.isEmpty() ? tr("<li>none registered</li>") : methods));
+    box->open();
 }
 
 void MainWindow::about()

@@ -112,6 +112,7 @@ private:
     void showResult(std::shared_ptr<const ReconstructionResult> result);
     void chooseExport(int what);
     void about();
+    void showHelp();
     void showError(const QString& title, const QString& message);
 
     ImageWorkspace* m_workspace;
