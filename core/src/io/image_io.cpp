@@ -69,6 +69,10 @@ RasterHeader rasterHeader(const io::RawFile& f, ImageFormat format)
             fail(path, "PNG without an IHDR header (truncated or corrupt file)");
         r.width = be32(h + 16);
         r.height = be32(h + 20);
+        // libpng may accept a file cut after its pixel data; a complete PNG ends with IEND.
+        const std::string tail = f.readSome(f.size() >= 12 ? f.size() - 12 : 0, 12);
+        if (tail.find("IEND") == std::string::npos)
+            fail(path, "PNG has no IEND chunk at its end (truncated file?)");
         r.bits = h[24];
         switch (h[25]) {
         case 0: r.channels = 1; break;
@@ -93,6 +97,15 @@ RasterHeader rasterHeader(const io::RawFile& f, ImageFormat format)
             r.bits = le16(h + 28);
         } else {
             fail(path, "BMP with an unknown header size " + std::to_string(dib));
+        }
+        std::uint8_t c4[4] = {};
+        const std::uint32_t comp = dib >= 40 && f.readAt(30, c4, 4) ? le32(c4) : 0;
+        if (comp == 0 || comp == 3) {  // uncompressed rows: the file must hold them all
+            const std::uint64_t stride = ((std::uint64_t(r.width) * r.bits + 31) / 32) * 4;
+            const std::uint64_t need = std::uint64_t(le32(h + 10)) + stride * std::uint64_t(r.height);
+            if (need > f.size())
+                fail(path, "BMP header declares " + std::to_string(need) + " bytes but the file has " +
+                               std::to_string(f.size()) + " (truncated file?)");
         }
         r.channels = r.bits <= 8 ? 1 : r.bits == 32 ? 4 : 3;
         r.bits = 8;
@@ -131,6 +144,10 @@ RasterHeader rasterHeader(const io::RawFile& f, ImageFormat format)
         }
         if (r.width == 0)
             fail(path, "JPEG without a frame header (truncated or corrupt file)");
+        // libjpeg fills a cut-off file with grey and only warns; a complete JPEG ends with EOI.
+        const std::string tail = f.readSome(f.size() >= 1024 ? f.size() - 1024 : 0, 1024);
+        if (tail.find("\xFF\xD9") == std::string::npos)
+            fail(path, "JPEG has no end-of-image marker (truncated file?)");
     }
     if (r.width <= 0 || r.height <= 0)
         fail(path, std::string(formatName(format)) + " image is empty (" +

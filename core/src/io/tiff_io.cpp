@@ -824,8 +824,12 @@ void writePixels(TIFF* t, const std::string& path, const Image<T>& image, int ti
             }
         return;
     }
+    // libtiff byte-swaps (big-endian files) and encodes in place: hand it a scratch row, never
+    // the caller's pixels.
+    std::vector<T> row(std::size_t(image.width()));
     for (int y = 0; y < image.height(); ++y) {
-        if (TIFFWriteScanline(t, const_cast<T*>(image.row(y)), std::uint32_t(y), 0) < 0)
+        std::copy_n(image.row(y), image.width(), row.data());
+        if (TIFFWriteScanline(t, row.data(), std::uint32_t(y), 0) < 0)
             fail(path, "write failed at row " + std::to_string(y) + " (" +
                            lastErrorOr("disk full?") + ")");
     }
