@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libgtest-dev
   xvfb xauth fonts-dejavu-core
   python3-tifffile python3-h5py python3-numpy
+  clang libclang-rt-14-dev libomp-dev
 )
 
 missing=()

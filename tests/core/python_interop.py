@@ -27,6 +27,12 @@ def expect(cond, message):
         sys.exit(1)
 
 
+def text(value):
+    """PhaseLab writes fixed-length UTF-8 string attributes (safe to read without HDF5's global
+    heap); h5py returns them as bytes."""
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
 def check(d):
     # Single float32 page, 12 nm calibration, parameters as ImageJ Info.
     with tifffile.TiffFile(d + "/pl_f32.tif") as tif:
@@ -86,10 +92,10 @@ def check(d):
         expect(np.array_equal(absorption, ramp(37, 23, 0.001, 0, np.float32)), "pl_rec absorption")
         for obj in (f, f["phase"]):
             expect(abs(obj.attrs["pixel_size_m"] - 12e-9) < 1e-21, "pl_rec pixel_size_m")
-            params = json.loads(obj.attrs["parameters"])
+            params = json.loads(text(obj.attrs["parameters"]))
             expect(params["geometry"]["energy_keV"] == 13.0, "pl_rec parameters")
             expect(obj.attrs["geometry.energy_keV"] == 13.0, "pl_rec flat attribute")
-        expect(f["phase"].attrs["unit"] == "rad", "pl_rec phase unit")
+        expect(text(f["phase"].attrs["unit"]) == "rad", "pl_rec phase unit")
     print("ok pl_rec.h5: phase/absorption float32, pixel_size_m, parameters, units")
 
 

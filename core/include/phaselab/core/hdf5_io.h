@@ -35,8 +35,10 @@ std::vector<Hdf5DatasetInfo> listHdf5Datasets(const std::string& file);
 /// does not exist or names a group (the message lists the datasets there).
 Hdf5DatasetInfo hdf5DatasetInfo(const std::string& file, const std::string& dataset);
 
-/// Attributes of the object at `objectPath` ("/" for the file) as JSON: numbers, strings and
-/// small numeric arrays; others are described by their type.
+/// Attributes of the object at `objectPath` ("/" for the file) as JSON: numbers, fixed-length
+/// strings and small numeric arrays; others are described by their type. Variable-length strings
+/// are listed but not read: they live in the global heap, on which libhdf5 1.10 can loop for ever
+/// when the file is corrupt (found by fuzzing).
 nlohmann::json readHdf5Attributes(const std::string& file, const std::string& objectPath);
 
 /// PhaseLab's calibration and parameters from the attributes of `dataset` and of the root group:
@@ -97,7 +99,9 @@ struct NamedImage {
 /// HDF5 file, atomically. The root group and every dataset carry `pixel_size_m` (when
 /// calibrated), `parameters` (meta.parameters as a JSON string), `software`, and each scalar of
 /// meta.parameters as an attribute named by its JSON path ("geometry.energy_keV"); datasets also
-/// get `unit`. All images must have the same shape. Throws InputError naming the file.
+/// get `unit`. Strings are fixed-length UTF-8 (h5py returns them as bytes: `.decode()`), never
+/// variable-length: see readHdf5Attributes(). All images must have the same shape. Throws
+/// InputError naming the file.
 void writeHdf5Images(const std::string& file, const std::vector<NamedImage>& images,
                      const ImageMetadata& meta = {});
 
