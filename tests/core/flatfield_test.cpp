@@ -2,6 +2,7 @@
 // before/after interpolation, guarded pixels counted, and the NXtomo automatic path.
 #include <QtTest>
 
+#include <phaselab/core/checksum.h>
 #include <phaselab/core/flatfield.h>
 #include <phaselab/core/tiff_io.h>
 
@@ -152,6 +153,8 @@ private slots:
         const core::CorrectedFrame e = core::loadCorrectedFrame(path("raw.tif"), 0, src);
         QVERIFY(e.corrected);
         QVERIFY(std::abs(e.image(2, 2) - 600.0f / 1100.0f) < 1e-6f);
+        QCOMPARE(e.provenance["file_sha256"].get<std::string>(), core::fileSha256(path("raw.tif")));
+        QCOMPARE(e.provenance["flat_dark"]["flat"].get<std::string>(), path("flats.tif"));
         src.flatAfter = path("dark.tif");  // a nonsense "after" flat: 0.5 weight, still guarded
         const core::CorrectedFrame g = core::loadCorrectedFrame(path("raw.tif"), 0, src);
         QVERIFY(std::abs(g.image(0, 0) - 600.0f / 550.0f) < 1e-5f);

@@ -4,6 +4,7 @@
 // with the file name and the problem.
 #include <QtTest>
 
+#include <phaselab/core/checksum.h>
 #include <phaselab/core/edf_io.h>
 #include <phaselab/core/flatfield.h>
 #include <phaselab/core/hdf5_io.h>
@@ -312,6 +313,23 @@ private slots:
         QCOMPARE(core::parseImageSpec(colon).path, path("odd"));
         QVERIFY(contains(errorOf([&] { core::readImage(colon); }), "no such file"));
         QVERIFY(contains(errorOf([&] { core::readImage(path("e.edf") + ":/x"); }), "needs HDF5"));
+    }
+
+    void sha256KnownAnswers()
+    {
+        // FIPS 180-4 examples.
+        QCOMPARE(core::sha256Hex("", 0),
+                 std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        QCOMPARE(core::sha256Hex("abc", 3),
+                 std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        const std::string two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        QCOMPARE(core::sha256Hex(two.data(), two.size()),
+                 std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+        const std::string million(1000000, 'a');
+        test::writeBytes(path("million.txt"), million);
+        QCOMPARE(core::fileSha256(path("million.txt")),
+                 std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+        QVERIFY(contains(errorOf([&] { core::fileSha256(path("none.bin")); }), "none.bin"));
     }
 
     void badFilesNameTheFileAndTheProblem()

@@ -1,10 +1,12 @@
 #include <phaselab/core/flatfield.h>
 
+#include <phaselab/core/checksum.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/hdf5_io.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 namespace phaselab::core {
 
@@ -216,6 +218,11 @@ CorrectedFrame loadCorrectedFrame(const std::string& spec, int frame,
             nx.reset();  // a different dataset than the scan's was asked for
     }
     out.provenance["input"] = spec;
+    out.provenance["file_bytes"] = std::filesystem::file_size(out.info.path);
+    // The file's SHA-256 identifies exactly what was processed; hashing runs at a few hundred
+    // MB/s, so scans above kMaxChecksumBytes record their size only.
+    if (std::filesystem::file_size(out.info.path) <= kMaxChecksumBytes)
+        out.provenance["file_sha256"] = fileSha256(out.info.path);
     if (!out.info.dataset.empty())
         out.provenance["dataset"] = out.info.dataset;
 

@@ -3,6 +3,7 @@
 // and darks, flats before and after a scan interpolated, and every guarded pixel counted.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,9 @@ struct FlatFieldSources {
     FlatFieldOptions options;
 };
 
+/// Input files up to this size get their SHA-256 recorded in CorrectedFrame::provenance.
+inline constexpr std::uint64_t kMaxChecksumBytes = 1ULL << 30;
+
 /// A frame as loaded for processing, with what was done to it.
 struct CorrectedFrame {
     ImageF image;                 ///< float32 [H, W], finite
@@ -77,8 +81,9 @@ struct CorrectedFrame {
     int rawFrame = 0;             ///< frame index in the file that was read
     bool corrected = false;       ///< flat/dark correction applied
     FlatFieldReport report;
-    /// Provenance for output metadata: input, frame, flat/dark sources and counts, averaging,
-    /// interpolation weight, guarded pixel counts.
+    /// Provenance for output metadata: input, its size and SHA-256 (files ≤ kMaxChecksumBytes),
+    /// dataset, frame, flat/dark sources and counts, averaging, interpolation weight, guarded
+    /// pixel counts.
     nlohmann::json provenance = nlohmann::json::object();
 };
 
