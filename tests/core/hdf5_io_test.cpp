@@ -6,6 +6,7 @@
 #include <phaselab/core/image_io.h>
 
 #include "hdf5_test_util.h"
+#include <phaselab/core/hdf5_handle.h>
 #include "io_test_util.h"
 
 #include <cmath>
@@ -194,9 +195,19 @@ private slots:
         QVERIFY(m.software.rfind("PhaseLab ", 0) == 0);
         const auto attrs = core::readHdf5Attributes(path("rec.h5"), "/phase");
         QCOMPARE(attrs["unit"].get<std::string>(), std::string("rad"));
-        QCOMPARE(attrs["geometry.energy_keV"].get<double>(), 13.0);
         QCOMPARE(attrs["method"].get<std::string>(), std::string("ctf"));
-        QCOMPARE(core::readHdf5Attributes(path("rec.h5"), "/")["alpha"].get<double>(), 1e-3);
+        QCOMPARE(attrs["pixel_size_m"].get<double>(), 12e-9);
+        // Every scalar parameter is also its own attribute (read here with the C API).
+        {
+            core::H5Handle f(H5Fopen(path("rec.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+            core::H5Handle a(H5Aopen(f.get(), "geometry.energy_keV", H5P_DEFAULT));
+            double v = 0;
+            QVERIFY(a && H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v) >= 0);
+            QCOMPARE(v, 13.0);
+            core::H5Handle alpha(H5Aopen(f.get(), "alpha", H5P_DEFAULT));
+            QVERIFY(alpha && H5Aread(alpha.get(), H5T_NATIVE_DOUBLE, &v) >= 0);
+            QCOMPARE(v, 1e-3);
+        }
         QCOMPARE(core::imageInfo(path("rec.h5") + ":/absorption").metadata.pixelSizeM, 12e-9);
 
         // Atomic: a failed write leaves nothing; shape mismatch is refused up front.

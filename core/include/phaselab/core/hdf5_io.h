@@ -35,10 +35,13 @@ std::vector<Hdf5DatasetInfo> listHdf5Datasets(const std::string& file);
 /// does not exist or names a group (the message lists the datasets there).
 Hdf5DatasetInfo hdf5DatasetInfo(const std::string& file, const std::string& dataset);
 
-/// Attributes of the object at `objectPath` ("/" for the file) as JSON: numbers, fixed-length
-/// strings and small numeric arrays; others are described by their type. Variable-length strings
-/// are listed but not read: they live in the global heap, on which libhdf5 1.10 can loop for ever
-/// when the file is corrupt (found by fuzzing).
+/// The attributes PhaseLab knows (pixel_size_m, parameters, software, unit(s), NX_class,
+/// definition, long_name, signal, axes, title, energy_keV, distance_m, method) of the object at
+/// `objectPath` ("/" for the file) as JSON: numbers, fixed-length strings and small numeric
+/// arrays; others are described by their type. Two limits protect against bugs that fuzzing
+/// found in libhdf5 1.10 on corrupt files: attributes are looked up by name, never by walking the
+/// attribute table (a crash), and variable-length strings are named but not read (an endless
+/// loop in the global heap).
 nlohmann::json readHdf5Attributes(const std::string& file, const std::string& objectPath);
 
 /// PhaseLab's calibration and parameters from the attributes of `dataset` and of the root group:
