@@ -2,6 +2,9 @@
 # Fuzzes the TIFF, EDF and HDF5 readers with libFuzzer (Debian's clang + libclang-rt-14-dev)
 # for a fixed number of executions each, starting from small valid seed files.
 #   ./scripts/fuzz.sh [RUNS_PER_TARGET=20000] [TARGETS="tiff edf hdf5"]
+#   FUZZ_KEEP_GOING_SECONDS=150 ./scripts/fuzz.sh 0 hdf5   # fork mode: keep going after crashes
+#     for that long, then print executions and crash/oom/timeout counts (libhdf5 1.10's own
+#     bugs otherwise stop the HDF5 fuzzer within about a thousand executions).
 # Builds only core and the fuzz targets in ./build-fuzz (ASan + UBSan). Prints, per target, the
 # executions run and whether any crashed; exits non-zero on a crash (reproducer in build-fuzz/).
 set -euo pipefail
@@ -38,6 +41,17 @@ for t in $targets; do
   fi
   mkdir -p "corpus/$t"
   log="fuzz_$t.log"
+  if [[ -n ${FUZZ_KEEP_GOING_SECONDS:-} ]]; then
+    mkdir -p "keep_going_$t"
+    cp -n seeds/"$t"/* "corpus/$t"/
+    ./tests/fuzz/fuzz_$t -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+      -max_total_time="$FUZZ_KEEP_GOING_SECONDS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="keep_going_$t/" "corpus/$t" >"$log" 2>&1 || true
+    last=$(grep -E '^#[0-9]+:.*oom/timeout/crash' "$log" | tail -1)
+    echo "fuzz_$t (keep going ${FUZZ_KEEP_GOING_SECONDS}s): executions ${last%%:*}, oom/timeout/crash ${last##*crash: }"
+    echo "  reproducers in build-fuzz/keep_going_$t/"
+    continue
+  fi
   set +e
   ./tests/fuzz/fuzz_$t -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="crash_${t}_" "corpus/$t" "seeds/$t" >"$log" 2>&1
