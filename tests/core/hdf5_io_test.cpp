@@ -132,6 +132,32 @@ private slots:
         QVERIFY(contains(errorOf([&] { core::hdf5DatasetInfo(f, "/entry"); }), "is a group"));
     }
 
+    void absurdShapesAreRefusedBeforeReading()
+    {
+        // Chunked datasets whose shapes claim 10⁶ × 10⁶ pixels and 10⁹ frames; HDF5 stores no
+        // chunk for them, so the files are tiny.
+        const std::string f = path("absurd.h5");
+        {
+            core::H5Handle h = test::createH5(f);
+            auto sparse = [&](const char* name, std::vector<hsize_t> dims, std::vector<hsize_t> chunk) {
+                core::H5Handle space(H5Screate_simple(int(dims.size()), dims.data(), nullptr));
+                core::H5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+                H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data());
+                core::H5Handle ds(H5Dcreate2(h.get(), name, H5T_STD_U16LE, space.get(), H5P_DEFAULT,
+                                             dcpl.get(), H5P_DEFAULT));
+                return bool(ds);
+            };
+            QVERIFY(sparse("huge", {1000000, 1000000}, {64, 64}));
+            QVERIFY(sparse("billion", {1000000000, 4, 4}, {1, 4, 4}));
+        }
+        QVERIFY(fs::file_size(f) < 100000);
+        const std::string huge = errorOf([&] { core::readImage(f + ":/huge"); });
+        QVERIFY2(contains(huge, "absurd.h5:/huge") && contains(huge, "larger than PhaseLab accepts"),
+                 huge.c_str());
+        const std::string billion = errorOf([&] { core::readImage(f + ":/billion"); });
+        QVERIFY2(contains(billion, "1000000000 frames"), billion.c_str());
+    }
+
     void nxtomoImageKeys()
     {
         const std::string f = path("scan.nxs");
