@@ -18,6 +18,7 @@ struct Command {
 
 Command addInfoCommand(CLI::App& root);
 Command addPropagateCommand(CLI::App& root);
+Command addConvertCommand(CLI::App& root);
 
 /// Adds --json to a subcommand, bound to `flag`.
 void addJsonFlag(CLI::App* sub, bool& flag);

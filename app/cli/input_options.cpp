@@ -27,7 +27,8 @@ void addInputOptions(CLI::App* sub, InputOptions& o, InputOptionSet set)
         ->check(CLI::IsMember({"mean", "median"}))
         ->capture_default_str();
     sub->add_flag("--raw", o.raw,
-                  "Do not apply an NXtomo file's own flats and darks (image_key) automatically");
+                  "Read frames as stored: no automatic NXtomo flat/dark correction, and --frame "
+                  "indexes every frame of the data instead of the projections");
 }
 
 core::ImageF loadInput(const std::string& spec, const InputOptions& o, LoadedInput* details)

@@ -20,7 +20,7 @@ struct InputOptions {
     std::string flatAfter;     ///< flats after the scan, interpolated with `flat`
     std::string dark;          ///< dark(s) (all frames averaged)
     std::string average = "mean";
-    bool raw = false;          ///< no automatic NXtomo flat/dark correction
+    bool raw = false;          ///< frames as stored: no NXtomo correction, frame = raw index
 };
 
 /// Which options a command takes: the frame only (inputs that are not holograms, e.g. the

@@ -108,6 +108,66 @@ private slots:
         }
     }
 
+    void convertAppliesFlatsAndExports()
+    {
+        // NXtomo: dark (key 2), flat (key 1), two projections (key 0); automatic correction.
+        const int w = 4, h = 3;
+        std::vector<std::uint16_t> data;
+        for (int k = 0; k < 4; ++k)
+            for (int i = 0; i < w * h; ++i)
+                data.push_back(std::uint16_t(k == 0 ? 100 : k == 1 ? 1100 : 100 + 250 * k));
+        {
+            core::H5Handle f = test::createH5(spath("tomo.h5"));
+            test::writeH5Dataset(f.get(), "/entry/instrument/detector/data", H5T_STD_U16LE,
+                                 H5T_NATIVE_UINT16, {4, hsize_t(h), hsize_t(w)}, data);
+            test::writeH5Dataset(f.get(), "/entry/instrument/detector/image_key", H5T_STD_I32LE,
+                                 H5T_NATIVE_INT, {4}, std::vector<int>{2, 1, 0, 0});
+        }
+        auto j = runJson({"convert", "--in", path("tomo.h5"), "--frame", "1", "--out",
+                          path("p1.tif"), "--pixel", "2um", "--json"});
+        QVERIFY(j["flat_corrected"].get<bool>());
+        core::TiffInfo info;
+        const core::ImageF p1 = core::readTiff<float>(spath("p1.tif"), &info);
+        QVERIFY(std::abs(p1(2, 1) - 750.0f / 1000.0f) < 1e-6f);  // (850 − 100)/(1100 − 100)
+        QCOMPARE(info.metadata.pixelSizeM, 2e-6);
+        QCOMPARE(info.metadata.parameters["input"]["raw_frame"].get<int>(), 3);
+        QCOMPARE(info.metadata.parameters["input"]["flat_dark"]["source"].get<std::string>(),
+                 std::string("nxtomo image_key"));
+        // --raw: frames as stored (frame 1 is the flat), no correction.
+        runJson({"convert", "--in", path("tomo.h5"), "--raw", "--frame", "1", "--out",
+                 path("f1raw.tif"), "--json"});
+        QCOMPARE(core::readTiff<float>(spath("f1raw.tif"))(0, 0), 1100.0f);
+
+        // Explicit files, a guarded pixel reported on stderr and in JSON, PNG with a range.
+        core::ImageF raw(w, h, 600.0f), flat(w, h, 1100.0f), dark(w, h, 100.0f);
+        flat(0, 0) = 100.0f;
+        core::writeTiff(spath("raw.tif"), raw);
+        core::writeTiff(spath("flat.tif"), flat);
+        core::writeTiff(spath("dark.tif"), dark);
+        const Result r = run({"convert", "--in", path("raw.tif"), "--flat", path("flat.tif"),
+                              "--dark", path("dark.tif"), "--out", path("c.png"), "--range", "0:1",
+                              "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("guarded 1 pixel"), qPrintable(r.err));
+        j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["guarded_pixels"].get<int>(), 1);
+        const core::ImageF png = core::readImage(spath("c.png"));
+        QCOMPARE(png(1, 1), 128.0f);  // 0.5 of [0, 1] → 127.5 → 128
+        QCOMPARE(png(0, 0), 255.0f);  // guarded pixel = 1
+        runJson({"convert", "--in", path("raw.tif"), "--out", path("c.h5"), "--json"});
+        QCOMPARE(core::readImage(spath("c.h5") + ":/image")(3, 2), 600.0f);
+
+        const Result bad = run({"convert", "--in", path("raw.tif"), "--out", path("x.png"),
+                                "--range", "5:1"});
+        QCOMPARE(bad.code, 3);
+        QVERIFY(bad.err.contains("--range"));
+        const Result nan = run({"convert", "--in", path("raw.tif"), "--flat", path("missing.tif"),
+                                "--out", path("y.tif")});
+        QCOMPARE(nan.code, 3);
+        QVERIFY2(nan.err.contains("missing.tif: no such file"), qPrintable(nan.err));
+        QVERIFY(!QFile::exists(path("x.png")) && !QFile::exists(path("y.tif")));
+    }
+
     void propagateReadsHdf5FramesAndWritesProvenance()
     {
         const auto B = test::smoothImage<float>(24, 20, 0.3, 1);

@@ -134,12 +134,13 @@ private slots:
                              qPrintable(QString("p %1 (%2,%3): %4").arg(p).arg(x).arg(y).arg(c.image(x, y))));
         }
         QVERIFY(contains(errorOf([&] { core::loadCorrectedFrame(f, 4); }), "projection 4 does not exist"));
-        // Automatic correction off: the raw projection, still counted among projections.
+        // Automatic correction off: frames as stored (frame 0 is the first flat), uncorrected.
         core::FlatFieldSources off;
         off.automatic = false;
         const core::CorrectedFrame raw = core::loadCorrectedFrame(f, 0, off);
         QVERIFY(!raw.corrected);
         QCOMPARE(raw.rawFrame, 0);
+        QCOMPARE(raw.image(0, 0), float(100 + 10 * 1000));  // flat: dark + 10 · beam(0, 0, 0)
 
         // Explicit files: a stack of flats (averaged), a dark.
         const core::ImageF dark(w, h, 100.0f);

@@ -66,7 +66,8 @@ struct FlatFieldSources {
     std::string flatAfter;  ///< optional flats taken after the scan, interpolated with `flat`
     std::string dark;       ///< optional dark(s), all frames averaged
     FrameAveraging averaging = FrameAveraging::Mean;
-    /// For an NXtomo file without explicit flat/dark: use its image_key flats and darks.
+    /// For an NXtomo file without explicit flat/dark: use its image_key flats and darks, and count
+    /// `frame` among projections only. False: frames as stored, uncorrected.
     bool automatic = true;
     FlatFieldOptions options;
 };
