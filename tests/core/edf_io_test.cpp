@@ -76,7 +76,7 @@ private slots:
         core::writeEdf(path("a.edf"), ramp<std::uint16_t>(5, 3, 1, 0), meta, false,
                        {{"Motor_x", "1.25"}, {"count_time", "0.1"}});
         core::writeEdf(path("b.edf"), ramp<std::uint16_t>(5, 3, 1, 500), meta, true);
-        test::writeBytes(path("ab.edf"), test::readBytes(path("a.edf")) + test::readBytes(path("b.edf")));
+        test::writeFileBytes(path("ab.edf"), test::readFileBytes(path("a.edf")) + test::readFileBytes(path("b.edf")));
         core::EdfFile f(path("ab.edf"));
         QCOMPARE(f.frames(), 2);
         QCOMPARE(f.readFrame<float>(1)(4, 2), 510.0f);  // second block is big-endian
@@ -97,7 +97,7 @@ private slots:
                                       "dim_1 = 2 ;\ndim_2 = 1 ;\n");
         const std::int32_t px[2] = {-7, 9};
         other.append(reinterpret_cast<const char*>(px), 8);
-        test::writeBytes(path("other.edf"), other);
+        test::writeFileBytes(path("other.edf"), other);
         const core::ImageF o = core::readImage(path("other.edf"));
         QCOMPARE(o(0, 0), -7.0f);
         QCOMPARE(o(1, 0), 9.0f);
@@ -106,7 +106,7 @@ private slots:
     void lyingHeadersAreRefused()
     {
         auto err = [&](const char* name, const std::string& header, std::size_t payload) {
-            test::writeBytes(path(name), edfHeader(header) + std::string(payload, '\x01'));
+            test::writeFileBytes(path(name), edfHeader(header) + std::string(payload, '\x01'));
             const std::string e = errorOf([&] { core::readImage(path(name)); });
             if (!contains(e, name))
                 return "missing file name: " + e;
@@ -130,11 +130,11 @@ private slots:
         QVERIFY(contains(err("gz.edf", base + "Dim_1 = 2 ;\nDim_2 = 1 ;\nCompression = gzip ;\n", 4),
                          "compressed EDF"));
         QVERIFY(contains(err("neg.edf", base + "Dim_1 = -2 ;\nDim_2 = 1 ;\n", 4), "not a size"));
-        test::writeBytes(path("open.edf"), "{\nDim_1 = 2 ;\n");
+        test::writeFileBytes(path("open.edf"), "{\nDim_1 = 2 ;\n");
         QVERIFY(contains(errorOf([&] { core::readImage(path("open.edf")); }), "no closing '}'"));
         // Trailing garbage after a valid frame.
         core::writeEdf(path("ok.edf"), ramp<float>(3, 3, 1, 0));
-        test::writeBytes(path("trail.edf"), test::readBytes(path("ok.edf")) + "garbage");
+        test::writeFileBytes(path("trail.edf"), test::readFileBytes(path("ok.edf")) + "garbage");
         const std::string trail = errorOf([&] { core::readImage(path("trail.edf")); });
         QVERIFY2(contains(trail, "trail.edf") && contains(trail, "garbage after frame 0"), trail.c_str());
     }

@@ -188,7 +188,7 @@ private slots:
         for (int k = 0; k < 3; ++k)
             for (int i = 0; i < w * h; ++i)
                 frames[k][i] = std::uint16_t(1000 * k + i);
-        test::writeBytes(path("ij.tif"),
+        test::writeFileBytes(path("ij.tif"),
                          imagejContiguousTiff(w, h, "ImageJ=1.54f\nimages=3\nslices=3\n", frames));
         core::TiffStack s(path("ij.tif"));
         QCOMPARE(s.pages(), 3);
@@ -196,13 +196,13 @@ private slots:
         QCOMPARE(s.readPage<float>(0)(5, 3), float(3 * w + 5));
 
         // A TIFF claiming 10⁹ pages is refused at once, before any allocation.
-        test::writeBytes(path("billion.tif"),
+        test::writeFileBytes(path("billion.tif"),
                          imagejContiguousTiff(w, h, "ImageJ=1.54f\nimages=1000000000\n", frames));
         const std::string billion = errorOf([&] { core::readTiffInfo(path("billion.tif")); });
         QVERIFY2(contains(billion, "billion.tif") && contains(billion, "1000000000 images"),
                  billion.c_str());
         // 5 images announced, 3 present.
-        test::writeBytes(path("five.tif"),
+        test::writeFileBytes(path("five.tif"),
                          imagejContiguousTiff(w, h, "ImageJ=1.54f\nimages=5\n", frames));
         const std::string five = errorOf([&] { core::readImage(path("five.tif"), 4); });
         QVERIFY2(contains(five, "five.tif") && contains(five, "claims 5 images"), five.c_str());
@@ -211,7 +211,7 @@ private slots:
         std::string loop = imagejContiguousTiff(w, h, "plain", frames);
         const std::uint32_t self = 8;
         std::memcpy(loop.data() + 8 + 2 + 10 * 12, &self, 4);
-        test::writeBytes(path("loop.tif"), loop);
+        test::writeFileBytes(path("loop.tif"), loop);
         const std::string l = errorOf([&] { core::readTiffInfo(path("loop.tif")); });
         QVERIFY2(contains(l, "loop.tif") && contains(l, "loops back"), l.c_str());
     }
@@ -326,7 +326,7 @@ private slots:
         QCOMPARE(core::sha256Hex(two.data(), two.size()),
                  std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
         const std::string million(1000000, 'a');
-        test::writeBytes(path("million.txt"), million);
+        test::writeFileBytes(path("million.txt"), million);
         QCOMPARE(core::fileSha256(path("million.txt")),
                  std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
         QVERIFY(contains(errorOf([&] { core::fileSha256(path("none.bin")); }), "none.bin"));
@@ -334,21 +334,21 @@ private slots:
 
     void badFilesNameTheFileAndTheProblem()
     {
-        test::writeBytes(path("zero.tif"), "");
-        test::writeBytes(path("zero.h5"), "");
-        test::writeBytes(path("zero.png"), "");
+        test::writeFileBytes(path("zero.tif"), "");
+        test::writeFileBytes(path("zero.h5"), "");
+        test::writeFileBytes(path("zero.png"), "");
         for (const char* f : {"zero.tif", "zero.h5", "zero.png"}) {
             const std::string e = errorOf([&] { core::readImage(path(f)); });
             QVERIFY2(contains(e, f) && contains(e, "empty file"), e.c_str());
         }
         QVERIFY(contains(errorOf([&] { core::readImage(path("nope.tif")); }), "no such file"));
-        test::writeBytes(path("junk.dat"), "just some text, no image here");
+        test::writeFileBytes(path("junk.dat"), "just some text, no image here");
         const std::string junk = errorOf([&] { core::imageInfo(path("junk.dat")); });
         QVERIFY2(contains(junk, "junk.dat") && contains(junk, "unknown image format"), junk.c_str());
         // A wrong magic behind a known extension.
-        test::writeBytes(path("fake.tif"), "XX*\0 not a tiff at all");
+        test::writeFileBytes(path("fake.tif"), "XX*\0 not a tiff at all");
         QVERIFY(contains(errorOf([&] { core::readImage(path("fake.tif")); }), "not a readable TIFF"));
-        test::writeBytes(path("fake.h5"), "this is no HDF5 file");
+        test::writeFileBytes(path("fake.h5"), "this is no HDF5 file");
         QVERIFY(contains(errorOf([&] { core::readImage(path("fake.h5")); }), "not an HDF5 file"));
 
         // Truncated files of every format.
@@ -371,11 +371,11 @@ private slots:
         }
 
         // A PNG header claiming 10⁶ × 10⁶ pixels: refused before decoding.
-        std::string png = test::readBytes(path("t.png"));
+        std::string png = test::readFileBytes(path("t.png"));
         const unsigned char million[4] = {0x00, 0x0F, 0x42, 0x40};
         std::memcpy(png.data() + 16, million, 4);
         std::memcpy(png.data() + 20, million, 4);
-        test::writeBytes(path("huge.png"), png);
+        test::writeFileBytes(path("huge.png"), png);
         const std::string huge = errorOf([&] { core::readImage(path("huge.png")); });
         QVERIFY2(contains(huge, "huge.png") && contains(huge, "larger than PhaseLab accepts"),
                  huge.c_str());

@@ -22,12 +22,12 @@ core::Image<T> ramp(int w, int h, double scale, double offset)
     return img;
 }
 
-inline void writeBytes(const std::string& path, const std::string& bytes)
+inline void writeFileBytes(const std::string& path, const std::string& bytes)
 {
     std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
 }
 
-inline std::string readBytes(const std::string& path)
+inline std::string readFileBytes(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
