@@ -200,15 +200,14 @@ private slots:
     {
         // Files from fuzz_hdf5 that hung (global-heap loop) or crashed (attribute table) inside
         // libhdf5 1.10 before PhaseLab stopped reading variable-length strings and iterating
-        // attribute tables. Each must now end in a result or an InputError, quickly.
+        // attribute tables. Each must now end in a result or an InputError (a hang would run
+        // into the CTest timeout).
         int files = 0;
         for (const auto& e : fs::directory_iterator(PHASELAB_TEST_DATA_DIR "/fuzz")) {
             if (e.path().extension() != ".h5")
                 continue;
             ++files;
             const std::string f = e.path().string();
-            QElapsedTimer t;
-            t.start();
             errorOf([&] { core::imageInfo(f); });
             errorOf([&] { core::readHdf5Attributes(f, "/"); });
             errorOf([&] { core::findNxTomo(f); });
@@ -219,7 +218,6 @@ private slots:
                 if (d.isImage())
                     errorOf([&] { core::readImage(f + ":" + d.path); });
             }
-            QVERIFY2(t.elapsed() < 20000, f.c_str());
         }
         QCOMPARE(files, 2);
     }
