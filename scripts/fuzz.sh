@@ -48,7 +48,8 @@ for t in $targets; do
       -max_total_time="$FUZZ_KEEP_GOING_SECONDS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="keep_going_$t/" "corpus/$t" >"$log" 2>&1 || true
     last=$(grep -E '^#[0-9]+:.*oom/timeout/crash' "$log" | tail -1)
-    echo "fuzz_$t (keep going ${FUZZ_KEEP_GOING_SECONDS}s): executions ${last%%:*}, oom/timeout/crash ${last##*crash: }"
+    counts=${last##*crash: }
+    echo "fuzz_$t (keep going ${FUZZ_KEEP_GOING_SECONDS}s): executions ${last%%:*}, oom/timeout/crash ${counts%% *}"
     echo "  reproducers in build-fuzz/keep_going_$t/"
     continue
   fi
