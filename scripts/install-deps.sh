@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages PhaseLab needs, only those that are missing.
+# Installs the Debian 12 packages PhaseLab needs, only those that are missing; arguments name
+# further packages to install the same way.
 # Idempotent: when everything is present it runs no apt-get at all.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ packages=(
   python3-tifffile python3-h5py python3-numpy
   zlib1g-dev
 )
+# Extra packages for optional tools (scripts/fuzz.sh passes clang and its runtimes).
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

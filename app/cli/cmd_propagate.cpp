@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "input_options.h"
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/fresnel.h>
@@ -19,6 +20,7 @@ struct PropagateOptions {
     std::string padding = "periodic";
     double padFactor = 2.0;
     int oversample = 1;
+    InputOptions input;
     bool json = false;
 };
 
@@ -38,8 +40,9 @@ int runPropagate(const PropagateOptions& o, const Context& ctx)
     popt.oversample = o.oversample;
 
     progress.step(0.0, "reading");
-    const core::ImageF B = core::readTiff<float>(o.absorption);
-    const core::ImageF phi = core::readTiff<float>(o.phase);
+    LoadedInput loadedB, loadedPhi;
+    const core::ImageF B = loadInput(o.absorption, o.input, &loadedB);
+    const core::ImageF phi = loadInput(o.phase, o.input, &loadedPhi);
     core::requireFinite(B, o.absorption);
     core::requireFinite(phi, o.phase);
     core::requireSameShape(B, phi, o.absorption + " and " + o.phase);
@@ -65,6 +68,7 @@ int runPropagate(const PropagateOptions& o, const Context& ctx)
         {"pad_factor", o.padFactor},
         {"oversample", o.oversample},
         {"inputs", {{"absorption", o.absorption}, {"phase", o.phase}}},
+        {"input_details", {{"absorption", loadedB.provenance}, {"phase", loadedPhi.provenance}}},
     };
     core::writeTiff(o.out, intensity, meta);
     progress.step(1.0, "done");
@@ -96,8 +100,8 @@ Command addPropagateCommand(CLI::App& root)
     auto o = std::make_shared<PropagateOptions>();
     CLI::App* sub = root.add_subcommand(
         "propagate", "Forward model: intensity I = |P exp(-B - i phi)|^2 from absorption and phase");
-    sub->add_option("--absorption", o->absorption, "Absorption B = k∫β dz (TIFF)")->required();
-    sub->add_option("--phase", o->phase, "Phase shift φ = k∫δ dz [rad] (TIFF)")->required();
+    sub->add_option("--absorption", o->absorption, "Absorption B = k∫β dz (TIFF, HDF5 FILE.h5:/path, EDF, PNG)")->required();
+    sub->add_option("--phase", o->phase, "Phase shift φ = k∫δ dz [rad] (same formats)")->required();
     sub->add_option("--energy", o->energy, "Photon energy: 13keV, 13000eV (bare number = keV)")
         ->required();
     sub->add_option("--distance", o->distance,
@@ -115,6 +119,7 @@ Command addPropagateCommand(CLI::App& root)
                     "Compute at K·N and bin intensities K×K back to N")
         ->check(CLI::Range(1, 16))
         ->capture_default_str();
+    addInputOptions(sub, o->input, InputOptionSet::FrameOnly);
     addJsonFlag(sub, o->json);
     return {sub, &o->json, [o](const Context& ctx) { return runPropagate(*o, ctx); }};
 }

@@ -21,6 +21,7 @@ Command addPropagateCommand(CLI::App& root);
 Command addEvaluateCommand(CLI::App& root);
 Command addEdgeCommand(CLI::App& root);
 Command addSimulateCommand(CLI::App& root);
+Command addConvertCommand(CLI::App& root);
 
 /// Adds --json to a subcommand, bound to `flag`.
 void addJsonFlag(CLI::App* sub, bool& flag);

@@ -58,6 +58,7 @@ int main(int argc, char** argv)
     commands.push_back(cli::addEvaluateCommand(app));
     commands.push_back(cli::addEdgeCommand(app));
     commands.push_back(cli::addSimulateCommand(app));
+    commands.push_back(cli::addConvertCommand(app));
 
     try {
         app.parse(argc, argv);
