@@ -4,7 +4,9 @@
 #include <QtTest>
 #include <QtWidgets>
 
+#include <phaselab/core/hdf5_io.h>
 #include <phaselab/core/tiff_io.h>
+#include <phaselab/widgets/open_dialog.h>
 #include <phaselab/widgets/display_panel.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
@@ -362,6 +364,61 @@ private slots:
         // The message box is open but non-blocking; close it.
         for (QMessageBox* box : w.findChildren<QMessageBox*>())
             box->close();
+    }
+
+    void opensStacksHdf5AndFlatFields()
+    {
+        MainWindow w;
+        w.show();
+        // An HDF5 file opens the dialog, which lists its image datasets.
+        const QString h5 = m_dir.filePath("recon.h5");
+        core::ImageF phase(24, 16, 0.5f), absorption(24, 16, 0.05f);
+        phase(3, 4) = 0.9f;
+        core::writeHdf5PhaseAbsorption(h5.toStdString(), phase, absorption);
+        w.openFile(h5);
+        widgets::OpenDialog* dialog = w.findChild<widgets::OpenDialog*>();
+        QVERIFY(dialog && dialog->isVisible());
+        QVERIFY2(dialog->datasets().contains("/phase") && dialog->datasets().contains("/absorption"),
+                 qPrintable(dialog->datasets().join(", ")));
+        dialog->setDataset("/phase");
+        QVERIFY(dialog->spec().endsWith("recon.h5:/phase"));
+        QSignalSpy loaded(&w, &MainWindow::loaded);
+        dialog->accept();
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE((*w.imageView()->image())(3, 4), 0.9f);
+
+        // A TIFF stack: frame 2 of 3.
+        const QString stack = m_dir.filePath("stack.tif");
+        std::vector<core::ImageF> frames;
+        for (int k = 0; k < 3; ++k)
+            frames.emplace_back(8, 8, float(10 + k));
+        core::writeTiffStack(stack.toStdString(), frames);
+        w.openFile(stack);
+        dialog = nullptr;
+        for (widgets::OpenDialog* d : w.findChildren<widgets::OpenDialog*>())
+            if (d->isVisible())
+                dialog = d;
+        QVERIFY(dialog);
+        QVERIFY2(dialog->summary().contains("3 frames"), qPrintable(dialog->summary()));
+        dialog->setFrame(2);
+        dialog->accept();
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE((*w.imageView()->image())(0, 0), 12.0f);
+        QVERIFY(w.windowTitle().contains("frame 2"));
+
+        // Flat and dark: I = (raw − dark) / (flat − dark).
+        const QString raw = m_dir.filePath("raw.tif"), flat = m_dir.filePath("flat.tif"),
+                      dark = m_dir.filePath("dark.tif");
+        core::writeTiff(raw.toStdString(), core::ImageF(8, 8, 60.0f));
+        core::writeTiff(flat.toStdString(), core::ImageF(8, 8, 110.0f));
+        core::writeTiff(dark.toStdString(), core::ImageF(8, 8, 10.0f));
+        core::FlatFieldSources sources;
+        sources.flat = flat.toStdString();
+        sources.dark = dark.toStdString();
+        w.openInput(raw, 0, sources);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(std::abs((*w.imageView()->image())(4, 4) - 0.5f) < 1e-6f);
+        QVERIFY(w.logText().contains("Flat-field correction"));
     }
 
     void dropAndSettingsPersist()

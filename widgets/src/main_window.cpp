@@ -1,6 +1,7 @@
 #include <phaselab/widgets/main_window.h>
 
 #include <phaselab/core/atomic_file.h>
+#include <phaselab/core/image_io.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/phantom.h>
 #include <phaselab/core/tiff_io.h>
@@ -8,6 +9,7 @@
 #include <phaselab/widgets/display_panel.h>
 #include <phaselab/widgets/job_runner.h>
 #include <phaselab/widgets/method_panel.h>
+#include <phaselab/widgets/open_dialog.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
 #include <phaselab/widgets/resolution_panel.h>
@@ -310,17 +312,48 @@ void MainWindow::startLoad(const QString& what, JobRunner::Job job)
 
 void MainWindow::openFile(const QString& path)
 {
-    const std::string file = QFile::encodeName(path).toStdString();
     m_lastFolder = QFileInfo(path).absolutePath();
-    startLoad(tr("Loading %1…").arg(QFileInfo(path).fileName()),
-              [file, path](const JobContext& context) {
+    bool needsDialog = false;
+    try {
+        const core::ImageFileInfo info = core::imageInfo(QFile::encodeName(path).toStdString());
+        needsDialog = info.format == core::ImageFormat::Hdf5 || info.frames > 1;
+    } catch (const std::exception&) {
+        // Unreadable: loading reports the problem in the usual way.
+    }
+    if (!needsDialog) {
+        openInput(path);
+        return;
+    }
+    auto* dialog = new OpenDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setPath(path);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        openInput(dialog->spec(), dialog->frame(), dialog->sources());
+    });
+    dialog->open();
+}
+
+void MainWindow::openInput(const QString& specText, int frame,
+                           const core::FlatFieldSources& sources)
+{
+    // Absolute paths, so recent files and sessions work from anywhere.
+    const core::ImageSpec parsed = core::parseImageSpec(QFile::encodeName(specText).toStdString());
+    QString spec = QFileInfo(QFile::decodeName(parsed.path.c_str())).absoluteFilePath();
+    if (!parsed.dataset.empty())
+        spec += QLatin1Char(':') + QString::fromStdString(parsed.dataset);
+    const std::string file = QFile::encodeName(spec).toStdString();
+    startLoad(tr("Loading %1…").arg(QFileInfo(spec).fileName()),
+              [file, spec, frame, sources](const JobContext& context) {
                   const core::ProgressReporter& progress = context.progress;
                   progress.step(0.0, "reading");
+                  core::CorrectedFrame f = core::loadCorrectedFrame(file, frame, sources);
                   auto out = std::make_shared<LoadedImage>();
-                  core::TiffInfo info;
-                  out->image = core::readTiff<float>(file, &info);
-                  out->source = path;
-                  out->pixelSizeM = info.metadata.pixelSizeM;
+                  out->image = std::move(f.image);
+                  out->source = spec;
+                  out->frame = frame;
+                  out->sources = sources;
+                  out->pixelSizeM = f.info.metadata.pixelSizeM;
+                  out->provenance = std::move(f.provenance);
                   progress.step(1.0, "done");
                   return std::shared_ptr<const void>(std::move(out));
               });
@@ -373,10 +406,17 @@ void MainWindow::showLoaded(std::shared_ptr<const LoadedImage> image)
     m_parameters->setImageSize(std::max(hologram->width(), hologram->height()));
     showActiveDisplay();
     if (!m_current->isDemo)
-        addRecentFile(m_current->source);
+        addRecentFile(QString::fromStdString(core::parseImageSpec(
+            QFile::encodeName(m_current->source).toStdString()).path));
+    if (m_current->provenance.contains("flat_dark"))
+        log(tr("Flat-field correction: %1")
+                .arg(QString::fromStdString(m_current->provenance["flat_dark"].dump())));
 
-    const QString name = m_current->isDemo ? tr("demo hologram")
-                                           : QFileInfo(m_current->source).fileName();
+    const QString name = m_current->isDemo
+                             ? tr("demo hologram")
+                             : QFileInfo(m_current->source).fileName() +
+                                   (m_current->frame > 0 ? tr(" [frame %1]").arg(m_current->frame)
+                                                         : QString());
     setWindowTitle(tr("%1 — PhaseLab").arg(name));
     const core::ImageStats st = core::imageStats(*hologram);
     QString msg = tr("%1: %2 × %3 pixels, values %4 … %5")
@@ -386,8 +426,7 @@ void MainWindow::showLoaded(std::shared_ptr<const LoadedImage> image)
                       .arg(st.min, 0, 'g', 5)
                       .arg(st.max, 0, 'g', 5);
     if (st.nonFinite > 0)
-        msg += tr("; warning: %n non-finite (NaN/Inf) pixel(s), shown black", "",
-                  int(std::min<std::size_t>(st.nonFinite, 2147483647u)));
+        msg += tr("; warning: %1 non-finite (NaN/Inf) pixels, shown black").arg(st.nonFinite);
     statusBar()->showMessage(msg);
     log(msg);
     m_methods->inputChanged();
@@ -403,6 +442,8 @@ ReconstructionInput MainWindow::reconstructionInput() const
     in.propagation = m_parameters->propagation();
     in.betaOverDelta = m_parameters->betaOverDelta();
     in.source = m_current ? m_current->source : QString();
+    if (m_current)
+        in.provenance = m_current->provenance;
     return in;
 }
 
@@ -487,7 +528,15 @@ void MainWindow::saveSession(const QString& path) const
         j["input"] = {{"kind", "demo"}, {"size", m_current->image.width()}};
     else
         j["input"] = {{"kind", "file"},
-                      {"path", QFileInfo(m_current->source).absoluteFilePath().toStdString()}};
+                      {"spec", m_current->source.toStdString()},
+                      {"frame", m_current->frame},
+                      {"flat", m_current->sources.flat},
+                      {"flat_after", m_current->sources.flatAfter},
+                      {"dark", m_current->sources.dark},
+                      {"averaging", m_current->sources.averaging == core::FrameAveraging::Median
+                                        ? "median"
+                                        : "mean"},
+                      {"automatic", m_current->sources.automatic}};
     j["parameters"] = m_parameters->toJson();
     if (ReconstructionMethod* m = m_methods->currentMethod())
         j["method"] = {{"id", m->id().toStdString()}, {"options", m->options()}};
@@ -573,8 +622,16 @@ void MainWindow::loadSession(const QString& path)
     log(tr("Session %1").arg(path));
     if (kind == "demo")
         openDemo(input.value("size", 512));
-    else
-        openFile(QString::fromStdString(input.value("path", "")));
+    else {
+        core::FlatFieldSources sources;
+        sources.flat = input.value("flat", "");
+        sources.flatAfter = input.value("flat_after", "");
+        sources.dark = input.value("dark", "");
+        sources.averaging = core::parseFrameAveraging(input.value("averaging", "mean"));
+        sources.automatic = input.value("automatic", true);
+        openInput(QString::fromStdString(input.value("spec", "")), input.value("frame", 0),
+                  sources);
+    }
 }
 
 void MainWindow::chooseExport(int what)
@@ -708,7 +765,9 @@ void MainWindow::updateRecentMenu()
 void MainWindow::chooseFile()
 {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open hologram"), m_lastFolder, tr("TIFF images (*.tif *.tiff);;All files (*)"));
+        this, tr("Open hologram"), m_lastFolder,
+        tr("Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.hdf *.edf *.png *.jpg *.jpeg *.bmp);;"
+           "All files (*)"));
     if (!path.isEmpty())
         openFile(path);
 }

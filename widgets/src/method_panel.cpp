@@ -34,7 +34,8 @@ nlohmann::json baseParameters(const ReconstructionMethod& method, const Reconstr
             {"pad_factor", in.propagation.padFactor},
             {"beta_over_delta", in.betaOverDelta},
             {"options", method.options()},
-            {"input", in.source.toStdString()}};
+            {"input", in.provenance.empty() ? nlohmann::json(in.source.toStdString())
+                                            : in.provenance}};
 }
 
 MethodPanel::MethodPanel(std::function<ReconstructionInput()> inputProvider,

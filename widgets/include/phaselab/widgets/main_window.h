@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include <phaselab/core/flatfield.h>
 #include <phaselab/core/geometry.h>
 #include <phaselab/core/image.h>
 #include <phaselab/core/progress.h>
@@ -32,7 +33,10 @@ struct ReconstructionInput;
 /// An image as loaded, with where it came from and what its file said about it.
 struct LoadedImage {
     core::ImageF image;
-    QString source;          ///< file path, or a description of the demo
+    QString source;          ///< file path or spec, or a description of the demo
+    int frame = 0;           ///< frame of a stack / 3D dataset
+    core::FlatFieldSources sources;  ///< flat/dark correction requested
+    nlohmann::json provenance;  ///< input file, checksum, flat/dark correction
     double pixelSizeM = 0;   ///< from the file's calibration; 0 if none
     bool isDemo = false;
     core::Geometry geometry; ///< the demo's geometry (isDemo only)
@@ -51,8 +55,12 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Starts loading a hologram in the background; loaded() or loadFailed() follows.
+    /// Opens a file: single images load at once; HDF5 files and stacks open the dialog that
+    /// picks the dataset, the frame and flats/darks first.
     void openFile(const QString& path);
+    /// Starts loading frame `frame` of `spec` ("FILE" or "FILE.h5:/dataset") with flat/dark
+    /// correction in the background; loaded() or loadFailed() follows.
+    void openInput(const QString& spec, int frame = 0, const core::FlatFieldSources& sources = {});
     /// Starts simulating the demo hologram (PhaseLab's built-in phantom at the DGN geometry).
     void openDemo(int size = 512);
 

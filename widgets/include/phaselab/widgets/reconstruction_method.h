@@ -24,6 +24,7 @@ struct ReconstructionInput {
     core::PropagationOptions propagation;
     double betaOverDelta = 0;  ///< homogeneous prior (0: pure phase)
     QString source;            ///< the hologram's file or description, for metadata
+    nlohmann::json provenance; ///< input file, checksum, frame, flat/dark (may be empty)
 };
 
 /// A reconstruction's outcome or one of its previews: an immutable snapshot.
