@@ -92,20 +92,6 @@ struct Vec {
     const float* data(int c) const { return ch[std::size_t(c)].data(); }
 };
 
-double dot(const Vec& a, const Vec& b)
-{
-    double s = 0;
-    for (int c = 0; c < a.count; ++c) {
-        const float* x = a.data(c);
-        const float* y = b.data(c);
-        const std::ptrdiff_t n = std::ptrdiff_t(a.ch[std::size_t(c)].size());
-#pragma omp parallel for schedule(static) reduction(+ : s) if (recon::parallelWorth(std::size_t(n)))
-        for (std::ptrdiff_t i = 0; i < n; ++i)
-            s += double(x[i]) * double(y[i]);
-    }
-    return s;
-}
-
 // The Sobolev weight (1 + |ξ|²/s²)^m applied by FFT. Both channels of a joint vector go
 // through one complex FFT as real and imaginary parts: the weight is real and even, so it maps
 // real images to real images and the two parts do not mix.
@@ -126,8 +112,8 @@ public:
         }
     }
 
-    // out += alpha · R in (per channel); out may not alias in.
-    void addApplied(const Vec& in, float alpha, Vec& out)
+    // out ← R in (per channel); out may not alias in.
+    void apply(const Vec& in, Vec& out)
     {
         const std::ptrdiff_t n = std::ptrdiff_t(m_buf.size());
         const float* a = in.data(0);
@@ -146,9 +132,9 @@ public:
         float* ob = out.count > 1 ? out.data(1) : nullptr;
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(n)))
         for (std::ptrdiff_t i = 0; i < n; ++i) {
-            oa[i] += alpha * buf[i].real();
+            oa[i] = buf[i].real();
             if (ob)
-                ob[i] += alpha * buf[i].imag();
+                ob[i] = buf[i].imag();
         }
     }
 
@@ -189,7 +175,7 @@ struct Irgn::State {
     ImageF B, phi, B0, phi0;
     ImageF model;  // F(f_k)
     ImageF dataResidual, scratch, gB, gP;
-    Vec x, r, p, Ap, diff;
+    Vec x, r, p, Ap, diff, penalty;
     int k = 0;
     long long cgDone = 0;
     double alphaK;
@@ -216,6 +202,8 @@ struct Irgn::State {
         const int channels = homogeneous ? 1 : 2;
         for (Vec* v : {&x, &r, &p, &Ap, &diff})
             v->init(channels, w, h);
+        if (sobolev)
+            penalty.init(channels, w, h);
         dataResidual = ImageF(w, h, kNoInit);
         scratch = ImageF(w, h, kNoInit);
 
@@ -271,57 +259,73 @@ struct Irgn::State {
             stop = IrgnStop::Running;
     }
 
-    void applyMask(Vec& v) const
+    // out ← M · (F′*g + α · pen) on the unknowns, where F′*g is (gB, gP) folded onto them:
+    // (gB, gP) for the joint problem (already in `out`), (β/δ) gB + gP for the homogeneous one
+    // (in the members gB, gP); M is the support mask. Returns ⟨w, out⟩, or ⟨out, out⟩ when w is
+    // null. One pass over memory (physics.md §4: F′h = F′(h β/δ, h), adjoint the matching sum).
+    double combine(const Vec& pen, float alpha, Vec& out, const Vec* w)
     {
-        if (mask.empty())
-            return;
-        for (int c = 0; c < v.count; ++c) {
-            float* d = v.data(c);
-            const float* m = mask.data();
-            const std::ptrdiff_t nn = std::ptrdiff_t(n);
-#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
-            for (std::ptrdiff_t i = 0; i < nn; ++i)
-                d[i] *= m[i];
-        }
-    }
-
-    // (gB, gP) ← F′* g folded onto the unknowns: out = (gB, gP) or (β/δ) gB + gP.
-    void adjointInto(const ImageF& g, Vec& out)
-    {
-        if (!homogeneous) {
-            op.adjoint(g, out.ch[0], out.ch[1]);
-            return;
-        }
-        op.adjoint(g, gB, gP);
-        float* o = out.data(0);
-        const float* b = gB.data();
-        const float* ph = gP.data();
-        const float c = ratio;
         const std::ptrdiff_t nn = std::ptrdiff_t(n);
-#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
-        for (std::ptrdiff_t i = 0; i < nn; ++i)
-            o[i] = c * b[i] + ph[i];
+        const float* mk = mask.empty() ? nullptr : mask.data();
+        double acc = 0;
+        if (homogeneous) {
+            const float* b = gB.data();
+            const float* ph = gP.data();
+            const float* pv = pen.data(0);
+            const float* wv = w ? w->data(0) : nullptr;
+            float* o = out.data(0);
+            const float c = ratio;
+#pragma omp parallel for schedule(static) reduction(+ : acc) if (recon::parallelWorth(n))
+            for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                float t = c * b[i] + ph[i] + alpha * pv[i];
+                if (mk)
+                    t *= mk[i];
+                o[i] = t;
+                acc += double(wv ? wv[i] : t) * double(t);
+            }
+            return acc;
+        }
+        float* o0 = out.data(0);
+        float* o1 = out.data(1);
+        const float* p0 = pen.data(0);
+        const float* p1 = pen.data(1);
+        const float* w0 = w ? w->data(0) : nullptr;
+        const float* w1 = w ? w->data(1) : nullptr;
+#pragma omp parallel for schedule(static) reduction(+ : acc) if (recon::parallelWorth(n))
+        for (std::ptrdiff_t i = 0; i < nn; ++i) {
+            float t0 = o0[i] + alpha * p0[i];
+            float t1 = o1[i] + alpha * p1[i];
+            if (mk) {
+                t0 *= mk[i];
+                t1 *= mk[i];
+            }
+            o0[i] = t0;
+            o1[i] = t1;
+            acc += double(w0 ? w0[i] : t0) * double(t0) + double(w1 ? w1[i] : t1) * double(t1);
+        }
+        return acc;
     }
 
-    // out ← α R v + out (R = identity or the Sobolev weight).
-    void addPenalty(const Vec& v, float alpha, Vec& out)
+    // F′* g into `out` (joint) or into the members gB, gP (homogeneous), for combine().
+    void adjoint(const ImageF& g, Vec& out)
     {
-        if (sobolev) {
-            sobolev->addApplied(v, alpha, out);
-            return;
-        }
-        for (int c = 0; c < v.count; ++c) {
-            const float* a = v.data(c);
-            float* o = out.data(c);
-            const std::ptrdiff_t nn = std::ptrdiff_t(n);
-#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
-            for (std::ptrdiff_t i = 0; i < nn; ++i)
-                o[i] += alpha * a[i];
-        }
+        if (homogeneous)
+            op.adjoint(g, gB, gP);
+        else
+            op.adjoint(g, out.ch[0], out.ch[1]);
     }
 
-    // out ← (F′*F′ + α R) v on the support (physics.md §4); homogeneous: F′h = F′(h β/δ, h).
-    void applyNormal(const Vec& v, float alpha, Vec& out)
+    // R v: v itself for Tikhonov, else the Sobolev weight applied into `penalty`.
+    const Vec& penaltyOf(const Vec& v)
+    {
+        if (!sobolev)
+            return v;
+        sobolev->apply(v, penalty);
+        return penalty;
+    }
+
+    // out ← (F′*F′ + α R) v on the support (physics.md §4); returns ⟨v, out⟩.
+    double applyNormal(const Vec& v, float alpha, Vec& out)
     {
         ImageF d;
         if (homogeneous) {
@@ -336,9 +340,8 @@ struct Irgn::State {
         } else {
             d = op.derivative(v.ch[0], v.ch[1]);
         }
-        adjointInto(d, out);
-        addPenalty(v, alpha, out);
-        applyMask(out);
+        adjoint(d, out);
+        return combine(penaltyOf(v), alpha, out, &v);
     }
 
     void newtonStep(const ProgressReporter& progress)
@@ -346,7 +349,6 @@ struct Irgn::State {
         progress.checkCancel();
         const float alpha = float(alphaK);
         // rhs = F′*(I − F(f_k)) − α_k R(f_k − f_0), in r.
-        adjointInto(dataResidual, r);
         {
             const std::array<const ImageF*, 2> cur = {homogeneous ? &phi : &B, &phi};
             const std::array<const ImageF*, 2> ini = {homogeneous ? &phi0 : &B0, &phi0};
@@ -354,12 +356,14 @@ struct Irgn::State {
                 float* d = diff.data(c);
                 const float* f = cur[std::size_t(c)]->data();
                 const float* f0 = ini[std::size_t(c)]->data();
-                for (std::size_t i = 0; i < n; ++i)
+                const std::ptrdiff_t nn = std::ptrdiff_t(n);
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+                for (std::ptrdiff_t i = 0; i < nn; ++i)
                     d[i] = f[i] - f0[i];
             }
         }
-        addPenalty(diff, -alpha, r);
-        applyMask(r);
+        adjoint(dataResidual, r);
+        double rr = combine(penaltyOf(diff), -alpha, r, nullptr);
 
         // Conjugate gradients on the normal equations from δf = 0.
         for (int c = 0; c < x.count; ++c) {
@@ -367,44 +371,56 @@ struct Irgn::State {
             std::copy(r.ch[std::size_t(c)].begin(), r.ch[std::size_t(c)].end(),
                       p.ch[std::size_t(c)].begin());
         }
-        double rr = dot(r, r);
         const double rr0 = rr;
         const int M = options.cgIterations;
         const std::string stage =
             "Newton " + std::to_string(k + 1) + "/" + std::to_string(options.newtonSteps);
+        const bool two = x.count > 1;
+        const std::ptrdiff_t nn = std::ptrdiff_t(n);
         for (int j = 0; j < M; ++j) {
             // Solved to float precision (‖r‖ ≤ 1e-6 ‖r_0‖), or nothing to do: further
             // iterations would only stir rounding noise.
             if (!(rr > kCgRelativeTolerance * rr0))
                 break;
-            applyNormal(p, alpha, Ap);
-            const double pAp = dot(p, Ap);
+            const double pAp = applyNormal(p, alpha, Ap);
             if (!(pAp > 0.0))
                 break;  // lost positive definiteness to rounding: keep what we have
             const float a = float(rr / pAp);
             double rrNew = 0;
-            for (int c = 0; c < x.count; ++c) {
-                float* xc = x.data(c);
-                float* rc = r.data(c);
-                const float* pc = p.data(c);
-                const float* apc = Ap.data(c);
-                const std::ptrdiff_t nn = std::ptrdiff_t(n);
+            {
+                float* x0 = x.data(0);
+                float* r0 = r.data(0);
+                const float* p0 = p.data(0);
+                const float* q0 = Ap.data(0);
+                float* x1 = two ? x.data(1) : nullptr;
+                float* r1 = two ? r.data(1) : nullptr;
+                const float* p1 = two ? p.data(1) : nullptr;
+                const float* q1 = two ? Ap.data(1) : nullptr;
 #pragma omp parallel for schedule(static) reduction(+ : rrNew) if (recon::parallelWorth(n))
                 for (std::ptrdiff_t i = 0; i < nn; ++i) {
-                    xc[i] += a * pc[i];
-                    rc[i] -= a * apc[i];
-                    rrNew += double(rc[i]) * double(rc[i]);
+                    x0[i] += a * p0[i];
+                    r0[i] -= a * q0[i];
+                    rrNew += double(r0[i]) * double(r0[i]);
+                    if (two) {
+                        x1[i] += a * p1[i];
+                        r1[i] -= a * q1[i];
+                        rrNew += double(r1[i]) * double(r1[i]);
+                    }
                 }
             }
             const float beta = float(rrNew / rr);
             rr = rrNew;
-            for (int c = 0; c < p.count; ++c) {
-                float* pc = p.data(c);
-                const float* rc = r.data(c);
-                const std::ptrdiff_t nn = std::ptrdiff_t(n);
+            {
+                float* p0 = p.data(0);
+                const float* r0 = r.data(0);
+                float* p1 = two ? p.data(1) : nullptr;
+                const float* r1 = two ? r.data(1) : nullptr;
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
-                for (std::ptrdiff_t i = 0; i < nn; ++i)
-                    pc[i] = rc[i] + beta * pc[i];
+                for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                    p0[i] = r0[i] + beta * p0[i];
+                    if (two)
+                        p1[i] = r1[i] + beta * p1[i];
+                }
             }
             ++cgDone;
             progress.step((double(k) + double(j + 1) / M) / options.newtonSteps, stage);
@@ -412,7 +428,6 @@ struct Irgn::State {
 
         // f_{k+1} = f_k + δf, then the optional positivity projection.
         const bool positive = options.positivity;
-        const std::ptrdiff_t nn = std::ptrdiff_t(n);
         if (homogeneous) {
             const float* dx = x.data(0);
             float* ph = phi.data();
