@@ -98,7 +98,7 @@ struct Vec {
 class SobolevWeight {
 public:
     SobolevWeight(int w, int h, double scale, double order)
-        : m_w(w), m_h(h), m_fft(h, w, FftEffort::Measure), m_buf(std::size_t(w) * h),
+        : m_fft(h, w, FftEffort::Measure), m_buf(std::size_t(w) * h),
           m_weight(std::size_t(w) * h)
     {
         const double norm = 1.0 / (double(w) * double(h));
@@ -139,7 +139,6 @@ public:
     }
 
 private:
-    int m_w, m_h;
     Fft2D<float> m_fft;
     AlignedBuffer<C> m_buf;
     AlignedBuffer<float> m_weight;
