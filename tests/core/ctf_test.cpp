@@ -5,6 +5,7 @@
 
 #include <phaselab/core/ctf.h>
 #include <phaselab/core/error.h>
+#include <phaselab/core/fft.h>
 #include <phaselab/core/fresnel.h>
 
 #include "test_util.h"
@@ -91,6 +92,43 @@ class CtfTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void realFftMatchesComplexFft_data()
+    {
+        QTest::addColumn<int>("ny");
+        QTest::addColumn<int>("nx");
+        QTest::newRow("16×16") << 16 << 16;
+        QTest::newRow("9×15 (odd)") << 9 << 15;
+        QTest::newRow("7×8") << 7 << 8;
+    }
+
+    void realFftMatchesComplexFft()
+    {
+        // The r2c/c2r pair the CTF and Paganin filters run on, against the complex FFT.
+        QFETCH(int, ny);
+        QFETCH(int, nx);
+        const std::size_t n = std::size_t(nx) * ny;
+        const core::ImageD x = test::randomImage<double>(nx, ny, -1.0, 1.0, 21);
+        core::AlignedBuffer<double> real(n);
+        core::AlignedBuffer<std::complex<double>> full(n), half(std::size_t(ny) * (nx / 2 + 1));
+        for (std::size_t i = 0; i < n; ++i) {
+            real[i] = x[i];
+            full[i] = x[i];
+        }
+        core::RealFft2D<double> rfft(ny, nx);
+        QCOMPARE(rfft.spectrumWidth(), nx / 2 + 1);
+        core::Fft2D<double>(ny, nx).forward(full.data());
+        rfft.forward(real.data(), half.data());
+        for (int ky = 0; ky < ny; ++ky)
+            for (int kx = 0; kx <= nx / 2; ++kx)
+                QVERIFY(std::abs(half[std::size_t(ky) * (nx / 2 + 1) + kx] -
+                                 full[std::size_t(ky) * nx + kx]) < 1e-12 * double(n));
+        for (std::size_t i = 0; i < n; ++i)
+            QCOMPARE(real[i], x[i]);  // forward keeps its input
+        rfft.backward(half.data(), real.data());
+        for (std::size_t i = 0; i < n; ++i)
+            QVERIFY(std::abs(real[i] / double(n) - x[i]) < 1e-12);
+    }
+
     void invertsTheLinearModelExactly_data()
     {
         QTest::addColumn<double>("betaDelta");
@@ -243,6 +281,15 @@ private slots:
         QCOMPARE(a.phase.height(), 40);
         QVERIFY(test::relativeDifference(a.phase, b.phase) == 0.0);
         QVERIFY(test::relativeDifference(a.phase, c.phase) < 1e-6);
+
+        // Odd sizes (odd half-spectrum widths) invert the linear model as well.
+        const core::Geometry pg = core::Geometry::phaseGanPaper();
+        const core::ImageD phi = test::smoothImage<double>(33, 21, 0.01, 8);
+        core::CtfOptions o;
+        o.betaDelta = 0.3;
+        o.alphaLow = o.alphaHigh = 1e-10;
+        const double err = nmse(core::reconstructCtf(linearHologram(pg, phi, 0.3), pg, o).phase, phi);
+        QVERIFY2(err < 1e-6, qPrintable(QString("odd-size NMSE %1").arg(err)));
     }
 
     void badParametersAreRefused()

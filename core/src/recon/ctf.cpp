@@ -52,22 +52,21 @@ double ctfRegularisation(const CtfOptions& o, const Geometry& g, double frequenc
 }
 
 Ctf::Ctf(const Geometry& g, int width, int height, const CtfOptions& options)
-    : m_geometry(g), m_options(options),
-      m_layout(validatedLayout(g, width, height, options)),
+    : m_geometry(g), m_options(options), m_layout(validatedLayout(g, width, height, options)),
       m_fft(m_layout.paddedHeight, m_layout.paddedWidth, options.fftPlanning)
 {
     const int nx = m_layout.paddedWidth, ny = m_layout.paddedHeight;
-    const std::size_t n = std::size_t(nx) * ny;
-    m_filter.resize(n);
-    m_grid.resize(n);
-    if (!m_layout.isIdentity())
-        m_padded.resize(n);
+    const int hx = m_fft.spectrumWidth();
+    const std::size_t nHalf = std::size_t(hx) * ny;
+    m_filter.resize(nHalf);
+    m_spectrum.resize(nHalf);
+    m_grid.resize(std::size_t(nx) * ny);
 
     // χ = πλD(ξx² + ξy²) is a sum, so sin χ and cos χ follow from per-axis values by the
     // addition theorems: exact in double, with no large-argument sin on the 2D grid.
     const double a = kPi * g.wavelengthM() * g.distanceM;
-    std::vector<double> sx(nx), cx(nx), fx2(nx), sy(ny), cy(ny), fy2(ny);
-    for (int k = 0; k < nx; ++k) {
+    std::vector<double> sx(hx), cx(hx), fx2(hx), sy(ny), cy(ny), fy2(ny);
+    for (int k = 0; k < hx; ++k) {
         const double f = fftFrequency(k, nx, g.pixelSizeM);
         fx2[k] = f * f;
         sx[k] = std::sin(a * f * f);
@@ -83,17 +82,17 @@ Ctf::Ctf(const Geometry& g, int width, int height, const CtfOptions& options)
     const double xiC = firstMaximumFrequency(g);
     const double invWidth = 1.0 / (options.transitionWidth * xiC);
     const double aLow = options.alphaLow, aHigh = options.alphaHigh;
-    const double norm = 1.0 / double(n);  // of the unnormalised inverse FFT
+    const double norm = 1.0 / (double(nx) * double(ny));  // of the unnormalised inverse FFT
     float* filter = m_filter.data();
-#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(nHalf))
     for (int y = 0; y < ny; ++y) {
-        for (int x = 0; x < nx; ++x) {
+        for (int x = 0; x < hx; ++x) {
             const double sinChi = sx[x] * cy[y] + cx[x] * sy[y];
             const double cosChi = cx[x] * cy[y] - sx[x] * sy[y];
             const double A = -2.0 * (sinChi + ratio * cosChi);
             const double w = lowWeight((std::sqrt(fx2[x] + fy2[y]) - xiC) * invWidth);
             const double alpha = aLow * w + aHigh * (1.0 - w);
-            filter[std::size_t(y) * nx + x] = float(norm * A / (A * A + 2.0 * alpha));
+            filter[std::size_t(y) * hx + x] = float(norm * A / (A * A + 2.0 * alpha));
         }
     }
 }
@@ -101,33 +100,22 @@ Ctf::Ctf(const Geometry& g, int width, int height, const CtfOptions& options)
 Reconstruction Ctf::reconstruct(const ImageF& hologram)
 {
     recon::requireHologram(hologram, m_layout.width, m_layout.height, "CTF");
-    const std::size_t n = m_grid.size();
     // F[I − 1]: the background of a flat-field-corrected hologram is 1.
-    recon::hologramToGrid(hologram, m_layout, m_options.padding, 1.0f, m_padded.data(),
-                          m_grid.data());
-    m_fft.forward(m_grid.data());
-    Complex<float>* grid = m_grid.data();
+    recon::hologramToGrid(hologram, m_layout, m_options.padding, 1.0f, m_grid.data());
+    m_fft.forward(m_grid.data(), m_spectrum.data());
+    Complex<float>* spec = m_spectrum.data();
     const float* filter = m_filter.data();
-#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
-    for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(n); ++i)
-        grid[i] *= filter[i];
-    m_fft.backward(m_grid.data());
+    const std::ptrdiff_t n = std::ptrdiff_t(m_spectrum.size());
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(n)))
+    for (std::ptrdiff_t i = 0; i < n; ++i)
+        spec[i] *= filter[i];
+    // A is real and even in ξ and I real, so φ is real: the c2r transform gives it directly.
+    m_fft.backward(m_spectrum.data(), m_grid.data());
 
-    // A is real and even in ξ and I real, so φ is the real part.
     const int w = m_layout.width, h = m_layout.height;
-    const float ratio = float(m_options.betaDelta);
     Reconstruction r{ImageF(w, h, kNoInit), ImageF(w, h, kNoInit)};
-#pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(w) * h))
-    for (int y = 0; y < h; ++y) {
-        const Complex<float>* src =
-            grid + std::size_t(y + m_layout.offsetY) * m_layout.paddedWidth + m_layout.offsetX;
-        float* phi = r.phase.row(y);
-        float* B = r.absorption.row(y);
-        for (int x = 0; x < w; ++x) {
-            phi[x] = src[x].real();
-            B[x] = ratio * phi[x];  // B = (β/δ) φ
-        }
-    }
+    recon::cropScaled(m_grid.data(), m_layout, 1.0f, r.phase);
+    recon::cropScaled(m_grid.data(), m_layout, float(m_options.betaDelta), r.absorption);  // B = (β/δ) φ
     return r;
 }
 

@@ -36,14 +36,14 @@ Paganin::Paganin(const Geometry& g, int width, int height, const PaganinOptions&
       m_fft(m_layout.paddedHeight, m_layout.paddedWidth, options.fftPlanning)
 {
     const int nx = m_layout.paddedWidth, ny = m_layout.paddedHeight;
+    const int hx = m_fft.spectrumWidth();
+    m_spectrum.resize(std::size_t(hx) * ny);
     m_grid.resize(std::size_t(nx) * ny);
-    if (!m_layout.isIdentity())
-        m_padded.resize(m_grid.size());
-    // 1 + πλD(δ/β)|ξ|² = 1 + tx[kx] + ty[ky]
+    // 1 + πλD(δ/β)|ξ|² = ty[ky] + tx[kx]
     const double a = kPi * g.wavelengthM() * g.distanceM * options.deltaBeta;
-    m_filterX.resize(std::size_t(nx));
+    m_filterX.resize(std::size_t(hx));
     m_filterY.resize(std::size_t(ny));
-    for (int k = 0; k < nx; ++k) {
+    for (int k = 0; k < hx; ++k) {
         const double f = fftFrequency(k, nx, g.pixelSizeM);
         m_filterX[std::size_t(k)] = float(a * f * f);
     }
@@ -57,35 +57,36 @@ Reconstruction Paganin::reconstruct(const ImageF& hologram)
 {
     recon::requireHologram(hologram, m_layout.width, m_layout.height, "Paganin");
     const int nx = m_layout.paddedWidth, ny = m_layout.paddedHeight;
-    recon::hologramToGrid(hologram, m_layout, m_options.padding, 0.0f, m_padded.data(),
-                          m_grid.data());
-    m_fft.forward(m_grid.data());
-    Complex<float>* grid = m_grid.data();
+    const int hx = m_fft.spectrumWidth();
+    recon::hologramToGrid(hologram, m_layout, m_options.padding, 0.0f, m_grid.data());
+    m_fft.forward(m_grid.data(), m_spectrum.data());
+    Complex<float>* spec = m_spectrum.data();
     const float* tx = m_filterX.data();
     const float* ty = m_filterY.data();
     const float norm = float(1.0 / (double(nx) * double(ny)));
-#pragma omp parallel for schedule(static) if (recon::parallelWorth(m_grid.size()))
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(m_spectrum.size()))
     for (int y = 0; y < ny; ++y) {
-        Complex<float>* row = grid + std::size_t(y) * nx;
+        Complex<float>* row = spec + std::size_t(y) * hx;
         const float t = ty[y];
-        for (int x = 0; x < nx; ++x)
+        for (int x = 0; x < hx; ++x)
             row[x] *= norm / (t + tx[x]);
     }
-    m_fft.backward(m_grid.data());
+    m_fft.backward(m_spectrum.data(), m_grid.data());
 
     const int w = m_layout.width, h = m_layout.height;
     const float half = 0.5f;
     const float deltaBeta = float(m_options.deltaBeta);
+    const float* grid = m_grid.data();
     Reconstruction r{ImageF(w, h, kNoInit), ImageF(w, h, kNoInit)};
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(w) * h))
     for (int y = 0; y < h; ++y) {
-        const Complex<float>* src =
+        const float* src =
             grid + std::size_t(y + m_layout.offsetY) * m_layout.paddedWidth + m_layout.offsetX;
         float* B = r.absorption.row(y);
         float* phi = r.phase.row(y);
         for (int x = 0; x < w; ++x) {
             // exp(−2B) = the filtered intensity; φ = (δ/β) B (physics.md §4).
-            B[x] = -half * std::log(std::max(src[x].real(), kMinTransmission));
+            B[x] = -half * std::log(std::max(src[x], kMinTransmission));
             phi[x] = deltaBeta * B[x];
         }
     }

@@ -16,11 +16,13 @@ inline bool parallelWorth(std::size_t n)
     return n > 32768;
 }
 
-/// grid ← pad(I) − subtract as complex values (imaginary part 0). Periodic: the grid is the
-/// image; Replicate: edge values; Unit: the flat field I = 1 outside the image. `scratch` holds
-/// paddedWidth·paddedHeight floats when the layout pads.
+/// grid ← pad(I) − subtract on the paddedWidth × paddedHeight grid. Periodic: the grid is the
+/// image; Replicate: edge values; Unit: the flat field I = 1 outside the image.
 void hologramToGrid(const ImageF& hologram, const PadLayout& layout, Padding padding,
-                    float subtract, float* scratch, Complex<float>* grid);
+                    float subtract, float* grid);
+
+/// out ← the image window of a real grid, times `scale`.
+void cropScaled(const float* grid, const PadLayout& layout, float scale, ImageF& out);
 
 /// Throws InputError unless the hologram is non-empty, finite and of the expected shape.
 void requireHologram(const ImageF& hologram, int width, int height, const std::string& method);

@@ -37,8 +37,8 @@ double ctfRegularisation(const CtfOptions& options, const Geometry& g, double fr
 
 /// Single-distance CTF reconstruction for one image shape (physics.md §4):
 ///   φ̂ = A · F[I − 1] / (A² + 2α(ξ)),  A = −2[sin χ + (β/δ) cos χ],  χ = πλD|ξ|²,  B = (β/δ) φ.
-/// The filter and the FFT plans are built once in the constructor; reconstruct() then costs two
-/// FFTs of the (padded) grid. Not thread-safe per object (it owns its work buffers); FFTs and
+/// The filter and the FFT plans are built once in the constructor; reconstruct() then costs one
+/// real-to-complex FFT pair of the (padded) grid. Not thread-safe per object (it owns its work buffers); FFTs and
 /// point-wise work use threadCount() threads.
 class Ctf {
 public:
@@ -56,10 +56,10 @@ private:
     Geometry m_geometry;
     CtfOptions m_options;
     PadLayout m_layout;
-    Fft2D<float> m_fft;
-    AlignedBuffer<float> m_filter;  // A / (A² + 2α) / (ny·nx) on the grid, FFT order
-    AlignedBuffer<Complex<float>> m_grid;
-    AlignedBuffer<float> m_padded;  // real padded hologram (padded modes only)
+    RealFft2D<float> m_fft;
+    AlignedBuffer<float> m_filter;  // A / (A² + 2α) / (ny·nx) on the half spectrum
+    AlignedBuffer<Complex<float>> m_spectrum;  // [ny, nx/2 + 1]
+    AlignedBuffer<float> m_grid;               // real (padded) grid [ny, nx]
 };
 
 /// One-shot convenience: Ctf(g, W, H, options).reconstruct(hologram).

@@ -25,7 +25,7 @@ struct PaganinOptions {
 /// Paganin (TIE-homogeneous) reconstruction for one image shape (physics.md §4):
 ///   φ = −(δ/β)/2 · ln F⁻¹[ F[I] / (1 + πλD(δ/β)|ξ|²) ],  B = (β/δ) φ.
 /// The filtered intensity is clamped to a small positive value before the logarithm. Filter
-/// and plans are built once; reconstruct() costs two FFTs of the grid. Not thread-safe per
+/// and plans are built once; reconstruct() costs one real-to-complex FFT pair of the grid. Not thread-safe per
 /// object.
 class Paganin {
 public:
@@ -41,10 +41,10 @@ private:
     Geometry m_geometry;
     PaganinOptions m_options;
     PadLayout m_layout;
-    Fft2D<float> m_fft;
-    AlignedBuffer<float> m_filterX, m_filterY;  // per-axis πλD(δ/β)ξ² terms
-    AlignedBuffer<Complex<float>> m_grid;
-    AlignedBuffer<float> m_padded;
+    RealFft2D<float> m_fft;
+    AlignedBuffer<float> m_filterX, m_filterY;  // per-axis πλD(δ/β)ξ² terms (+1 in y)
+    AlignedBuffer<Complex<float>> m_spectrum;   // [ny, nx/2 + 1]
+    AlignedBuffer<float> m_grid;                // real (padded) grid [ny, nx]
 };
 
 /// One-shot convenience: Paganin(g, W, H, options).reconstruct(hologram).
