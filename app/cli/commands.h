@@ -22,6 +22,7 @@ Command addEvaluateCommand(CLI::App& root);
 Command addEdgeCommand(CLI::App& root);
 Command addSimulateCommand(CLI::App& root);
 Command addConvertCommand(CLI::App& root);
+Command addReconstructCommand(CLI::App& root);
 
 /// Adds --json to a subcommand, bound to `flag`.
 void addJsonFlag(CLI::App* sub, bool& flag);

@@ -59,6 +59,7 @@ int main(int argc, char** argv)
     commands.push_back(cli::addEdgeCommand(app));
     commands.push_back(cli::addSimulateCommand(app));
     commands.push_back(cli::addConvertCommand(app));
+    commands.push_back(cli::addReconstructCommand(app));
 
     try {
         app.parse(argc, argv);

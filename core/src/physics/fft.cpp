@@ -129,6 +129,84 @@ void* cachedPlan(int ny, int nx, int sign, FftEffort effort)
     return p;
 }
 
+// Real-data plans (r2c forward, c2r backward, out of place), cached like the complex ones.
+template <typename Real>
+struct FftwRealApi;
+
+template <>
+struct FftwRealApi<double> {
+    using Plan = fftw_plan;
+    using Cplx = fftw_complex;
+    static Plan forward(int ny, int nx, double* in, Cplx* out, unsigned flags)
+    {
+        return fftw_plan_dft_r2c_2d(ny, nx, in, out, flags);
+    }
+    static Plan backward(int ny, int nx, Cplx* in, double* out, unsigned flags)
+    {
+        return fftw_plan_dft_c2r_2d(ny, nx, in, out, flags);
+    }
+    static void withThreads(int n) { fftw_plan_with_nthreads(n); }
+    static void executeForward(void* p, double* in, Cplx* out)
+    {
+        fftw_execute_dft_r2c(Plan(p), in, out);
+    }
+    static void executeBackward(void* p, Cplx* in, double* out)
+    {
+        fftw_execute_dft_c2r(Plan(p), in, out);
+    }
+};
+
+template <>
+struct FftwRealApi<float> {
+    using Plan = fftwf_plan;
+    using Cplx = fftwf_complex;
+    static Plan forward(int ny, int nx, float* in, Cplx* out, unsigned flags)
+    {
+        return fftwf_plan_dft_r2c_2d(ny, nx, in, out, flags);
+    }
+    static Plan backward(int ny, int nx, Cplx* in, float* out, unsigned flags)
+    {
+        return fftwf_plan_dft_c2r_2d(ny, nx, in, out, flags);
+    }
+    static void withThreads(int n) { fftwf_plan_with_nthreads(n); }
+    static void executeForward(void* p, float* in, Cplx* out)
+    {
+        fftwf_execute_dft_r2c(Plan(p), in, out);
+    }
+    static void executeBackward(void* p, Cplx* in, float* out)
+    {
+        fftwf_execute_dft_c2r(Plan(p), in, out);
+    }
+};
+
+template <typename Real>
+void* cachedRealPlan(int ny, int nx, int sign, FftEffort effort)
+{
+    using Api = FftwRealApi<Real>;
+    static std::map<PlanKey, void*> cache;
+    const int threads = threadCount();
+    const unsigned flags = plannerFlags(effort);
+    const PlanKey key{ny, nx, sign, threads, int(flags)};
+
+    std::lock_guard<std::mutex> lock(g_planMutex);
+    initThreadsOnce();
+    if (auto it = cache.find(key); it != cache.end())
+        return it->second;
+
+    AlignedBuffer<Real> real(std::size_t(ny) * nx);
+    AlignedBuffer<Complex<Real>> half(std::size_t(ny) * (nx / 2 + 1));
+    auto* spectrum = reinterpret_cast<typename Api::Cplx*>(half.data());
+    Api::withThreads(threads);
+    auto plan = sign == FFTW_FORWARD ? Api::forward(ny, nx, real.data(), spectrum, flags)
+                                     : Api::backward(ny, nx, spectrum, real.data(), flags);
+    if (!plan)
+        throw std::runtime_error("FFTW could not plan a " + std::to_string(ny) + "×" +
+                                 std::to_string(nx) + " real transform");
+    void* p = reinterpret_cast<void*>(plan);
+    cache.emplace(key, p);
+    return p;
+}
+
 } // namespace
 
 void setFftEffort(FftEffort effort)
@@ -218,6 +296,34 @@ bool exportFftWisdom(const std::string& path)
     }
     return true;
 }
+
+template <typename Real>
+RealFft2D<Real>::RealFft2D(int ny, int nx, FftEffort effort)
+    : m_ny(ny), m_nx(nx)
+{
+    if (ny <= 0 || nx <= 0)
+        throw std::invalid_argument("RealFft2D: non-positive size");
+    m_forward = cachedRealPlan<Real>(ny, nx, FFTW_FORWARD, effort);
+    m_backward = cachedRealPlan<Real>(ny, nx, FFTW_BACKWARD, effort);
+}
+
+template <typename Real>
+void RealFft2D<Real>::forward(const Real* real, Complex<Real>* spectrum) const
+{
+    // FFTW's r2c leaves an out-of-place input intact; its signature is not const.
+    FftwRealApi<Real>::executeForward(m_forward, const_cast<Real*>(real),
+                                      reinterpret_cast<typename FftwRealApi<Real>::Cplx*>(spectrum));
+}
+
+template <typename Real>
+void RealFft2D<Real>::backward(Complex<Real>* spectrum, Real* real) const
+{
+    FftwRealApi<Real>::executeBackward(
+        m_backward, reinterpret_cast<typename FftwRealApi<Real>::Cplx*>(spectrum), real);
+}
+
+template class RealFft2D<float>;
+template class RealFft2D<double>;
 
 double fftFrequency(int k, int n, double d)
 {

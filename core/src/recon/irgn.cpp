@@ -1,0 +1,541 @@
+#include <phaselab/core/irgn.h>
+
+#include <phaselab/core/error.h>
+#include <phaselab/core/fft.h>
+#include <phaselab/core/units.h>
+
+#include "recon_common.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace phaselab::core {
+
+std::string toString(IrgnPenalty penalty)
+{
+    return penalty == IrgnPenalty::Sobolev ? "sobolev" : "tikhonov";
+}
+
+IrgnPenalty parseIrgnPenalty(const std::string& text)
+{
+    if (text == "tikhonov")
+        return IrgnPenalty::Tikhonov;
+    if (text == "sobolev")
+        return IrgnPenalty::Sobolev;
+    throw InputError("IRGN penalty '" + text + "' is not one of tikhonov, sobolev");
+}
+
+std::string toString(IrgnInitialGuess guess)
+{
+    return guess == IrgnInitialGuess::Ctf ? "ctf" : "zero";
+}
+
+IrgnInitialGuess parseIrgnInitialGuess(const std::string& text)
+{
+    if (text == "zero")
+        return IrgnInitialGuess::Zero;
+    if (text == "ctf")
+        return IrgnInitialGuess::Ctf;
+    throw InputError("IRGN initial guess '" + text + "' is not one of zero, ctf");
+}
+
+void IrgnOptions::validate() const
+{
+    recon::requirePositiveParameter(alpha0, "IRGN α_0");
+    if (!std::isfinite(q) || q <= 0.0 || q >= 1.0)
+        throw InputError("IRGN q must lie strictly between 0 and 1 (α_k = α_0 q^k), got " +
+                         formatNumber(q, 6));
+    if (newtonSteps < 1)
+        throw InputError("IRGN needs at least one Newton step, got " +
+                         std::to_string(newtonSteps));
+    if (cgIterations < 1)
+        throw InputError("IRGN needs at least one CG iteration per Newton step, got " +
+                         std::to_string(cgIterations));
+    if (betaDelta)
+        recon::requirePositiveParameter(*betaDelta, "IRGN β/δ", true);
+    if (penalty == IrgnPenalty::Sobolev) {
+        recon::requirePositiveParameter(sobolevScale, "IRGN Sobolev scale s");
+        recon::requirePositiveParameter(sobolevOrder, "IRGN Sobolev order m", true);
+    }
+    recon::requirePositiveParameter(noiseLevel, "IRGN noise level", true);
+    if (!std::isfinite(tau) || tau < 1.0)
+        throw InputError("IRGN discrepancy factor τ must be ≥ 1, got " + formatNumber(tau, 6));
+    if (support)
+        requireFinite(*support, "IRGN support");
+    if (initialGuess == IrgnInitialGuess::Ctf) {
+        CtfOptions c = ctf;
+        c.betaDelta = betaDelta.value_or(ctf.betaDelta);
+        c.validate();
+    }
+}
+
+namespace {
+
+using C = Complex<float>;
+
+// CG stops early once ‖r‖² ≤ this × ‖r_0‖² (float32 cannot resolve more).
+constexpr double kCgRelativeTolerance = 1e-12;
+
+// An element of the unknowns' space: (B, φ) for the joint problem, (φ) for the homogeneous one.
+struct Vec {
+    std::array<ImageF, 2> ch;
+    int count = 0;
+
+    void init(int channels, int w, int h)
+    {
+        count = channels;
+        for (int c = 0; c < channels; ++c)
+            ch[std::size_t(c)] = ImageF(w, h, 0.0f);
+    }
+    float* data(int c) { return ch[std::size_t(c)].data(); }
+    const float* data(int c) const { return ch[std::size_t(c)].data(); }
+};
+
+// The Sobolev weight (1 + |ξ|²/s²)^m applied by FFT. Both channels of a joint vector go
+// through one complex FFT as real and imaginary parts: the weight is real and even, so it maps
+// real images to real images and the two parts do not mix.
+class SobolevWeight {
+public:
+    SobolevWeight(int w, int h, double scale, double order)
+        : m_fft(h, w, FftEffort::Measure), m_buf(std::size_t(w) * h),
+          m_weight(std::size_t(w) * h)
+    {
+        const double norm = 1.0 / (double(w) * double(h));
+        for (int y = 0; y < h; ++y) {
+            const double fy = fftFrequency(y, h, 1.0);
+            for (int x = 0; x < w; ++x) {
+                const double fx = fftFrequency(x, w, 1.0);
+                m_weight[std::size_t(y) * w + std::size_t(x)] =
+                    float(norm * std::pow(1.0 + (fx * fx + fy * fy) / (scale * scale), order));
+            }
+        }
+    }
+
+    // out ← R in (per channel); out may not alias in.
+    void apply(const Vec& in, Vec& out)
+    {
+        const std::ptrdiff_t n = std::ptrdiff_t(m_buf.size());
+        const float* a = in.data(0);
+        const float* b = in.count > 1 ? in.data(1) : nullptr;
+        C* buf = m_buf.data();
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(n)))
+        for (std::ptrdiff_t i = 0; i < n; ++i)
+            buf[i] = C(a[i], b ? b[i] : 0.0f);
+        m_fft.forward(buf);
+        const float* wgt = m_weight.data();
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(n)))
+        for (std::ptrdiff_t i = 0; i < n; ++i)
+            buf[i] *= wgt[i];
+        m_fft.backward(buf);
+        float* oa = out.data(0);
+        float* ob = out.count > 1 ? out.data(1) : nullptr;
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(n)))
+        for (std::ptrdiff_t i = 0; i < n; ++i) {
+            oa[i] = buf[i].real();
+            if (ob)
+                ob[i] = buf[i].imag();
+        }
+    }
+
+private:
+    Fft2D<float> m_fft;
+    AlignedBuffer<C> m_buf;
+    AlignedBuffer<float> m_weight;
+};
+
+IrgnOptions checked(const ImageF& hologram, const Geometry& g, IrgnOptions o)
+{
+    g.validate();
+    recon::requireHologram(hologram, hologram.width(), hologram.height(), "IRGN");
+    o.validate();
+    return o;
+}
+
+PropagationOptions measured(PropagationOptions p)
+{
+    p.fftPlanning = FftEffort::Measure;  // thousands of applications
+    return p;
+}
+
+} // namespace
+
+struct Irgn::State {
+    IrgnOptions options;
+    Geometry geometry;
+    int w, h;
+    std::size_t n;
+    bool homogeneous;
+    float ratio;  // β/δ of the homogeneous variant
+    FresnelOperator<float> op;
+    std::unique_ptr<SobolevWeight> sobolev;
+    ImageF hologram;
+    ImageF mask;  // empty when there is no support
+    ImageF B, phi, B0, phi0;
+    ImageF model;  // F(f_k)
+    ImageF dataResidual, scratch, gB, gP;
+    Vec x, r, p, Ap, diff, penalty;
+    int k = 0;
+    long long cgDone = 0;
+    double alphaK;
+    double residual = 0;
+    std::vector<double> history;
+    IrgnStop stop = IrgnStop::Running;
+
+    State(const ImageF& I, const Geometry& g, IrgnOptions o)
+        : options(checked(I, g, std::move(o))), geometry(g), w(I.width()), h(I.height()),
+          n(I.size()), homogeneous(options.betaDelta.has_value()),
+          ratio(float(options.betaDelta.value_or(0.0))),
+          op(g, w, h, measured(options.propagation)),
+          hologram(I), alphaK(options.alpha0)
+    {
+        if (options.support) {
+            requireSameShape(*options.support, I, "IRGN support and hologram");
+            mask = ImageF(w, h, kNoInit);
+            for (std::size_t i = 0; i < n; ++i)
+                mask[i] = (*options.support)[i] != 0.0f ? 1.0f : 0.0f;
+        }
+        if (options.penalty == IrgnPenalty::Sobolev)
+            sobolev = std::make_unique<SobolevWeight>(w, h, options.sobolevScale,
+                                                      options.sobolevOrder);
+        const int channels = homogeneous ? 1 : 2;
+        for (Vec* v : {&x, &r, &p, &Ap, &diff})
+            v->init(channels, w, h);
+        if (sobolev)
+            penalty.init(channels, w, h);
+        dataResidual = ImageF(w, h, kNoInit);
+        scratch = ImageF(w, h, kNoInit);
+
+        if (options.initialGuess == IrgnInitialGuess::Ctf) {
+            CtfOptions c = options.ctf;
+            c.betaDelta = options.betaDelta.value_or(options.ctf.betaDelta);
+            Reconstruction f0 = reconstructCtf(I, g, c);
+            B0 = std::move(f0.absorption);
+            phi0 = std::move(f0.phase);
+        } else {
+            B0 = ImageF(w, h, 0.0f);
+            phi0 = ImageF(w, h, 0.0f);
+        }
+        if (homogeneous)
+            forceHomogeneous(B0, phi0);
+        B = B0;
+        phi = phi0;
+        linearize();
+        history.push_back(residual);
+        updateStop();
+    }
+
+    void forceHomogeneous(ImageF& b, const ImageF& ph) const
+    {
+        for (std::size_t i = 0; i < n; ++i)
+            b[i] = ratio * ph[i];
+    }
+
+    // model ← F(f_k), dataResidual ← I − F(f_k), residual ← its RMS.
+    void linearize()
+    {
+        model = op.linearize(B, phi);
+        double s = 0;
+        const float* I = hologram.data();
+        const float* m = model.data();
+        float* d = dataResidual.data();
+        const std::ptrdiff_t nn = std::ptrdiff_t(n);
+#pragma omp parallel for schedule(static) reduction(+ : s) if (recon::parallelWorth(n))
+        for (std::ptrdiff_t i = 0; i < nn; ++i) {
+            d[i] = I[i] - m[i];
+            s += double(d[i]) * double(d[i]);
+        }
+        residual = std::sqrt(s / double(n));
+    }
+
+    void updateStop()
+    {
+        if (options.noiseLevel > 0 && residual <= options.tau * options.noiseLevel)
+            stop = IrgnStop::Discrepancy;
+        else if (k >= options.newtonSteps)
+            stop = IrgnStop::IterationLimit;
+        else
+            stop = IrgnStop::Running;
+    }
+
+    // out ← M · (F′*g + α · pen) on the unknowns, where F′*g is (gB, gP) folded onto them:
+    // (gB, gP) for the joint problem (already in `out`), (β/δ) gB + gP for the homogeneous one
+    // (in the members gB, gP); M is the support mask. Returns ⟨w, out⟩, or ⟨out, out⟩ when w is
+    // null. One pass over memory (physics.md §4: F′h = F′(h β/δ, h), adjoint the matching sum).
+    double combine(const Vec& pen, float alpha, Vec& out, const Vec* w)
+    {
+        const std::ptrdiff_t nn = std::ptrdiff_t(n);
+        const float* mk = mask.empty() ? nullptr : mask.data();
+        double acc = 0;
+        if (homogeneous) {
+            const float* b = gB.data();
+            const float* ph = gP.data();
+            const float* pv = pen.data(0);
+            const float* wv = w ? w->data(0) : nullptr;
+            float* o = out.data(0);
+            const float c = ratio;
+#pragma omp parallel for schedule(static) reduction(+ : acc) if (recon::parallelWorth(n))
+            for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                float t = c * b[i] + ph[i] + alpha * pv[i];
+                if (mk)
+                    t *= mk[i];
+                o[i] = t;
+                acc += double(wv ? wv[i] : t) * double(t);
+            }
+            return acc;
+        }
+        float* o0 = out.data(0);
+        float* o1 = out.data(1);
+        const float* p0 = pen.data(0);
+        const float* p1 = pen.data(1);
+        const float* w0 = w ? w->data(0) : nullptr;
+        const float* w1 = w ? w->data(1) : nullptr;
+#pragma omp parallel for schedule(static) reduction(+ : acc) if (recon::parallelWorth(n))
+        for (std::ptrdiff_t i = 0; i < nn; ++i) {
+            float t0 = o0[i] + alpha * p0[i];
+            float t1 = o1[i] + alpha * p1[i];
+            if (mk) {
+                t0 *= mk[i];
+                t1 *= mk[i];
+            }
+            o0[i] = t0;
+            o1[i] = t1;
+            acc += double(w0 ? w0[i] : t0) * double(t0) + double(w1 ? w1[i] : t1) * double(t1);
+        }
+        return acc;
+    }
+
+    // F′* g into `out` (joint) or into the members gB, gP (homogeneous), for combine().
+    void adjoint(const ImageF& g, Vec& out)
+    {
+        if (homogeneous)
+            op.adjoint(g, gB, gP);
+        else
+            op.adjoint(g, out.ch[0], out.ch[1]);
+    }
+
+    // R v: v itself for Tikhonov, else the Sobolev weight applied into `penalty`.
+    const Vec& penaltyOf(const Vec& v)
+    {
+        if (!sobolev)
+            return v;
+        sobolev->apply(v, penalty);
+        return penalty;
+    }
+
+    // out ← (F′*F′ + α R) v on the support (physics.md §4); returns ⟨v, out⟩.
+    double applyNormal(const Vec& v, float alpha, Vec& out)
+    {
+        ImageF d;
+        if (homogeneous) {
+            const float* a = v.data(0);
+            float* s = scratch.data();
+            const float c = ratio;
+            const std::ptrdiff_t nn = std::ptrdiff_t(n);
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+            for (std::ptrdiff_t i = 0; i < nn; ++i)
+                s[i] = c * a[i];
+            d = op.derivative(scratch, v.ch[0]);
+        } else {
+            d = op.derivative(v.ch[0], v.ch[1]);
+        }
+        adjoint(d, out);
+        return combine(penaltyOf(v), alpha, out, &v);
+    }
+
+    void newtonStep(const ProgressReporter& progress)
+    {
+        progress.checkCancel();
+        const float alpha = float(alphaK);
+        // rhs = F′*(I − F(f_k)) − α_k R(f_k − f_0), in r.
+        {
+            const std::array<const ImageF*, 2> cur = {homogeneous ? &phi : &B, &phi};
+            const std::array<const ImageF*, 2> ini = {homogeneous ? &phi0 : &B0, &phi0};
+            for (int c = 0; c < diff.count; ++c) {
+                float* d = diff.data(c);
+                const float* f = cur[std::size_t(c)]->data();
+                const float* f0 = ini[std::size_t(c)]->data();
+                const std::ptrdiff_t nn = std::ptrdiff_t(n);
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+                for (std::ptrdiff_t i = 0; i < nn; ++i)
+                    d[i] = f[i] - f0[i];
+            }
+        }
+        adjoint(dataResidual, r);
+        double rr = combine(penaltyOf(diff), -alpha, r, nullptr);
+
+        // Conjugate gradients on the normal equations from δf = 0.
+        for (int c = 0; c < x.count; ++c) {
+            std::fill(x.ch[std::size_t(c)].begin(), x.ch[std::size_t(c)].end(), 0.0f);
+            std::copy(r.ch[std::size_t(c)].begin(), r.ch[std::size_t(c)].end(),
+                      p.ch[std::size_t(c)].begin());
+        }
+        const double rr0 = rr;
+        const int M = options.cgIterations;
+        const std::string stage =
+            "Newton " + std::to_string(k + 1) + "/" + std::to_string(options.newtonSteps);
+        const bool two = x.count > 1;
+        const std::ptrdiff_t nn = std::ptrdiff_t(n);
+        for (int j = 0; j < M; ++j) {
+            // Solved to float precision (‖r‖ ≤ 1e-6 ‖r_0‖), or nothing to do: further
+            // iterations would only stir rounding noise.
+            if (!(rr > kCgRelativeTolerance * rr0))
+                break;
+            const double pAp = applyNormal(p, alpha, Ap);
+            if (!(pAp > 0.0))
+                break;  // lost positive definiteness to rounding: keep what we have
+            const float a = float(rr / pAp);
+            double rrNew = 0;
+            {
+                float* x0 = x.data(0);
+                float* r0 = r.data(0);
+                const float* p0 = p.data(0);
+                const float* q0 = Ap.data(0);
+                float* x1 = two ? x.data(1) : nullptr;
+                float* r1 = two ? r.data(1) : nullptr;
+                const float* p1 = two ? p.data(1) : nullptr;
+                const float* q1 = two ? Ap.data(1) : nullptr;
+#pragma omp parallel for schedule(static) reduction(+ : rrNew) if (recon::parallelWorth(n))
+                for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                    x0[i] += a * p0[i];
+                    r0[i] -= a * q0[i];
+                    rrNew += double(r0[i]) * double(r0[i]);
+                    if (two) {
+                        x1[i] += a * p1[i];
+                        r1[i] -= a * q1[i];
+                        rrNew += double(r1[i]) * double(r1[i]);
+                    }
+                }
+            }
+            const float beta = float(rrNew / rr);
+            rr = rrNew;
+            {
+                float* p0 = p.data(0);
+                const float* r0 = r.data(0);
+                float* p1 = two ? p.data(1) : nullptr;
+                const float* r1 = two ? r.data(1) : nullptr;
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+                for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                    p0[i] = r0[i] + beta * p0[i];
+                    if (two)
+                        p1[i] = r1[i] + beta * p1[i];
+                }
+            }
+            ++cgDone;
+            progress.step((double(k) + double(j + 1) / M) / options.newtonSteps, stage);
+        }
+
+        // f_{k+1} = f_k + δf, then the optional positivity projection.
+        const bool positive = options.positivity;
+        if (homogeneous) {
+            const float* dx = x.data(0);
+            float* ph = phi.data();
+            float* b = B.data();
+            const float c = ratio;
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+            for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                float v = ph[i] + dx[i];
+                if (positive)
+                    v = std::max(v, 0.0f);
+                ph[i] = v;
+                b[i] = c * v;
+            }
+        } else {
+            const float* dB = x.data(0);
+            const float* dP = x.data(1);
+            float* pb = B.data();
+            float* pp = phi.data();
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+            for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                float b = pb[i] + dB[i], ph = pp[i] + dP[i];
+                if (positive) {
+                    b = std::max(b, 0.0f);
+                    ph = std::max(ph, 0.0f);
+                }
+                pb[i] = b;
+                pp[i] = ph;
+            }
+        }
+        ++k;
+        alphaK *= options.q;
+        linearize();
+        history.push_back(residual);
+        updateStop();
+    }
+};
+
+Irgn::Irgn(const ImageF& hologram, const Geometry& g, IrgnOptions options)
+    : m(std::make_unique<State>(hologram, g, std::move(options)))
+{
+}
+
+Irgn::~Irgn() = default;
+Irgn::Irgn(Irgn&&) noexcept = default;
+Irgn& Irgn::operator=(Irgn&&) noexcept = default;
+
+int Irgn::step(int count, const ProgressReporter& progress)
+{
+    int taken = 0;
+    while (taken < count && m->stop == IrgnStop::Running) {
+        m->newtonStep(progress);
+        ++taken;
+    }
+    return taken;
+}
+
+int Irgn::run(const ProgressReporter& progress)
+{
+    return step(m->options.newtonSteps, progress);
+}
+
+Reconstruction Irgn::current() const
+{
+    return {m->B, m->phi};
+}
+
+const ImageF& Irgn::absorption() const noexcept
+{
+    return m->B;
+}
+
+const ImageF& Irgn::phase() const noexcept
+{
+    return m->phi;
+}
+
+double Irgn::residual() const noexcept
+{
+    return m->residual;
+}
+
+const std::vector<double>& Irgn::residualHistory() const noexcept
+{
+    return m->history;
+}
+
+int Irgn::iterations() const noexcept
+{
+    return m->k;
+}
+
+long long Irgn::cgIterationsDone() const noexcept
+{
+    return m->cgDone;
+}
+
+double Irgn::alpha() const noexcept
+{
+    return m->alphaK;
+}
+
+IrgnStop Irgn::stopReason() const noexcept
+{
+    return m->stop;
+}
+
+const IrgnOptions& Irgn::options() const noexcept
+{
+    return m->options;
+}
+
+} // namespace phaselab::core

@@ -1,0 +1,33 @@
+#pragma once
+// Helpers shared by the direct (CTF, Paganin) and iterative (IRGN) reconstructions.
+
+#include <phaselab/core/fft.h>
+#include <phaselab/core/image.h>
+#include <phaselab/core/padding.h>
+
+#include <cstddef>
+#include <string>
+
+namespace phaselab::core::recon {
+
+/// Whether a loop over n values is worth splitting across threads.
+inline bool parallelWorth(std::size_t n)
+{
+    return n > 32768;
+}
+
+/// grid ← pad(I) − subtract on the paddedWidth × paddedHeight grid. Periodic: the grid is the
+/// image; Replicate: edge values; Unit: the flat field I = 1 outside the image.
+void hologramToGrid(const ImageF& hologram, const PadLayout& layout, Padding padding,
+                    float subtract, float* grid);
+
+/// out ← the image window of a real grid, times `scale`.
+void cropScaled(const float* grid, const PadLayout& layout, float scale, ImageF& out);
+
+/// Throws InputError unless the hologram is non-empty, finite and of the expected shape.
+void requireHologram(const ImageF& hologram, int width, int height, const std::string& method);
+
+/// Throws InputError("<name> must be …") unless v is finite and > 0 (or ≥ 0 when allowZero).
+void requirePositiveParameter(double v, const std::string& name, bool allowZero = false);
+
+} // namespace phaselab::core::recon

@@ -1,0 +1,239 @@
+// IRGN and the direct methods against the FFTs they need (issue 6). Targets on the 2-core CI
+// machine: the DGN paper's 100 Newton × 10 CG at 512² periodic in ≤ 10 s (the paper: 116 s),
+// and each operator within 1.3× of its FFT bound. The counter `fft_pairs` says how many
+// forward+inverse FFT pairs of the computation grid one iteration needs: divide the time by
+// fft_pairs × BM_FftPair of the same grid for the ratio to the bound.
+#include <benchmark/benchmark.h>
+
+#include <phaselab/core/ctf.h>
+#include <phaselab/core/fft.h>
+#include <phaselab/core/fresnel.h>
+#include <phaselab/core/irgn.h>
+#include <phaselab/core/paganin.h>
+#include <phaselab/core/parallel.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+
+using namespace phaselab::core;
+
+namespace {
+
+// A smooth object (Gaussian bumps, φ ≤ 0.6 rad, B = 0.1 φ) and its hologram at the DGN
+// geometry, periodic, with 1 % noise.
+struct Problem {
+    ImageF B, phi, hologram;
+};
+
+Problem makeProblem(int n)
+{
+    std::mt19937 rng(42);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    ImageD phi(n, n);
+    for (int b = 0; b < 8; ++b) {
+        const double cx = u(rng) * n, cy = u(rng) * n, s = (0.03 + 0.1 * u(rng)) * n, a = u(rng);
+        for (int y = 0; y < n; ++y)
+            for (int x = 0; x < n; ++x)
+                phi(x, y) += a * std::exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * s * s));
+    }
+    double mx = 0;
+    for (double v : phi)
+        mx = std::max(mx, v);
+    ImageD B(n, n);
+    for (std::size_t i = 0; i < phi.size(); ++i) {
+        phi[i] *= 0.6 / mx;
+        B[i] = 0.1 * phi[i];
+    }
+    const ImageD I = propagateIntensity(Geometry::dgnPaper(), B, phi);
+    std::normal_distribution<double> noise(0.0, 0.01);
+    Problem p{B.cast<float>(), phi.cast<float>(), ImageF(n, n)};
+    for (std::size_t i = 0; i < I.size(); ++i)
+        p.hologram[i] = float(I[i] + noise(rng));
+    return p;
+}
+
+const Problem& problem(int n)
+{
+    static std::map<int, Problem> cache;
+    auto it = cache.find(n);
+    if (it == cache.end())
+        it = cache.emplace(n, makeProblem(n)).first;
+    return it->second;
+}
+
+PropagationOptions propagation(int padded)
+{
+    PropagationOptions o;
+    o.padding = padded ? Padding::Replicate : Padding::Periodic;
+    o.padFactor = 2.0;
+    o.fftPlanning = FftEffort::Measure;
+    return o;
+}
+
+void setCounters(benchmark::State& state, int n, double fftPairs)
+{
+    state.counters["threads"] = threadCount();
+    state.counters["fft_pairs"] = fftPairs;
+    state.counters["Mpixel/s"] =
+        benchmark::Counter(double(n) * n * state.iterations() / 1e6, benchmark::Counter::kIsRate);
+}
+
+// The bound: one forward and one backward in-place FFT of an n × n grid, measured plans.
+void BM_FftPair(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    Fft2D<float> fft(n, n, FftEffort::Measure);
+    AlignedBuffer<Complex<float>> buf(std::size_t(n) * n);
+    for (std::size_t i = 0; i < buf.size(); ++i)
+        buf[i] = Complex<float>(1.0f, 0.01f * float(i % 7));
+    for (auto _ : state) {
+        fft.forward(buf.data());
+        fft.backward(buf.data());
+        benchmark::DoNotOptimize(buf.data());
+    }
+    setCounters(state, n, 1);
+}
+
+// One F′ and one F′* application: what each CG iteration costs (2 FFT pairs).
+void BM_OperatorPair(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const int padded = int(state.range(1));
+    const Problem& p = problem(n);
+    FresnelOperator<float> op(Geometry::dgnPaper(), n, n, propagation(padded));
+    op.linearize(p.B, p.phi);
+    ImageF gB, gP;
+    for (auto _ : state) {
+        const ImageF d = op.derivative(p.B, p.phi);
+        op.adjoint(d, gB, gP);
+        benchmark::DoNotOptimize(gP.data());
+    }
+    state.SetLabel(padded ? "replicate 2x" : "periodic");
+    setCounters(state, n, 2);
+}
+
+// One Newton step with 10 CG iterations of the joint (B, φ) problem: 10 × (F′ + F′*) plus
+// F(f) and F′*(I − F(f)), i.e. 22 FFT pairs when CG runs all 10 iterations.
+void BM_NewtonStep(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const int padded = int(state.range(1));
+    IrgnOptions o;
+    o.newtonSteps = 1 << 30;
+    o.cgIterations = 10;
+    o.propagation = propagation(padded);
+    Irgn irgn(problem(n).hologram, Geometry::dgnPaper(), o);
+    const long long cg0 = irgn.cgIterationsDone();
+    for (auto _ : state)
+        irgn.step(1);
+    const double steps = double(state.iterations());
+    const double cgPerStep = double(irgn.cgIterationsDone() - cg0) / steps;
+    state.counters["cg_per_step"] = cgPerStep;
+    state.SetLabel(padded ? "replicate 2x" : "periodic");
+    setCounters(state, n, 2 * cgPerStep + 2);
+}
+
+// The DGN paper's IRGN: joint (B, φ), f_0 = 0, Tikhonov, 100 Newton steps × 10 CG (paper:
+// 116 s per 512² image). Construction (plans cached after the first) is included.
+void BM_Irgn100x10(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const int padded = int(state.range(1));
+    IrgnOptions o;
+    o.newtonSteps = 100;
+    o.cgIterations = 10;
+    o.propagation = propagation(padded);
+    long long cg = 0;
+    double residual = 0;
+    for (auto _ : state) {
+        Irgn irgn(problem(n).hologram, Geometry::dgnPaper(), o);
+        irgn.run();
+        cg += irgn.cgIterationsDone();
+        residual = irgn.residual();
+    }
+    const double cgPerRun = double(cg) / double(state.iterations());
+    state.counters["cg_total"] = cgPerRun;
+    state.counters["residual"] = residual;
+    state.SetLabel(padded ? "replicate 2x" : "periodic");
+    setCounters(state, n, 2 * cgPerRun + 2 * 100 + 1);
+}
+
+// One-shot CTF and Paganin (filter set-up included, FFTW Estimate plans as the CLI uses them).
+void BM_Ctf(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const int padded = int(state.range(1));
+    const ImageF I = problem(512).hologram;  // content does not matter for the speed
+    ImageF big(n, n);
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n; ++x)
+            big(x, y) = I(x % 512, y % 512);
+    CtfOptions c;
+    c.betaDelta = 0.1;
+    c.padding = padded ? Padding::Replicate : Padding::Periodic;
+    c.fftPlanning = FftEffort::Estimate;
+    for (auto _ : state) {
+        Reconstruction r = reconstructCtf(big, Geometry::dgnPaper(), c);
+        benchmark::DoNotOptimize(r.phase.data());
+    }
+    state.SetLabel(padded ? "replicate 2x" : "periodic");
+    setCounters(state, n, 1);
+}
+
+void BM_Paganin(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const int padded = int(state.range(1));
+    const ImageF I = problem(512).hologram;
+    ImageF big(n, n);
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n; ++x)
+            big(x, y) = I(x % 512, y % 512);
+    PaganinOptions p;
+    p.deltaBeta = 10;
+    p.padding = padded ? Padding::Replicate : Padding::Periodic;
+    p.fftPlanning = FftEffort::Estimate;
+    for (auto _ : state) {
+        Reconstruction r = reconstructPaganin(big, Geometry::dgnPaper(), p);
+        benchmark::DoNotOptimize(r.phase.data());
+    }
+    state.SetLabel(padded ? "replicate 2x" : "periodic");
+    setCounters(state, n, 1);
+}
+
+} // namespace
+
+BENCHMARK(BM_FftPair)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_OperatorPair)->Args({512, 0})->Args({512, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_NewtonStep)->Args({512, 0})->Args({512, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Irgn100x10)
+    ->Args({512, 0})
+    ->Args({512, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
+BENCHMARK(BM_Ctf)->Args({2048, 0})->Args({2048, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Paganin)->Args({2048, 0})->Args({2048, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+int main(int argc, char** argv)
+{
+    // --threads=N (ours, removed before Google Benchmark parses the rest): FFTW and OpenMP
+    // threads; default all cores.
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind("--threads=", 0) == 0)
+            setThreadCount(std::stoi(arg.substr(10)));
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,260 @@
+// `phaselab-cli reconstruct` as a user runs it: CTF, Paganin and IRGN on simulated holograms,
+// the output files (float32, calibration, parameters), the JSON report, exit codes and one-line
+// errors for bad parameters, and a clean stop on Ctrl-C with no partial output.
+#include <QtTest>
+
+#include <phaselab/core/fresnel.h>
+#include <phaselab/core/tiff_io.h>
+
+#include "test_util.h"
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+using namespace phaselab;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+Result run(const QStringList& args, int timeoutMs = 240000)
+{
+    QProcess p;
+    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    Result r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+bool catchesSigint(qint64 pid)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("SigCgt:", 0) == 0)
+            return (std::stoull(line.substr(7), nullptr, 16) >> (SIGINT - 1)) & 1;
+    return false;
+}
+
+double nmse(const core::ImageD& x, const core::ImageD& ref)
+{
+    const double r = test::relativeDifference(x, ref);
+    return r * r;
+}
+
+} // namespace
+
+class ReconstructCliTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    std::string spath(const QString& name) const { return path(name).toStdString(); }
+
+    // A weak homogeneous object (β/δ = 0.1) at the PhaseGAN geometry (λ = 1 Å, 10 cm, 1 µm),
+    // its noiseless hologram written as float32 TIFF; returns the phase.
+    core::ImageD writeHologram(const QString& name, int n = 64)
+    {
+        const core::ImageD phi = test::smoothImage<double>(n, n, 0.05, 3);
+        core::ImageD B(n, n);
+        for (std::size_t i = 0; i < B.size(); ++i)
+            B[i] = 0.1 * phi[i];
+        const core::ImageD I = core::propagateIntensity(core::Geometry::phaseGanPaper(), B, phi);
+        core::writeTiff(spath(name), I.cast<float>());
+        return phi;
+    }
+
+    QStringList args(const QString& method, const QString& in, const QString& out)
+    {
+        return {"reconstruct", "--method", method, "--in", path(in), "--out", path(out),
+                "--energy", "12.398keV", "--distance", "10cm", "--pixel", "1um"};
+    }
+
+    void expectFailure(const QStringList& a, int code, const QString& mustMention)
+    {
+        const Result r = run(a);
+        QVERIFY2(r.code == code, qPrintable(QString("exit %1, wanted %2; stderr: %3")
+                                                .arg(r.code)
+                                                .arg(code)
+                                                .arg(r.err)));
+        QVERIFY2(r.err.contains(mustMention), qPrintable(r.err));
+        if (code == 3)
+            QVERIFY2(r.err.trimmed().count('\n') == 0, qPrintable("more than one line: " + r.err));
+    }
+
+    void expectNoOutputs(const QString& prefix)
+    {
+        QVERIFY(!fs::exists(spath(prefix + "_phase.tif")));
+        QVERIFY(!fs::exists(spath(prefix + "_absorption.tif")));
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(!qEnvironmentVariable("PHASELAB_CLI").isEmpty()); }
+
+    void helpListsReconstruct()
+    {
+        const Result r = run({"--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("reconstruct"));
+        const Result h = run({"reconstruct", "--help"});
+        QCOMPARE(h.code, 0);
+        for (const char* opt : {"--method", "--delta-beta", "--alpha", "--newton", "--cg",
+                                "--positivity", "--padding", "--json"})
+            QVERIFY2(h.out.contains(opt), opt);
+    }
+
+    void ctfWritesCalibratedOutputs()
+    {
+        const core::ImageD phi = writeHologram("holo.tif");
+        const Result r = run(args("ctf", "holo.tif", "ctf") << "--delta-beta" << "10"
+                                                            << "--alpha" << "1e-8"
+                                                            << "--alpha-low" << "1e-8");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("ctf_phase.tif"));
+        core::TiffInfo info;
+        const core::ImageD phase = core::readTiff<double>(spath("ctf_phase.tif"), &info);
+        QCOMPARE(info.dtype, std::string("float32"));
+        QCOMPARE(info.width, 64);
+        QVERIFY(std::abs(info.metadata.pixelSizeM - 1e-6) < 1e-12);
+        const nlohmann::json& p = info.metadata.parameters;
+        QCOMPARE(p["method"].get<std::string>(), std::string("ctf"));
+        QCOMPARE(p["quantity"].get<std::string>(), std::string("phase"));
+        QCOMPARE(p["input"].get<std::string>(), spath("holo.tif"));
+        QVERIFY(!p["phaselab_version"].get<std::string>().empty());
+        QVERIFY(std::abs(p["geometry"]["distance_m"].get<double>() - 0.1) < 1e-12);
+        QVERIFY(std::abs(p["options"]["beta_delta"].get<double>() - 0.1) < 1e-12);
+        QCOMPARE(p["padding"].get<std::string>(), std::string("periodic"));
+        const double err = nmse(phase, phi);
+        QVERIFY2(err < 1e-3, qPrintable(QString("phase NMSE %1").arg(err)));
+
+        core::TiffInfo absInfo;
+        const core::ImageD absorption = core::readTiff<double>(spath("ctf_absorption.tif"), &absInfo);
+        QCOMPARE(absInfo.metadata.parameters["quantity"].get<std::string>(), std::string("absorption"));
+        for (std::size_t i = 0; i < absorption.size(); ++i)
+            QVERIFY(std::abs(absorption[i] - 0.1 * phase[i]) < 1e-6);
+    }
+
+    void paganinAndPaddingRun()
+    {
+        writeHologram("holo.tif");
+        const Result r = run(args("paganin", "holo.tif", "pag")
+                             << "--delta-beta" << "10" << "--padding" << "replicate" << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["method"].get<std::string>(), std::string("paganin"));
+        QCOMPARE(j["iterations"].get<int>(), 0);
+        QVERIFY(j["residual"].get<double>() >= 0);
+        QVERIFY(fs::exists(spath("pag_phase.tif")));
+        QVERIFY(fs::exists(spath("pag_absorption.tif")));
+        QCOMPARE(core::readTiffInfo(spath("pag_phase.tif")).metadata.parameters["padding"].get<std::string>(),
+                 std::string("replicate"));
+    }
+
+    void irgnReportsJson()
+    {
+        const core::ImageD phi = writeHologram("holo.tif");
+        const Result r = run(args("irgn", "holo.tif", "irgn")
+                             << "--delta-beta" << "10" << "--alpha" << "0.1" << "--newton" << "8" << "--cg" << "5"
+                             << "--positivity" << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["method"].get<std::string>(), std::string("irgn"));
+        QCOMPARE(j["iterations"].get<int>(), 8);
+        QVERIFY(j["seconds"].get<double>() > 0);
+        const auto history = j["residual_history"].get<std::vector<double>>();
+        QCOMPARE(history.size(), std::size_t(9));
+        QCOMPARE(j["residual"].get<double>(), history.back());
+        QVERIFY(history.back() < 0.2 * history.front());
+        QCOMPARE(j["options"]["variant"].get<std::string>(), std::string("homogeneous"));
+        QCOMPARE(j["options"]["positivity"].get<bool>(), true);
+
+        core::TiffInfo info;
+        const core::ImageD phase = core::readTiff<double>(spath("irgn_phase.tif"), &info);
+        QCOMPARE(info.metadata.parameters["method"].get<std::string>(), std::string("irgn"));
+        QCOMPARE(info.metadata.parameters["options"]["newton_steps"].get<int>(), 8);
+        QCOMPARE(info.metadata.parameters["options"]["cg_iterations"].get<int>(), 5);
+        QCOMPARE(info.metadata.parameters["iterations"].get<int>(), 8);
+        for (double v : phase)
+            QVERIFY(v >= 0);
+        QVERIFY2(nmse(phase, phi) < 0.05, qPrintable(QString::number(nmse(phase, phi))));
+
+        // The joint problem and the discrepancy stop run too.
+        const Result joint = run(args("irgn", "holo.tif", "joint")
+                                 << "--newton" << "3" << "--noise-level" << "1e-6" << "--json");
+        QVERIFY2(joint.code == 0, qPrintable(joint.err));
+        const auto jj = nlohmann::json::parse(joint.out.toStdString());
+        QCOMPARE(jj["options"]["variant"].get<std::string>(), std::string("joint"));
+        QCOMPARE(jj["stop_reason"].get<std::string>(), std::string("iteration_limit"));
+    }
+
+    void badParametersFailCleanly()
+    {
+        writeHologram("holo.tif", 32);
+        expectFailure(args("irgn", "holo.tif", "bad") << "--alpha" << "0", 3, "α_0");
+        expectFailure(args("irgn", "holo.tif", "bad") << "--alpha" << "-2", 3, "α_0");
+        expectFailure(args("irgn", "holo.tif", "bad") << "--q" << "1", 3, "q must");
+        expectFailure(args("irgn", "holo.tif", "bad") << "--q" << "0", 3, "q must");
+        expectFailure(args("irgn", "holo.tif", "bad") << "--newton" << "0", 3, "Newton");
+        expectFailure(args("irgn", "holo.tif", "bad") << "--cg" << "0", 3, "CG");
+        expectFailure(args("ctf", "holo.tif", "bad") << "--alpha" << "0", 3, "α");
+        expectFailure(args("ctf", "holo.tif", "bad") << "--delta-beta" << "-1", 3, "--delta-beta");
+        expectFailure(args("paganin", "holo.tif", "bad"), 3, "--delta-beta");
+        expectFailure(args("ctf", "missing.tif", "bad"), 3, "missing.tif");
+
+        core::ImageF nan(32, 32, 1.0f);
+        nan(3, 4) = std::numeric_limits<float>::quiet_NaN();
+        core::writeTiff(spath("nan.tif"), nan);
+        expectFailure(args("irgn", "nan.tif", "bad"), 3, "non-finite");
+        expectFailure(args("ctf", "nan.tif", "bad"), 3, "nan.tif");
+
+        expectFailure(args("frobnicate", "holo.tif", "bad"), 2, "frobnicate");
+        expectFailure({"reconstruct", "--method", "ctf", "--in", path("holo.tif")}, 2, "required");
+        expectFailure(args("irgn", "holo.tif", "bad") << "--penalty" << "l1", 2, "l1");
+        expectNoOutputs("bad");
+    }
+
+    void ctrlCStopsIrgnWithoutPartialOutput()
+    {
+        const int n = 512;
+        core::writeTiff(spath("big.tif"), test::randomImage<float>(n, n, 0.9, 1.1, 3));
+        QProcess p;
+        p.start(qEnvironmentVariable("PHASELAB_CLI"),
+                {"reconstruct", "--method", "irgn", "--in", path("big.tif"), "--out",
+                 path("big"), "--energy", "13", "--distance", "20mm", "--pixel", "12nm",
+                 "--newton", "100000", "--padding", "replicate"});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer t;
+        t.start();
+        while (!catchesSigint(p.processId()) && t.elapsed() < 30000)
+            QThread::msleep(5);
+        QVERIFY2(catchesSigint(p.processId()), "phaselab-cli never installed its SIGINT handler");
+        QThread::msleep(300);  // let it get into the Newton steps
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 4);
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("cancelled"));
+        expectNoOutputs("big");
+        for (const auto& e : fs::directory_iterator(m_dir.path().toStdString()))
+            QVERIFY2(e.path().filename().string().find(".part-") == std::string::npos,
+                     e.path().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(ReconstructCliTest)
+#include "reconstruct_cli_test.moc"
