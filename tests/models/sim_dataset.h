@@ -1,0 +1,166 @@
+#pragma once
+// Tiny simulated training sets in the dataset layout of architecture.md ("Datasets"), written with
+// HDF5 by the tests themselves (the simulator of issue 5 is not used here): random ellipsoids and
+// paraboloids of gold, palladium and zinc (DGN protocol, physics.md §7, at a small scale), propagated
+// with core::FresnelOperator, Gaussian noise at a random PPSNR.
+
+#include <phaselab/core/error.h>
+#include <phaselab/core/fresnel.h>
+#include <phaselab/core/hdf5_handle.h>
+#include <phaselab/core/phantom.h>
+
+#include <cmath>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace phaselab::test {
+
+struct SimSpec {
+    int train = 64, val = 16, test = 0;
+    int size = 32;  ///< square images [pixels]
+    /// 13 keV, 20 mm, 200 nm: F ≈ 0.021, so 1/F ≈ 48 and a 64² grid samples the kernel well.
+    core::Geometry geometry{13.0, 20e-3, 200e-9};
+    unsigned seed = 7;
+    double ppsnrLowDb = 25, ppsnrHighDb = 60;  ///< noise drawn uniformly in this range
+    int oversample = 1;
+    int maxSolids = 6;
+    double maxThicknessM = 400e-9;
+};
+
+/// One simulated sample: object (B, φ) and noisy hologram, float32 [size, size].
+struct SimSample {
+    core::ImageF absorption, phase, hologram;
+};
+
+class Simulator {
+public:
+    explicit Simulator(const SimSpec& spec)
+        : m_spec(spec),
+          m_op(spec.geometry, spec.size, spec.size,
+               [&] {
+                   core::PropagationOptions o;
+                   o.oversample = spec.oversample;
+                   return o;
+               }()),
+          m_materials{core::Material::gold(), core::Material::palladium(), core::Material::zinc()}
+    {
+    }
+
+    SimSample sample(std::mt19937_64& rng)
+    {
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        const int n = m_spec.size;
+        const int count = 1 + int(u(rng) * m_spec.maxSolids);
+        std::vector<core::Solid> solids;
+        for (int i = 0; i < count; ++i) {
+            core::Solid s;
+            s.kind = u(rng) < 0.5 ? core::Solid::Kind::Ellipsoid : core::Solid::Kind::Paraboloid;
+            s.centreX = u(rng) * n;
+            s.centreY = u(rng) * n;
+            s.semiAxisA = (0.05 + 0.2 * u(rng)) * n;
+            s.semiAxisB = (0.05 + 0.2 * u(rng)) * n;
+            s.angle = u(rng) * 3.14159265358979;
+            s.maxThicknessM = (0.1 + 0.9 * u(rng)) * m_spec.maxThicknessM;
+            s.material = int(u(rng) * 3) % 3;
+            solids.push_back(s);
+        }
+        const core::PhaseObject obj =
+            core::projectSolids(solids, m_materials, m_spec.geometry.energyKeV, n, n, 2);
+        SimSample out;
+        out.absorption = obj.absorption.cast<float>();
+        out.phase = obj.phase.cast<float>();
+        out.hologram = m_op.forward(out.absorption, out.phase);
+        float lo = out.hologram[0], hi = out.hologram[0];
+        for (float v : out.hologram) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+        const double ppsnr = m_spec.ppsnrLowDb + (m_spec.ppsnrHighDb - m_spec.ppsnrLowDb) * u(rng);
+        const double sigma = std::max(1e-6, double(hi - lo)) / std::pow(10.0, ppsnr / 20.0);
+        std::normal_distribution<double> noise(0.0, sigma);
+        for (float& v : out.hologram)
+            v = float(v + noise(rng));
+        return out;
+    }
+
+private:
+    SimSpec m_spec;
+    core::FresnelOperator<float> m_op;
+    std::vector<core::Material> m_materials;
+};
+
+namespace detail {
+
+inline void writeDoubleAttribute(hid_t obj, const char* name, double v)
+{
+    core::H5Handle space(H5Screate(H5S_SCALAR));
+    core::H5Handle attr(H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &v);
+}
+
+inline void writeStringAttribute(hid_t obj, const char* name, const std::string& v)
+{
+    core::H5Handle space(H5Screate(H5S_SCALAR));
+    core::H5Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.get(), v.size() + 1);
+    core::H5Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    H5Awrite(attr.get(), type.get(), v.c_str());
+}
+
+inline void writeStack(hid_t group, const char* name, const std::vector<float>& data, int n, int h,
+                       int w)
+{
+    const hsize_t dims[3] = {hsize_t(n), hsize_t(h), hsize_t(w)};
+    const hsize_t chunk[3] = {1, hsize_t(h), hsize_t(w)};
+    core::H5Handle space(H5Screate_simple(3, dims, nullptr));
+    core::H5Handle plist(H5Pcreate(H5P_DATASET_CREATE));
+    H5Pset_chunk(plist.get(), 3, chunk);
+    H5Pset_deflate(plist.get(), 1);
+    core::H5Handle ds(H5Dcreate2(group, name, H5T_NATIVE_FLOAT, space.get(), H5P_DEFAULT,
+                                 plist.get(), H5P_DEFAULT));
+    if (!ds || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+        throw std::runtime_error(std::string("cannot write dataset ") + name);
+}
+
+} // namespace detail
+
+/// Writes `spec` as an HDF5 dataset at `path` (groups train / val / test as counts allow).
+inline void writeSimulatedDataset(const std::string& path, const SimSpec& spec)
+{
+    core::silenceHdf5Errors();
+    core::H5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    if (!file)
+        throw std::runtime_error("cannot create " + path);
+    detail::writeDoubleAttribute(file.get(), "energy_keV", spec.geometry.energyKeV);
+    detail::writeDoubleAttribute(file.get(), "distance_m", spec.geometry.distanceM);
+    detail::writeDoubleAttribute(file.get(), "pixel_size_m", spec.geometry.pixelSizeM);
+    detail::writeDoubleAttribute(file.get(), "seed", double(spec.seed));
+    detail::writeStringAttribute(file.get(), "padding", "periodic");
+    detail::writeStringAttribute(file.get(), "protocol", "test-solids");
+
+    Simulator sim(spec);
+    std::mt19937_64 rng(spec.seed);
+    const std::pair<const char*, int> splits[] = {{"train", spec.train}, {"val", spec.val},
+                                                  {"test", spec.test}};
+    const std::size_t px = std::size_t(spec.size) * spec.size;
+    for (const auto& [name, count] : splits) {
+        if (count <= 0)
+            continue;
+        std::vector<float> holo(count * px), absorption(count * px), phase(count * px);
+        for (int i = 0; i < count; ++i) {
+            const SimSample s = sim.sample(rng);
+            std::copy(s.hologram.begin(), s.hologram.end(), holo.begin() + i * px);
+            std::copy(s.absorption.begin(), s.absorption.end(), absorption.begin() + i * px);
+            std::copy(s.phase.begin(), s.phase.end(), phase.begin() + i * px);
+        }
+        core::H5Handle group(
+            H5Gcreate2(file.get(), name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        detail::writeStack(group.get(), "hologram", holo, count, spec.size, spec.size);
+        detail::writeStack(group.get(), "absorption", absorption, count, spec.size, spec.size);
+        detail::writeStack(group.get(), "phase", phase, count, spec.size, spec.size);
+    }
+}
+
+} // namespace phaselab::test
