@@ -188,6 +188,33 @@ LearnedModel LearnedModel::load(const std::string& path, const std::string& devi
     return LearnedModel(std::move(s));
 }
 
+LearnedModel LearnedModel::initialise(Method method, const DgnOptions& dgn, const MsdOptions& msd,
+                                      const core::Geometry& geometry, std::uint64_t seed,
+                                      const std::string& device)
+{
+    initialiseRuntime();
+    geometry.validate();
+    auto s = std::make_unique<State>();
+    s->path = "(untrained)";
+    s->device = resolveDevice(device);
+    torch::manual_seed(seed);
+    s->net = makeNetwork(method, method == Method::Dgn ? toJson(dgn) : toJson(msd));
+    s->net->setPhysics(geometry);
+    s->training = geometry;
+    s->hasGeometry = true;
+    s->meta = {{"format", kModelFormat},
+               {"format_version", kFormatVersion},
+               {"method", toString(method)},
+               {"architecture", s->net->architecture()},
+               {"parameter_count", s->net->parameterCount()},
+               {"physics", toJson(geometry)},
+               {"normalisation", s->net->normalisation()},
+               {"training", nullptr}};
+    s->net->to(s->device);
+    s->net->eval();
+    return LearnedModel(std::move(s));
+}
+
 Method LearnedModel::method() const
 {
     return m->net->method();

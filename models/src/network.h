@@ -61,6 +61,10 @@ public:
     torch::nn::Sequential update{nullptr};       ///< H: 4 → w1 → w2 → 2
 
 private:
+    // G or H on a [N, C, H, W] input: k×k convolutions with LReLU_α between them.
+    [[nodiscard]] torch::Tensor runBlock(const torch::nn::Sequential& block,
+                                         const torch::Tensor& input) const;
+
     DgnOptions m_options;
     core::Geometry m_geometry;
     std::unique_ptr<TorchFresnel> m_fresnel;
@@ -106,6 +110,10 @@ private:
 /// A fresh network of a method with its architecture (JSON as from architecture()), weights
 /// initialised from the current torch seed.
 Network makeNetwork(Method method, const nlohmann::json& architecture);
+
+/// Tests only: when true, MS-D Net runs its generic ATen path on the CPU too (the one CUDA uses)
+/// instead of the CPU kernels of msd_kernels.h. Not thread-safe; default false.
+bool& msdUseGenericPath();
 
 /// The reference MS-D forward pass with plain ATen ops (torch::conv2d with reflect padding over
 /// concatenated maps), used by tests to check the custom autograd function. Memory-hungry.

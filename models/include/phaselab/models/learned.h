@@ -154,6 +154,12 @@ public:
     /// core::InputError("<path>: <problem>") for a missing or foreign file.
     static LearnedModel load(const std::string& path, const std::string& device = "auto");
 
+    /// A model with freshly initialised, untrained weights (seeded): for benchmarks, tests and
+    /// previews of an architecture. Its metadata has no training history.
+    static LearnedModel initialise(Method method, const DgnOptions& dgn, const MsdOptions& msd,
+                                   const core::Geometry& geometry, std::uint64_t seed = 1,
+                                   const std::string& device = "auto");
+
     ~LearnedModel();
     LearnedModel(LearnedModel&&) noexcept;
     LearnedModel& operator=(LearnedModel&&) noexcept;
