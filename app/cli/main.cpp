@@ -55,6 +55,7 @@ int main(int argc, char** argv)
     std::vector<cli::Command> commands;
     commands.push_back(cli::addInfoCommand(app));
     commands.push_back(cli::addPropagateCommand(app));
+    commands.push_back(cli::addTrainCommand(app));
 
     try {
         app.parse(argc, argv);

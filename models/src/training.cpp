@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 
 namespace phaselab::models {
@@ -106,6 +107,7 @@ struct RunSettings {
 
 // Everything the run tracks besides the weights.
 struct RunState {
+    double initialValLoss = std::numeric_limits<double>::quiet_NaN();
     int epochsDone = 0;
     std::vector<EpochRecord> history;
     int bestEpoch = 0;
@@ -138,6 +140,8 @@ nlohmann::json commonMetadata(const char* format, const RunSettings& s, const Ne
     training["device"] = device;
     training["history"] = historyJson(st.history);
     training["epochs_done"] = st.epochsDone;
+    training["initial_val_loss"] =
+        std::isfinite(st.initialValLoss) ? nlohmann::json(st.initialValLoss) : nlohmann::json(nullptr);
     training["best_epoch"] = st.bestEpoch;
     training["best_val_loss"] =
         std::isfinite(st.bestValLoss) ? nlohmann::json(st.bestValLoss) : nlohmann::json(nullptr);
@@ -192,6 +196,11 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         throw core::InputError("train: no output model path");
     const std::string checkpointPath =
         options.checkpointPath.empty() ? options.outPath + ".ckpt" : options.checkpointPath;
+    for (const std::string& file : {options.outPath, checkpointPath}) {
+        const std::filesystem::path dir = std::filesystem::path(file).parent_path();
+        if (!dir.empty() && !std::filesystem::is_directory(dir))
+            throw core::InputError(file + ": folder " + dir.string() + " does not exist");
+    }
     const torch::Device device = resolveDevice(options.device);
 
     // Settings: the checkpoint's when resuming (architecture, seed, schedule…), else the options.
@@ -213,6 +222,8 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         for (const auto& r : t.value("history", nlohmann::json::array()))
             st.history.push_back(epochRecordFromJson(r));
         st.bestEpoch = t.value("best_epoch", 0);
+        if (t.contains("initial_val_loss") && t["initial_val_loss"].is_number())
+            st.initialValLoss = t["initial_val_loss"].get<double>();
         if (t.contains("best_val_loss") && t["best_val_loss"].is_number())
             st.bestValLoss = t["best_val_loss"].get<double>();
         if (!options.dataPath.empty())
@@ -332,6 +343,13 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         reporter.step(fraction, label);
     };
 
+    if (!resuming) {
+        // The starting point of the validation curve: the untrained network.
+        reporter.step(0.0, "validating the initial network");
+        st.initialValLoss = evaluate(*net, valSet, nVal, s.batchSize, device,
+                                     [&](int, int) { reporter.checkCancel(); });
+    }
+
     int epochsThisRun = 0;
     for (int epoch = st.epochsDone; epoch < s.epochs; ++epoch) {
         const auto epochStart = Clock::now();
@@ -387,6 +405,12 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         }
         st.epochsDone = epoch + 1;
         writeCheckpoint();
+        if (observer) {
+            TrainProgress done = live;
+            done.epochFinished = true;
+            done.finished = r;
+            observer(done);
+        }
         ++epochsThisRun;
         if (options.stopAfterEpochs > 0 && epochsThisRun >= options.stopAfterEpochs &&
             epoch + 1 < s.epochs)
@@ -401,6 +425,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
 
     TrainResult result;
     result.history = st.history;
+    result.initialValLoss = st.initialValLoss;
     result.bestEpoch = st.bestEpoch;
     result.bestValLoss = st.bestValLoss;
     result.seconds = secondsSince(runStart);

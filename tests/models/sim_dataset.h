@@ -126,41 +126,70 @@ inline void writeStack(hid_t group, const char* name, const std::vector<float>& 
 
 } // namespace detail
 
-/// Writes `spec` as an HDF5 dataset at `path` (groups train / val / test as counts allow).
-inline void writeSimulatedDataset(const std::string& path, const SimSpec& spec)
+/// One split's arrays, each [n, H, W] row-major.
+struct SplitData {
+    std::string name;
+    int n = 0, height = 0, width = 0;
+    std::vector<float> hologram, absorption, phase;
+};
+
+/// Writes splits in the dataset layout with physics attributes on the file root.
+inline void writeDataset(const std::string& path, const std::vector<SplitData>& splits,
+                         const core::Geometry& g, unsigned seed = 0,
+                         const std::string& padding = "periodic")
 {
     core::silenceHdf5Errors();
     core::H5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
     if (!file)
         throw std::runtime_error("cannot create " + path);
-    detail::writeDoubleAttribute(file.get(), "energy_keV", spec.geometry.energyKeV);
-    detail::writeDoubleAttribute(file.get(), "distance_m", spec.geometry.distanceM);
-    detail::writeDoubleAttribute(file.get(), "pixel_size_m", spec.geometry.pixelSizeM);
-    detail::writeDoubleAttribute(file.get(), "seed", double(spec.seed));
-    detail::writeStringAttribute(file.get(), "padding", "periodic");
+    detail::writeDoubleAttribute(file.get(), "energy_keV", g.energyKeV);
+    detail::writeDoubleAttribute(file.get(), "distance_m", g.distanceM);
+    detail::writeDoubleAttribute(file.get(), "pixel_size_m", g.pixelSizeM);
+    detail::writeDoubleAttribute(file.get(), "seed", double(seed));
+    detail::writeStringAttribute(file.get(), "padding", padding);
     detail::writeStringAttribute(file.get(), "protocol", "test-solids");
+    for (const SplitData& sp : splits) {
+        core::H5Handle group(
+            H5Gcreate2(file.get(), sp.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        detail::writeStack(group.get(), "hologram", sp.hologram, sp.n, sp.height, sp.width);
+        detail::writeStack(group.get(), "absorption", sp.absorption, sp.n, sp.height, sp.width);
+        detail::writeStack(group.get(), "phase", sp.phase, sp.n, sp.height, sp.width);
+    }
+}
 
+/// Simulates `count` samples of `spec` into a split.
+inline SplitData simulateSplit(const std::string& name, int count, const SimSpec& spec,
+                               Simulator& sim, std::mt19937_64& rng)
+{
+    SplitData sp;
+    sp.name = name;
+    sp.n = count;
+    sp.height = sp.width = spec.size;
+    const std::size_t px = std::size_t(spec.size) * spec.size;
+    sp.hologram.resize(count * px);
+    sp.absorption.resize(count * px);
+    sp.phase.resize(count * px);
+    for (int i = 0; i < count; ++i) {
+        const SimSample s = sim.sample(rng);
+        std::copy(s.hologram.begin(), s.hologram.end(), sp.hologram.begin() + i * px);
+        std::copy(s.absorption.begin(), s.absorption.end(), sp.absorption.begin() + i * px);
+        std::copy(s.phase.begin(), s.phase.end(), sp.phase.begin() + i * px);
+    }
+    return sp;
+}
+
+/// Writes `spec` as an HDF5 dataset at `path` (groups train / val / test as counts allow).
+inline void writeSimulatedDataset(const std::string& path, const SimSpec& spec)
+{
     Simulator sim(spec);
     std::mt19937_64 rng(spec.seed);
-    const std::pair<const char*, int> splits[] = {{"train", spec.train}, {"val", spec.val},
+    std::vector<SplitData> splits;
+    const std::pair<const char*, int> counts[] = {{"train", spec.train}, {"val", spec.val},
                                                   {"test", spec.test}};
-    const std::size_t px = std::size_t(spec.size) * spec.size;
-    for (const auto& [name, count] : splits) {
-        if (count <= 0)
-            continue;
-        std::vector<float> holo(count * px), absorption(count * px), phase(count * px);
-        for (int i = 0; i < count; ++i) {
-            const SimSample s = sim.sample(rng);
-            std::copy(s.hologram.begin(), s.hologram.end(), holo.begin() + i * px);
-            std::copy(s.absorption.begin(), s.absorption.end(), absorption.begin() + i * px);
-            std::copy(s.phase.begin(), s.phase.end(), phase.begin() + i * px);
-        }
-        core::H5Handle group(
-            H5Gcreate2(file.get(), name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-        detail::writeStack(group.get(), "hologram", holo, count, spec.size, spec.size);
-        detail::writeStack(group.get(), "absorption", absorption, count, spec.size, spec.size);
-        detail::writeStack(group.get(), "phase", phase, count, spec.size, spec.size);
-    }
+    for (const auto& [name, count] : counts)
+        if (count > 0)
+            splits.push_back(simulateSplit(name, count, spec, sim, rng));
+    writeDataset(path, splits, spec.geometry, spec.seed);
 }
 
 } // namespace phaselab::test

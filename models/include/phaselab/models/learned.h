@@ -116,11 +116,16 @@ struct TrainProgress {
     double loss = 0;                ///< running mean training loss of the epoch
     double samplesPerSecond = 0;
     double etaSeconds = 0;          ///< estimate for the rest of the run
+    /// True on the one report after an epoch's validation and checkpoint; `finished` holds it.
+    bool epochFinished = false;
+    EpochRecord finished;
 };
 
 /// The outcome of train().
 struct TrainResult {
     std::vector<EpochRecord> history;  ///< every epoch since the start (resumed runs included)
+    /// Validation loss of the freshly initialised network, before the first epoch.
+    double initialValLoss = 0;
     int bestEpoch = 0;
     double bestValLoss = 0;
     double seconds = 0;                ///< wall time of this call
