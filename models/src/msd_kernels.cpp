@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace phaselab::models::msd {
@@ -41,42 +42,44 @@ inline __attribute__((always_inline)) void accumulateRowBody(T* __restrict acc,
 
 // For a block of len pixels of one input map x (with its gradient dx) and the nine adjoint-shifted
 // output gradients G_t (plane stride `stride`): dk[t] += Σ x · G_t and dx += Σ_t k[t] · G_t.
+// Written with GCC vector types: nine vector accumulators for the dot products stay in registers
+// (plain loops do not vectorise: float reductions need reassociation).
 template <typename T>
 inline __attribute__((always_inline)) void blockBody(const T* __restrict x, T* __restrict dx,
                                                      const T* __restrict G, std::int64_t stride,
                                                      const T* k, T* dk, std::int64_t len)
 {
-    constexpr int L = 16;  // lanes: independent partial sums the compiler keeps in vectors
-    T acc[9][L] = {};
-    const T* g[9];
+    typedef T V __attribute__((vector_size(32)));
+    constexpr int L = int(sizeof(V) / sizeof(T));
+    V acc[9];
     for (int t = 0; t < 9; ++t)
-        g[t] = G + t * stride;
+        acc[t] = V{};
     std::int64_t p = 0;
     for (; p + L <= len; p += L) {
-        T sum[L] = {};
+        V xv, sum;
+        std::memcpy(&xv, x + p, sizeof xv);
+        std::memcpy(&sum, dx + p, sizeof sum);
         for (int t = 0; t < 9; ++t) {
-            const T kt = k[t];
-            for (int l = 0; l < L; ++l) {
-                acc[t][l] += x[p + l] * g[t][p + l];
-                sum[l] += kt * g[t][p + l];
-            }
+            V g;
+            std::memcpy(&g, G + t * stride + p, sizeof g);
+            acc[t] += xv * g;
+            sum += k[t] * g;
         }
-        for (int l = 0; l < L; ++l)
-            dx[p + l] += sum[l];
-    }
-    for (; p < len; ++p) {
-        T sum = 0;
-        for (int t = 0; t < 9; ++t) {
-            acc[t][0] += x[p] * g[t][p];
-            sum += k[t] * g[t][p];
-        }
-        dx[p] += sum;
+        std::memcpy(dx + p, &sum, sizeof sum);
     }
     for (int t = 0; t < 9; ++t) {
         T s = 0;
         for (int l = 0; l < L; ++l)
             s += acc[t][l];
+        for (std::int64_t q = p; q < len; ++q)
+            s += x[q] * G[t * stride + q];
         dk[t] += s;
+    }
+    for (std::int64_t q = p; q < len; ++q) {
+        T sum = 0;
+        for (int t = 0; t < 9; ++t)
+            sum += k[t] * G[t * stride + q];
+        dx[q] += sum;
     }
 }
 
