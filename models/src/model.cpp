@@ -180,7 +180,9 @@ LearnedModel LearnedModel::load(const std::string& path, const std::string& devi
                                s->meta.value("format", "") + "')");
     s->net = networkFromMetadata(s->meta, path);
     loadWeights(*s->net, archive, "model", path);
-    s->hasGeometry = s->meta.contains("physics") && s->meta["physics"].is_object();
+    // A dataset without physics attributes leaves defaults in the file, marked from_dataset = false.
+    s->hasGeometry = s->meta.contains("physics") && s->meta["physics"].is_object() &&
+                     s->meta["physics"].value("from_dataset", true);
     if (s->hasGeometry)
         s->training = geometryFromJson(s->meta["physics"], path + ": physics");
     s->net->to(s->device);

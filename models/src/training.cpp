@@ -274,7 +274,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     Network net = makeNetwork(s.method, s.architecture);
     net->setPhysics(trainSet.geometry());
     if (!resuming)
-        net->fitNormalisation(computeStatistics(trainSet, nTrain));
+        net->fitNormalisation(computeStatistics(trainSet, std::min(nTrain, 2000)));
     Network best = makeNetwork(s.method, s.architecture);
     best->setPhysics(trainSet.geometry());
     if (resuming) {
