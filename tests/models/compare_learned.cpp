@@ -15,6 +15,7 @@
 
 #include "sim_dataset.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -31,12 +32,14 @@ struct Args {
 };
 
 struct Stats {
-    double mean = 0, sd = 0;
+    double mean = 0, sd = 0, median = 0;
 };
 
-Stats stats(const std::vector<double>& v)
+Stats stats(std::vector<double> v)
 {
     Stats s;
+    std::sort(v.begin(), v.end());
+    s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
     for (double x : v)
         s.mean += x;
     s.mean /= double(v.size());
@@ -247,10 +250,11 @@ int main(int argc, char** argv)
     std::printf("\n%d test samples of %d² (13 keV, 20 mm, 250 nm; PPSNR 10–100 dB), %d training "
                 "samples, %d epochs\n",
                 testSet.size(), a.size, a.train, a.epochs);
-    std::printf("%-36s %22s %22s %12s\n", "method", "phase NMSE % (sd)", "absorption NMSE % (sd)",
-                "s / image");
+    std::printf("NMSE in %%: mean (standard deviation) [median]\n");
+    std::printf("%-40s %28s %30s %10s\n", "method", "phase", "absorption", "s / image");
     for (const Row& r : rows)
-        std::printf("%-36s %12.2f (%6.2f) %13.2f (%6.2f) %12.4f\n", r.name.c_str(), r.phase.mean,
-                    r.phase.sd, r.absorption.mean, r.absorption.sd, r.secondsPerImage);
+        std::printf("%-40s %8.2f (%7.2f) [%7.2f] %9.2f (%8.2f) [%7.2f] %10.4f\n", r.name.c_str(),
+                    r.phase.mean, r.phase.sd, r.phase.median, r.absorption.mean, r.absorption.sd,
+                    r.absorption.median, r.secondsPerImage);
     return 0;
 }
