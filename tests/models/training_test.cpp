@@ -186,6 +186,34 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(core::InputError, msd.reconstruct(core::ImageF(8, 8, 1.0f)));
     }
 
+    // A time-boxed run stops after its epochs like a cancel; the subset options are recorded.
+    void stopAfterEpochsAndSubsets()
+    {
+        const std::string out = path("boxed.pt");
+        models::TrainOptions o = tinyOptions(models::Method::Msd, m_data, out);
+        o.stopAfterEpochs = 1;
+        o.maxTrainSamples = 8;
+        o.maxValSamples = 4;
+        o.schedule = models::Schedule::Step;
+        o.stepEpochs = 1;
+        o.stepGamma = 0.5;
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled, models::train(o, nullptr, nullptr));
+        QVERIFY(!std::filesystem::exists(out));
+        models::TrainOptions r;
+        r.resumePath = out + ".ckpt";
+        r.outPath = out;
+        r.device = "cpu";
+        const models::TrainResult res = models::train(r, nullptr, nullptr);
+        QCOMPARE(int(res.history.size()), 3);
+        QCOMPARE(res.history[1].learningRate, 0.5 * res.history[0].learningRate);
+        QCOMPARE(res.history[2].learningRate, 0.25 * res.history[0].learningRate);
+        const nlohmann::json info = models::modelInfo(out);
+        QCOMPARE(info["training"]["train_samples"].get<int>(), 8);
+        QCOMPARE(info["training"]["val_samples"].get<int>(), 4);
+        QCOMPARE(info["training"]["schedule"].get<std::string>(), std::string("step"));
+        QVERIFY(info["training"]["augmentation"]["flips"].get<bool>());
+    }
+
     void rejectsBadInput()
     {
         auto message = [](const models::TrainOptions& o) -> std::string {
