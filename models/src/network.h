@@ -45,6 +45,8 @@ using Network = std::shared_ptr<NetworkImpl>;
 
 /// Deep Gauss–Newton, paper Eq. (4) with shared weights (physics.md §5):
 /// f_0 = 0; g = F′*(I − F(f_k)) + G(f_k); s = F′*F′ g; f_{k+1} = LReLU_α(f_k + H([f_k, s])).
+/// F, F′ and F′* are evaluated at (max(B, 0), φ): a safeguard against an exploding recurrence
+/// (see forward()); the iterates themselves keep LReLU's small negative values.
 class DgnImpl : public NetworkImpl {
 public:
     explicit DgnImpl(const DgnOptions& options);

@@ -15,6 +15,9 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
 
+// Lower bound of the absorption at which DGN evaluates its Fresnel operator (see forward()).
+constexpr double kMinAbsorption = 0.0;
+
 int dilationOf(int layer, int maxDilation)
 {
     return layer % maxDilation + 1;
@@ -265,7 +268,13 @@ torch::Tensor DgnImpl::forward(const torch::Tensor& hologram)
                                    hologram.options());  // f_0 = 0
     for (int k = 0; k < m_options.iterations; ++k) {
         // DGN paper Eq. (4): g = F′*(I − F(f_k)) + G(f_k), s = F′*F′ g.
-        const TorchFresnel::Point p = op.linearize(f);
+        // The operator is evaluated at the physical part of the iterate, B ≥ 0 (matter only
+        // absorbs, physics.md §2); f itself is not clamped. The LReLU lets B go negative, and
+        // |ψ| = e^{−B} > 1 scales F′*F′ by e^{−4B}: on a rare batch early in training the
+        // unrolled recurrence then explodes (losses of 1e5 after 1e-3) and stalls Adam.
+        const torch::Tensor fPhys =
+            torch::cat({f.narrow(1, 0, 1).clamp_min(kMinAbsorption), f.narrow(1, 1, 1)}, 1);
+        const TorchFresnel::Point p = op.linearize(fPhys);
         const torch::Tensor g = op.adjoint(p, intensity - p.intensity) + runBlock(regulariser, f);
         const torch::Tensor s = m_options.hessianInput ? op.adjoint(p, op.derivative(p, g)) : g;
         // f_{k+1} = LReLU_α(f_k + H([f_k, s])): positivity by the leaky ReLU.

@@ -208,6 +208,11 @@ Schedule defaultSchedule(Method m)
     return m == Method::Dgn ? Schedule::Cosine : Schedule::Constant;
 }
 
+double defaultGradientClip(Method m)
+{
+    return m == Method::Dgn ? 1.0 : 0.0;
+}
+
 double learningRateAt(Schedule s, Method m, double lr0, int epoch, int epochs, int stepEpochs,
                       double stepGamma)
 {

@@ -64,6 +64,7 @@ struct RunSettings {
     std::uint64_t seed = 1;
     Augmentation augmentation;
     int maxTrain = 0, maxVal = 0;
+    double gradientClip = 0;
 
     [[nodiscard]] nlohmann::json toJson() const
     {
@@ -78,6 +79,7 @@ struct RunSettings {
                 {"augmentation", {{"flips", augmentation.flips}, {"rotations", augmentation.rotations}}},
                 {"max_train_samples", maxTrain},
                 {"max_val_samples", maxVal},
+                {"gradient_clip", gradientClip},
                 {"optimizer", "adam"},
                 {"loss", method == Method::Msd ? "mse (normalised outputs)" : "mse"}};
     }
@@ -99,6 +101,7 @@ struct RunSettings {
             }
             maxTrain = j.value("max_train_samples", 0);
             maxVal = j.value("max_val_samples", 0);
+            gradientClip = j.value("gradient_clip", 0.0);
         } catch (const nlohmann::json::exception&) {
             throw core::InputError(path + ": damaged training options in the checkpoint");
         }
@@ -245,6 +248,9 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         s.augmentation = options.augmentation;
         s.maxTrain = options.maxTrainSamples;
         s.maxVal = options.maxValSamples;
+        s.gradientClip = options.gradientClip > 0   ? options.gradientClip
+                         : options.gradientClip < 0 ? 0.0
+                                                    : defaultGradientClip(s.method);
     }
     if (s.data.empty())
         throw core::InputError("train: no dataset (--data)");
@@ -373,6 +379,8 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
             optimizer.zero_grad();
             const torch::Tensor loss = net->loss(net->forward(x), y);
             loss.backward();
+            if (s.gradientClip > 0)
+                torch::nn::utils::clip_grad_norm_(net->parameters(), s.gradientClip);
             optimizer.step();
             const double l = loss.item<double>();
             if (!std::isfinite(l))

@@ -1,6 +1,6 @@
 // A few epochs of the paper's networks (DGN: N = 10, 16/32 channels; MS-D Net: depth 100) with the
 // paper's optimiser settings on a small simulated set bring the validation loss well below that of
-// the untrained network. Label `slow` (about a minute or two on two cores).
+// the untrained network. Label `slow` (one to four minutes on two shared cores).
 #include <QtTest>
 
 #include <phaselab/models/learned.h>
@@ -21,8 +21,8 @@ private slots:
     {
         test::SimSpec spec;
         spec.size = 32;
-        spec.train = 240;
-        spec.val = 60;
+        spec.train = 160;
+        spec.val = 40;
         spec.seed = 11;
         m_data = (m_dir.path() + "/set32.h5").toStdString();
         test::writeSimulatedDataset(m_data, spec);
@@ -32,8 +32,8 @@ private slots:
     {
         QTest::addColumn<int>("method");
         QTest::addColumn<int>("epochs");
-        QTest::newRow("dgn") << int(models::Method::Dgn) << 4;
-        QTest::newRow("msd") << int(models::Method::Msd) << 4;
+        QTest::newRow("dgn") << int(models::Method::Dgn) << 3;
+        QTest::newRow("msd") << int(models::Method::Msd) << 3;
     }
 
     void validationLossFalls()
@@ -50,7 +50,7 @@ private slots:
         o.device = "cpu";
         o.seed = 3;
         const models::TrainResult r = models::train(o, nullptr, nullptr);
-        qInfo("%s, %lld parameters, 240 train / 60 val samples of 32²: initial val loss %.4g",
+        qInfo("%s, %lld parameters, 160 train / 40 val samples of 32²: initial val loss %.4g",
               models::toString(m).c_str(), (long long)r.parameterCount, r.initialValLoss);
         for (const auto& e : r.history)
             qInfo("  epoch %d: train %.4g, val %.4g, lr %.2g, %.1f samples/s, %.1f s", e.epoch,

@@ -87,6 +87,11 @@ struct TrainOptions {
     Schedule schedule = Schedule::Auto;
     int stepEpochs = 30;         ///< Step schedule: epochs between decays
     double stepGamma = 0.1;      ///< Step schedule: decay factor
+    /// Largest global L2 norm of the gradient before the Adam step (clip_grad_norm_). 0: the
+    /// method's default (DGN 1: its unrolled recurrence can explode on a rare batch early in
+    /// training, and one such gradient stalls Adam for thousands of steps; MS-D Net: none);
+    /// negative: never clip.
+    double gradientClip = 0;
     std::uint64_t seed = 1;      ///< weights, shuffling and augmentation draws
     std::string device = "auto"; ///< "auto" | "cpu" | "cuda"
     Augmentation augmentation;
