@@ -89,6 +89,7 @@ struct DatasetSplit::State {
     core::Geometry geometry;
     bool hasGeometry = false;
     std::string padding = "periodic";
+    bool paired = true;
 
     [[noreturn]] void fail(const std::string& what) const
     {
@@ -130,6 +131,8 @@ struct DatasetSplit::State {
         for (hid_t o : places) {
             if (!e)
                 e = readScalarAttribute(o, "energy_keV");
+            if (!e)  // the simulator of issue 5 writes it in lower case
+                e = readScalarAttribute(o, "energy_kev");
             if (!d)
                 d = readScalarAttribute(o, "distance_m");
             if (!p)
@@ -139,6 +142,8 @@ struct DatasetSplit::State {
                     padding = *s;
         }
         hasGeometry = e && d && p;
+        if (auto pr = readScalarAttribute(group.get(), "paired"))
+            paired = *pr != 0;
         if (e)
             geometry.energyKeV = *e;
         if (d)
@@ -230,6 +235,10 @@ bool DatasetSplit::hasGeometry() const noexcept
 const std::string& DatasetSplit::padding() const noexcept
 {
     return m->padding;
+}
+bool DatasetSplit::paired() const noexcept
+{
+    return m->paired;
 }
 const std::string& DatasetSplit::path() const noexcept
 {

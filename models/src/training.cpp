@@ -261,6 +261,11 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
 
     const DatasetSplit trainSet(s.data, "train");
     const DatasetSplit valSet(s.data, "val");
+    for (const DatasetSplit* split : {&trainSet, &valSet})
+        if (!split->paired())
+            throw core::InputError(s.data + ": split '" + split->name() +
+                                   "' is unpaired (holograms and objects from different samples); "
+                                   + toString(s.method) + " trains on paired sets");
     if (trainSet.height() != valSet.height() || trainSet.width() != valSet.width())
         throw core::InputError(s.data + ": 'train' and 'val' images differ in size");
     const int nTrain = s.maxTrain > 0 ? std::min(s.maxTrain, trainSet.size()) : trainSet.size();

@@ -64,6 +64,12 @@ private slots:
         QCOMPARE(train.geometry().distanceM, 0.125);
         QCOMPARE(train.geometry().pixelSizeM, 45e-9);
         QCOMPARE(train.padding(), std::string("replicate"));
+        // The simulator's spelling of the energy key.
+        const std::string lower = path("lower.h5");
+        test::writeDataset(lower, {codedSplit("train", 1, 2, 2)}, g, 0, "periodic", "energy_kev");
+        const models::DatasetSplit fromSimulator(lower, "train");
+        QVERIFY(fromSimulator.hasGeometry());
+        QCOMPARE(fromSimulator.geometry().energyKeV, 17.5);
         std::vector<float> h(42), a(42), p(42);
         train.read(3, h.data(), a.data(), p.data());
         for (int k = 0; k < 42; ++k) {

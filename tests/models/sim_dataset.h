@@ -136,13 +136,14 @@ struct SplitData {
 /// Writes splits in the dataset layout with physics attributes on the file root.
 inline void writeDataset(const std::string& path, const std::vector<SplitData>& splits,
                          const core::Geometry& g, unsigned seed = 0,
-                         const std::string& padding = "periodic")
+                         const std::string& padding = "periodic",
+                         const char* energyKey = "energy_keV")
 {
     core::silenceHdf5Errors();
     core::H5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
     if (!file)
         throw std::runtime_error("cannot create " + path);
-    detail::writeDoubleAttribute(file.get(), "energy_keV", g.energyKeV);
+    detail::writeDoubleAttribute(file.get(), energyKey, g.energyKeV);
     detail::writeDoubleAttribute(file.get(), "distance_m", g.distanceM);
     detail::writeDoubleAttribute(file.get(), "pixel_size_m", g.pixelSizeM);
     detail::writeDoubleAttribute(file.get(), "seed", double(seed));

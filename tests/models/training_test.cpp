@@ -235,6 +235,17 @@ private slots:
         o.dataPath = trainOnly;
         QVERIFY(message(o).find("'val'") != std::string::npos);
 
+        // An unpaired set (PhaseGAN's layout) cannot train a supervised method.
+        const std::string unpaired = path("unpaired.h5");
+        test::writeSimulatedDataset(unpaired, m_spec);
+        {
+            core::H5Handle f(H5Fopen(unpaired.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+            core::H5Handle g(H5Gopen2(f.get(), "train", H5P_DEFAULT));
+            test::detail::writeDoubleAttribute(g.get(), "paired", 0.0);
+        }
+        o.dataPath = unpaired;
+        QVERIFY(message(o).find("unpaired") != std::string::npos);
+
         o.dataPath = m_data;
         o.outPath = path("no/such/dir/model.pt");
         o.epochs = 1;

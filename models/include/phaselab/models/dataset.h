@@ -19,7 +19,7 @@ namespace phaselab::models {
 
 /// One split (`train`, `val` or `test`) of a dataset file laid out as architecture.md "Datasets":
 /// group `/<split>` with float32 datasets `hologram`, `absorption` and `phase`, each [n, H, W];
-/// the physics in attributes `energy_keV`, `distance_m`, `pixel_size_m` (searched on the split
+/// the physics in attributes `energy_keV` (or `energy_kev`), `distance_m`, `pixel_size_m` (searched on the split
 /// group, then the file root, then the hologram dataset) and optionally `padding`
 /// ("periodic" | "replicate" | "unit"; default periodic).
 ///
@@ -46,6 +46,9 @@ public:
     [[nodiscard]] bool hasGeometry() const noexcept;
     /// Boundary handling recorded in the file ("periodic" when absent).
     [[nodiscard]] const std::string& padding() const noexcept;
+    /// False when the split's attribute `paired` is 0: holograms and objects come from disjoint
+    /// samples (PhaseGAN's unpaired sets), so supervised training cannot use them.
+    [[nodiscard]] bool paired() const noexcept;
     [[nodiscard]] const std::string& path() const noexcept;
     [[nodiscard]] const std::string& name() const noexcept;
 
