@@ -60,6 +60,7 @@ int main(int argc, char** argv)
     commands.push_back(cli::addSimulateCommand(app));
     commands.push_back(cli::addConvertCommand(app));
     commands.push_back(cli::addReconstructCommand(app));
+    commands.push_back(cli::addTrainCommand(app));
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,137 @@
+#pragma once
+// Training data for the learned methods: random access to one split of a PhaseLab HDF5 dataset and a
+// batch loader with shuffling, augmentation and a background prefetch thread. Torch-free.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <phaselab/core/geometry.h>
+
+namespace phaselab::models {
+
+/// One split (`train`, `val` or `test`) of a dataset file laid out as architecture.md "Datasets":
+/// group `/<split>` with float32 datasets `hologram`, `absorption` and `phase`, each [n, H, W];
+/// the physics in attributes `energy_keV` (or `energy_kev`), `distance_m`, `pixel_size_m` (searched on the split
+/// group, then the file root, then the hologram dataset) and optionally `padding`
+/// ("periodic" | "replicate" | "unit"; default periodic).
+///
+/// read() may be called from any thread: every HDF5 call of every DatasetSplit goes through one
+/// process-wide mutex (Debian's HDF5 is not built thread-safe).
+class DatasetSplit {
+public:
+    /// Opens `path` and the group `split`. Throws core::InputError("<path>: <problem>") for a
+    /// missing file or group, missing datasets, mismatched or non-3D shapes, or invalid physics.
+    DatasetSplit(const std::string& path, const std::string& split);
+    ~DatasetSplit();
+    DatasetSplit(const DatasetSplit&) = delete;
+    DatasetSplit& operator=(const DatasetSplit&) = delete;
+
+    /// True when `path` has a group named `split` (false when the file cannot be opened).
+    static bool hasSplit(const std::string& path, const std::string& split);
+
+    [[nodiscard]] int size() const noexcept;    ///< n, the number of samples
+    [[nodiscard]] int height() const noexcept;  ///< H [pixels]
+    [[nodiscard]] int width() const noexcept;   ///< W [pixels]
+    /// The physics the holograms were simulated or measured with.
+    [[nodiscard]] const core::Geometry& geometry() const noexcept;
+    /// True when all three physics attributes were found.
+    [[nodiscard]] bool hasGeometry() const noexcept;
+    /// Boundary handling recorded in the file ("periodic" when absent).
+    [[nodiscard]] const std::string& padding() const noexcept;
+    /// False when the split's attribute `paired` is 0: holograms and objects come from disjoint
+    /// samples (PhaseGAN's unpaired sets), so supervised training cannot use them.
+    [[nodiscard]] bool paired() const noexcept;
+    [[nodiscard]] const std::string& path() const noexcept;
+    [[nodiscard]] const std::string& name() const noexcept;
+
+    /// Reads sample `index` into caller buffers of H·W floats each, row-major [H, W]; any pointer
+    /// may be null to skip that dataset. Throws core::InputError for an index out of range or a
+    /// failed read.
+    void read(int index, float* hologram, float* absorption, float* phase) const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m;
+};
+
+/// A batch of training pairs, host memory, float32 row-major.
+struct Batch {
+    int count = 0;                 ///< samples in this batch (the last one may be short)
+    int height = 0, width = 0;     ///< [pixels]; square batches may be rotated by augmentation
+    std::vector<float> hologram;   ///< [count, 1, H, W] intensity I
+    std::vector<float> target;     ///< [count, 2, H, W] (B, φ) per sample
+    std::vector<int> indices;      ///< dataset index of each sample
+};
+
+/// Random dihedral augmentation: flips, and quarter turns when the images are square. The Fresnel
+/// propagator's kernel depends on |ξ|² only, so a flipped or rotated object has the flipped or
+/// rotated hologram (exactly so in periodic mode).
+struct Augmentation {
+    bool flips = false;
+    bool rotations = false;  ///< quarter turns (square images only; ignored otherwise)
+};
+
+/// Splits `split` into batches in a given order and reads them ahead on a background thread.
+/// One consumer thread calls next(); destroying the loader stops and joins the reader thread.
+/// Exceptions raised while reading are rethrown by next().
+class BatchLoader {
+public:
+    /// @param order  sample indices in the order to deliver them (e.g. a shuffled permutation)
+    /// @param batchSize  samples per batch (≥ 1); the last batch holds the remainder
+    /// @param seed  seed of the augmentation draws (same seed and order → same batches)
+    /// @param prefetch  batches read ahead (≥ 1)
+    BatchLoader(const DatasetSplit& split, std::vector<int> order, int batchSize,
+                Augmentation augmentation = {}, std::uint64_t seed = 0, int prefetch = 2);
+    ~BatchLoader();
+    BatchLoader(const BatchLoader&) = delete;
+    BatchLoader& operator=(const BatchLoader&) = delete;
+
+    /// The next batch, or nullopt after the last one. Blocks while the reader is behind.
+    std::optional<Batch> next();
+    /// Number of batches this loader delivers in all.
+    [[nodiscard]] int batchCount() const noexcept { return m_batchCount; }
+
+private:
+    void run();
+
+    const DatasetSplit& m_split;
+    std::vector<int> m_order;
+    int m_batchSize;
+    int m_batchCount;
+    Augmentation m_augmentation;
+    std::uint64_t m_seed;
+    std::size_t m_prefetch;
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Batch> m_queue;
+    int m_delivered = 0;
+    bool m_stop = false;
+    bool m_done = false;
+    std::exception_ptr m_error;
+    std::thread m_thread;
+};
+
+/// A permutation of 0 … n−1 drawn from `seed` (deterministic on every platform: our own
+/// Fisher–Yates on std::mt19937_64, not std::shuffle).
+std::vector<int> shuffledOrder(int n, std::uint64_t seed);
+
+/// Mean and standard deviation of the holograms and of each target channel over the first
+/// `maxSamples` samples of a split (all when ≤ 0), accumulated in double.
+struct DatasetStatistics {
+    double hologramMean = 0, hologramStd = 1;
+    double absorptionMean = 0, absorptionStd = 1;
+    double phaseMean = 0, phaseStd = 1;
+    int samples = 0;
+};
+DatasetStatistics computeStatistics(const DatasetSplit& split, int maxSamples = 0);
+
+} // namespace phaselab::models

@@ -1,0 +1,209 @@
+// The learned methods on the command line: `phaselab-cli train` as a user runs it (JSON keys, exit
+// codes, Ctrl-C keeping the last epoch's checkpoint, --resume finishing the run), and the
+// `reconstruct --method dgn|msd` function and the model summary for `info` that the lead wires
+// into those commands (called directly here: cmd_learned.cpp is compiled into this test).
+#include <QtTest>
+
+#include "commands.h"
+
+#include <phaselab/core/error.h>
+#include <phaselab/core/tiff_io.h>
+#include <phaselab/models/learned.h>
+
+#include "sim_dataset.h"
+#include "test_util.h"
+
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+using namespace phaselab;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+Result run(const QStringList& args, int timeoutMs = 300000)
+{
+    QProcess p;
+    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    Result r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+nlohmann::json parseOneJsonLine(const QString& out)
+{
+    const QStringList lines = out.split('\n', Qt::SkipEmptyParts);
+    if (lines.size() != 1)
+        return nullptr;
+    return nlohmann::json::parse(lines[0].toStdString(), nullptr, false);
+}
+
+} // namespace
+
+class LearnedCliTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    test::SimSpec m_spec;
+    QString m_data;
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(!qEnvironmentVariable("PHASELAB_CLI").isEmpty());
+        m_spec.size = 16;
+        m_spec.train = 20;
+        m_spec.val = 8;
+        m_data = path("tiny.h5");
+        test::writeSimulatedDataset(m_data.toStdString(), m_spec);
+    }
+
+    void trainPrintsJson()
+    {
+        const Result r = run({"train", "--method", "msd", "--data", m_data, "--out",
+                              path("msd.pt"), "--epochs", "2", "--batch", "4", "--depth", "10",
+                              "--device", "cpu", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const nlohmann::json j = parseOneJsonLine(r.out);
+        QVERIFY2(j.is_object(), qPrintable(r.out));
+        for (const char* key : {"epochs", "train_loss", "val_loss", "seconds"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(j["epochs"].get<int>(), 2);
+        QVERIFY(j["val_loss"].get<double>() > 0);
+        QCOMPARE(j["parameter_count"].get<std::int64_t>(), models::parameterCount([] {
+                     models::MsdOptions o;
+                     o.depth = 10;
+                     return o;
+                 }()));
+        QVERIFY(fs::exists(path("msd.pt").toStdString()));
+        QVERIFY(fs::exists(path("msd.pt.ckpt").toStdString()));
+    }
+
+    void trainErrors()
+    {
+        Result r = run({"train", "--method", "dgn", "--data", path("missing.h5"), "--out",
+                        path("x.pt")});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("missing.h5"), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);  // one line
+        r = run({"train", "--method", "dgn", "--data", m_data});  // no --out
+        QCOMPARE(r.code, 2);
+        r = run({"train", "--method", "cnn", "--data", m_data, "--out", path("x.pt")});
+        QCOMPARE(r.code, 2);
+        r = run({"train", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("--resume"));
+    }
+
+    // Ctrl-C during epoch 2 or later: exit 4, no model file, the checkpoint of the last finished
+    // epoch kept; --resume finishes the run with the full, continuous history.
+    void interruptAndResume()
+    {
+        test::SimSpec spec = m_spec;
+        spec.size = 32;
+        spec.train = 200;  // epochs of about two seconds on two quiet cores: room to interrupt
+        spec.val = 10;
+        const QString data = path("slower.h5");
+        test::writeSimulatedDataset(data.toStdString(), spec);
+        const QString out = path("cut.pt");
+        const std::string ckpt = (out + ".ckpt").toStdString();
+
+        QProcess p;
+        p.start(qEnvironmentVariable("PHASELAB_CLI"),
+                {"train", "--method", "msd", "--data", data, "--out", out, "--epochs", "3",
+                 "--batch", "10", "--device", "cpu"});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer t;
+        t.start();
+        while (!fs::exists(ckpt) && p.state() == QProcess::Running && t.elapsed() < 240000)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        QVERIFY2(fs::exists(ckpt), "no checkpoint after the first epoch");
+        QCOMPARE(p.state(), QProcess::Running);
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(120000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 4);
+        QVERIFY2(err.contains("--resume"), qPrintable(err));
+        QVERIFY(!fs::exists(out.toStdString()));
+        QVERIFY(fs::exists(ckpt));
+
+        const Result r = run({"train", "--resume", QString::fromStdString(ckpt), "--out", out,
+                              "--device", "cpu", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const nlohmann::json j = parseOneJsonLine(r.out);
+        QCOMPARE(j["epochs"].get<int>(), 3);
+        for (int e = 0; e < 3; ++e)
+            QCOMPARE(j["history"][std::size_t(e)]["epoch"].get<int>(), e + 1);
+        QVERIFY(fs::exists(out.toStdString()));
+    }
+
+    // runLearnedReconstruction: the two TIFFs with calibration and parameters, the model summary,
+    // a method mismatch as invalid input.
+    void learnedReconstructionFunction()
+    {
+        const std::string model = path("dgn.pt").toStdString();
+        models::TrainOptions o;
+        o.method = models::Method::Dgn;
+        o.dataPath = m_data.toStdString();
+        o.outPath = model;
+        o.epochs = 1;
+        o.batchSize = 4;
+        o.device = "cpu";
+        o.dgn.iterations = 2;
+        models::train(o, nullptr, nullptr);
+
+        test::Simulator sim(m_spec);
+        std::mt19937_64 rng(99);
+        const test::SimSample s = sim.sample(rng);
+        const std::string holo = path("holo.tif").toStdString();
+        core::writeTiff(holo, s.hologram);
+
+        cli::LearnedOptions lo;
+        lo.method = "dgn";
+        lo.model = model;
+        lo.in = holo;
+        lo.out = path("rec").toStdString();
+        lo.device = "cpu";
+        cli::Context ctx;
+        ctx.json = true;
+        QCOMPARE(cli::runLearnedReconstruction(lo, ctx), 0);
+        core::TiffInfo info;
+        const core::ImageF phase = core::readTiff<float>(lo.out + "_phase.tif", &info);
+        QCOMPARE(phase.width(), 16);
+        QVERIFY(std::abs(info.metadata.pixelSizeM / m_spec.geometry.pixelSizeM - 1) < 1e-6);
+        QCOMPARE(info.metadata.parameters["method"].get<std::string>(), std::string("dgn"));
+        QCOMPARE(info.metadata.parameters["iterations"].get<int>(), 2);
+        QVERIFY(fs::exists(lo.out + "_absorption.tif"));
+
+        // Explicit physics, different from training: still reconstructs (with a warning).
+        lo.distance = "30mm";
+        lo.out = path("rec2").toStdString();
+        QCOMPARE(cli::runLearnedReconstruction(lo, ctx), 0);
+
+        lo.method = "msd";
+        QVERIFY_THROWS_EXCEPTION(core::InputError, cli::runLearnedReconstruction(lo, ctx));
+
+        QVERIFY(cli::isLearnedModelFile(model));
+        const nlohmann::json meta = cli::learnedModelInfo(model);
+        QCOMPARE(meta["method"].get<std::string>(), std::string("dgn"));
+        QVERIFY(meta["parameter_count"].get<std::int64_t>() > 0);
+        QVERIFY_THROWS_EXCEPTION(core::InputError, cli::learnedModelInfo(holo));
+    }
+};
+
+QTEST_APPLESS_MAIN(LearnedCliTest)
+#include "learned_cli_test.moc"
