@@ -249,12 +249,20 @@ int LearnedModel::iterations() const
 
 std::vector<std::string> LearnedModel::geometryWarnings(const core::Geometry& g) const
 {
+    return models::geometryWarnings(m->meta, g);
+}
+
+std::vector<std::string> geometryWarnings(const nlohmann::json& info, const core::Geometry& g)
+{
     std::vector<std::string> out;
-    if (!m->hasGeometry) {
+    // A dataset without physics attributes leaves defaults in the file, marked from_dataset = false.
+    if (!info.contains("physics") || !info["physics"].is_object() ||
+        !info["physics"].value("from_dataset", true)) {
         out.push_back("the model records no training physics; it cannot be checked");
         return out;
     }
-    const core::Geometry& t = m->training;
+    const core::Geometry t = geometryFromJson(info["physics"], "model physics");
+    const std::string method = info.value("method", std::string("learned"));
     auto check = [&](const char* what, double value, double trained, const std::string& unit,
                      double scale) {
         if (std::abs(value - trained) > 5e-3 * std::abs(trained)) {
@@ -263,7 +271,7 @@ std::vector<std::string> LearnedModel::geometryWarnings(const core::Geometry& g)
                           "%s %.6g %s differs from the training value %.6g %s; the %s model may "
                           "reconstruct poorly",
                           what, value * scale, unit.c_str(), trained * scale, unit.c_str(),
-                          toString(method()).c_str());
+                          method.c_str());
             out.emplace_back(line);
         }
     };

@@ -6,8 +6,10 @@
 #include <phaselab/core/phantom.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/core/units.h>
+#include <phaselab/widgets/classical_methods.h>
 #include <phaselab/widgets/display_panel.h>
 #include <phaselab/widgets/job_runner.h>
+#include <phaselab/widgets/learned_methods.h>
 #include <phaselab/widgets/method_panel.h>
 #include <phaselab/widgets/open_dialog.h>
 #include <phaselab/widgets/parameter_panel.h>
@@ -95,6 +97,11 @@ MainWindow::MainWindow(QWidget* parent)
              Qt::RightDockWidgetArea);
     m_methods = new MethodPanel([this] { return reconstructionInput(); },
                                 [this] { return m_parameters->validationError(); });
+    m_methods->addMethod(makeCtfMethod());
+    m_methods->addMethod(makePaganinMethod());
+    m_methods->addMethod(makeIrgnMethod());
+    m_methods->addMethod(makeDgnMethod());
+    m_methods->addMethod(makeMsdMethod());
     QDockWidget* methodDock = makeDock(this, tr("Method"), QStringLiteral("methodDock"),
                                        m_methods, Qt::LeftDockWidgetArea);
     methodDock->setMinimumWidth(300);

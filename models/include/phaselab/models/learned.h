@@ -213,6 +213,9 @@ private:
 /// `phaselab_version`. Throws core::InputError when `path` is not a PhaseLab model file.
 nlohmann::json modelInfo(const std::string& path);
 
+/// geometryWarnings() of a model file's metadata (modelInfo()) against `g`, without loading it.
+std::vector<std::string> geometryWarnings(const nlohmann::json& info, const core::Geometry& g);
+
 /// True when `path` starts like a model file (a zip archive); cheap, reads 4 bytes.
 bool looksLikeModelFile(const std::string& path);
 
