@@ -90,6 +90,7 @@ public:
         auto* w = new QWidget;
         auto* form = new QFormLayout(w);
         m_low = new ScientificEdit(1e-3, tr("α below the first CTF maximum"));
+        m_low->setObjectName(QStringLiteral("ctfAlphaLow"));
         m_high = new ScientificEdit(1e-2, tr("α above the first CTF maximum"));
         m_width = new QDoubleSpinBox;
         m_width->setRange(0.01, 2.0);
@@ -244,6 +245,7 @@ public:
         m_mode->addItem(tr("Homogeneous (sample δ/β)"), QStringLiteral("homogeneous"));
         m_mode->addItem(tr("Joint absorption and phase"), QStringLiteral("joint"));
         m_alpha = new ScientificEdit(1.0, tr("α_0 of the first Newton step"));
+        m_alpha->setObjectName(QStringLiteral("irgnAlpha0"));
         m_q = new QDoubleSpinBox;
         m_q->setRange(0.05, 0.99);
         m_q->setDecimals(3);

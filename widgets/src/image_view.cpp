@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace phaselab::widgets {
@@ -20,7 +22,7 @@ namespace {
 std::vector<float> finiteSample(const core::ImageF& image, bool absolute)
 {
     std::vector<float> v;
-    const std::size_t stride = std::max<std::size_t>(1, image.size() / 262144);
+    const std::size_t stride = std::max<std::size_t>(1, image.size() / 65536);
     v.reserve(image.size() / stride + 1);
     for (std::size_t i = 0; i < image.size(); i += stride)
         if (std::isfinite(image[i]))
@@ -118,6 +120,8 @@ void ImageView::setColorMap(ColorMap map)
     m_colorMap = map;
     if (!m_rendered.isNull())
         m_rendered.setColorTable(colorTable(map));
+    if (!m_shrunk.isNull())
+        m_shrunk.setColorTable(colorTable(map));
     update();
 }
 
@@ -135,24 +139,74 @@ void ImageView::setScaleBarVisible(bool visible)
 
 void ImageView::render()
 {
+    m_renderStale = true;
+    ++m_renderSerial;
+}
+
+namespace {
+
+// Float values → 8-bit indices of the colour map (non-finite pixels black, as the window's load
+// message says). One thread: this runs on the GUI thread, next to a worker that uses every core,
+// where an OpenMP team would wait for descheduled threads.
+QImage toIndexed(const float* data, int w, int h, DisplayRange range, ColorMap map)
+{
+    QImage out(w, h, QImage::Format_Indexed8);
+    out.setColorTable(colorTable(map));
+    const float scale = float(255.0 / (range.high - range.low));
+    const float low = float(range.low);
+    for (int y = 0; y < h; ++y) {
+        const float* src = data + std::size_t(y) * std::size_t(w);
+        uchar* dst = out.scanLine(y);
+        for (int x = 0; x < w; ++x) {
+            const float v = (src[x] - low) * scale;
+            dst[x] = !std::isfinite(src[x]) ? uchar(0)
+                     : v > 0.0f             ? (v < 255.0f ? uchar(v + 0.5f) : uchar(255))
+                                            : uchar(0);
+        }
+    }
+    return out;
+}
+
+// Area average of `image` onto a tw × th grid (tw ≤ width, th ≤ height): every source pixel
+// adds to the target pixel it falls in; non-finite pixels are left out (NaN where none is left).
+std::vector<float> shrink(const core::ImageF& image, int tw, int th)
+{
+    const int w = image.width(), h = image.height();
+    std::vector<float> sum(std::size_t(tw) * std::size_t(th), 0.0f);
+    std::vector<float> count(sum.size(), 0.0f);
+    std::vector<int> column(static_cast<std::size_t>(w));
+    for (int x = 0; x < w; ++x)
+        column[std::size_t(x)] = int(std::int64_t(x) * tw / w);
+    for (int y = 0; y < h; ++y) {
+        const float* src = image.row(y);
+        const std::size_t row = std::size_t(std::int64_t(y) * th / h) * std::size_t(tw);
+        float* s = sum.data() + row;
+        float* c = count.data() + row;
+        for (int x = 0; x < w; ++x) {
+            const bool finite = std::isfinite(src[x]);  // branch-free: no mispredictions
+            const int t = column[std::size_t(x)];
+            s[t] += finite ? src[x] : 0.0f;
+            c[t] += finite ? 1.0f : 0.0f;
+        }
+    }
+    for (std::size_t i = 0; i < sum.size(); ++i)
+        sum[i] = count[i] > 0 ? sum[i] / count[i] : std::numeric_limits<float>::quiet_NaN();
+    return sum;
+}
+
+} // namespace
+
+void ImageView::ensureRendered() const
+{
+    if (!m_renderStale)
+        return;
+    m_renderStale = false;
     if (!m_image || m_image->empty()) {
         m_rendered = QImage();
         return;
     }
-    const int w = m_image->width(), h = m_image->height();
-    m_rendered = QImage(w, h, QImage::Format_Indexed8);
-    m_rendered.setColorTable(colorTable(m_colorMap));
-    const double scale = 255.0 / (m_range.high - m_range.low);
-    const double low = m_range.low;
-#pragma omp parallel for if (std::size_t(w) * h > 65536)
-    for (int y = 0; y < h; ++y) {
-        const float* src = m_image->row(y);
-        uchar* dst = m_rendered.scanLine(y);
-        for (int x = 0; x < w; ++x) {
-            const double v = (double(src[x]) - low) * scale;
-            dst[x] = std::isfinite(v) ? uchar(std::clamp(v, 0.0, 255.0) + 0.5) : 0;
-        }
-    }
+    m_rendered = toIndexed(m_image->data(), m_image->width(), m_image->height(), m_range,
+                           m_colorMap);
 }
 
 QPointF ImageView::toImage(QPointF p) const
@@ -252,15 +306,28 @@ void ImageView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Dark));
-    if (m_rendered.isNull()) {
+    if (!m_image || m_image->empty()) {
         p.setPen(palette().color(QPalette::BrightText));
         p.drawText(rect(), Qt::AlignCenter, tr("No image"));
         return;
     }
-    // Smooth when shrinking; sharp pixels when magnifying, so single pixels stay visible.
-    p.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
-    const QRectF target(m_offset, QSizeF(m_rendered.width() * m_zoom, m_rendered.height() * m_zoom));
-    p.drawImage(target, m_rendered);
+    // Area-averaged when shrinking; sharp pixels when magnifying, so single pixels stay visible.
+    const QRectF target(m_offset, QSizeF(m_image->width() * m_zoom, m_image->height() * m_zoom));
+    if (m_zoom < 1.0) {
+        // Shrinking: from a cached copy at the drawn size (cheap repaints while panning).
+        const QSize size = target.size().toSize().expandedTo(QSize(1, 1)).boundedTo(
+            QSize(m_image->width(), m_image->height()));
+        const qint64 key = m_renderSerial;
+        if (m_shrunk.size() != size || m_shrunkKey != key) {
+            const std::vector<float> small = shrink(*m_image, size.width(), size.height());
+            m_shrunk = toIndexed(small.data(), size.width(), size.height(), m_range, m_colorMap);
+            m_shrunkKey = key;
+        }
+        p.drawImage(target, m_shrunk);
+    } else {
+        ensureRendered();
+        p.drawImage(target, m_rendered);
+    }
     drawOverlays(p);
     drawScaleBar(p);
 }

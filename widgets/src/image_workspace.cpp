@@ -5,6 +5,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -164,7 +165,10 @@ ImagePanel* ImageWorkspace::ensurePanel(ImageRole role)
 
 void ImageWorkspace::arrange()
 {
-    // Panels in role order, as tabs or in a two-column grid.
+    // Panels in role order, as tabs or in a two-column grid. Rebuilding the tabs must not make
+    // each one current in turn: every change would refresh the display panel's histogram (tens
+    // of ms at 1024²), and a new panel arrives with a reconstruction's first preview.
+    const QSignalBlocker blocker(m_tabs);
     while (m_tabs->count() > 0)
         m_tabs->removeTab(0);
     int n = 0;
@@ -185,6 +189,12 @@ void ImageWorkspace::arrange()
     if (m_layout == Layout::Tabs)
         if (ImagePanel* p = m_panels.value(m_active))
             m_tabs->setCurrentWidget(p);
+    if (!m_panels.contains(m_active))
+        for (ImageRole role : kRoleOrder)
+            if (m_panels.contains(role)) {
+                setActiveRole(role);  // the first panel becomes the active one
+                break;
+            }
 }
 
 void ImageWorkspace::setImage(ImageRole role, std::shared_ptr<const core::ImageF> image,

@@ -55,7 +55,11 @@ public:
     [[nodiscard]] const core::ImageF* image() const noexcept { return m_image.get(); }
     [[nodiscard]] std::shared_ptr<const core::ImageF> sharedImage() const { return m_image; }
     /// The image as displayed (colour map and contrast applied), one pixel per image pixel.
-    [[nodiscard]] QImage renderedImage() const { return m_rendered; }
+    [[nodiscard]] QImage renderedImage() const
+    {
+        ensureRendered();
+        return m_rendered;
+    }
 
     /// Pixel size [m] for the scale bar; 0 hides it.
     void setPixelSize(double metres);
@@ -123,13 +127,22 @@ protected:
 private:
     enum class Drag { None, Pan, LineStart, LineEnd, NewLine, Region };
 
+    /// Marks the displayed image stale; it is rebuilt when next painted or read, so images in
+    /// hidden tabs cost nothing while a reconstruction streams previews.
     void render();
+    void ensureRendered() const;
     void reportCursor(QPointF widgetPos);
     void drawScaleBar(QPainter& p);
     void drawOverlays(QPainter& p);
 
     std::shared_ptr<const core::ImageF> m_image;
-    QImage m_rendered;
+    mutable QImage m_rendered;
+    mutable bool m_renderStale = false;
+    /// m_rendered smoothly shrunk to the size it is drawn at (zoom < 1), rebuilt when the
+    /// image or the zoom changes; panning reuses it.
+    mutable QImage m_shrunk;
+    mutable qint64 m_shrunkKey = -1;
+    qint64 m_renderSerial = 0;  ///< counts render() calls: the key of m_shrunk
     DisplayRange m_range;
     ColorMap m_colorMap = ColorMap::Grey;
     double m_pixelSizeM = 0;

@@ -45,6 +45,8 @@ public:
     [[nodiscard]] QPushButton* runButton() const noexcept { return m_run; }
     [[nodiscard]] QPushButton* cancelButton() const noexcept { return m_cancel; }
     [[nodiscard]] QCustomPlot* residualPlot() const noexcept { return m_plot; }
+    /// The label under Run that shows blockReason().
+    [[nodiscard]] QLabel* reasonLabel() const noexcept { return m_reason; }
     [[nodiscard]] bool autoUpdate() const;
     void setAutoUpdate(bool on);
 
