@@ -4,15 +4,73 @@
 #include <phaselab/models/runtime.h>
 #include <phaselab/version.h>
 #include <phaselab/widgets/main_window.h>
+#include <phaselab/widgets/method_panel.h>
+#include <phaselab/widgets/parameter_panel.h>
+#include <phaselab/widgets/reconstruction_method.h>
+#include <phaselab/widgets/resolution_panel.h>
 #include <phaselab/widgets/translations.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 #include <cstring>
+
+namespace {
+
+using namespace phaselab::widgets;
+
+// The scenes of the README's screenshots, on the demo hologram: IRGN (homogeneous, δ/β 30,
+// positivity, stopped by the discrepancy principle at the demo's 40 dB noise) with the images
+// side by side; then a line across the zinc sphere's edge with its erf fit, or the FRC of the
+// phase against the demo's truth.
+void stageDemoScreenshot(MainWindow& window, const QString& view, std::function<void()> save)
+{
+    MethodPanel* methods = window.methodPanel();
+    methods->setAutoUpdate(false);
+    if (view != QLatin1String("reconstruction"))
+        if (auto* dock = window.findChild<QDockWidget*>(QStringLiteral("displayDock")))
+            dock->hide();  // room for the resolution plots
+    QObject::connect(&window, &MainWindow::loaded, &window, [&window, methods] {
+        window.workspace()->setLayoutMode(ImageWorkspace::Layout::SideBySide);
+        window.parameterPanel()->setDeltaOverBeta(30);
+        const phaselab::core::ImageStats st = phaselab::core::imageStats(window.current()->image);
+        methods->setCurrentMethod(QStringLiteral("irgn"));
+        methods->method(QStringLiteral("irgn"))
+            ->setOptions({{"unknowns", "homogeneous"},
+                          {"alpha0", 10.0},
+                          {"newton", 40},
+                          {"positivity", true},
+                          {"noise_level", (st.max - st.min) / 100}});
+        methods->run();
+    });
+    QObject::connect(methods, &MethodPanel::failed, &window, [save](const QString& message) {
+        std::fprintf(stderr, "phaselab: %s\n", qPrintable(message));
+        save();
+    });
+    QObject::connect(methods, &MethodPanel::resultReady, &window, [&window, view, save] {
+        ResolutionPanel* r = window.resolutionPanel();
+        const double s = window.current()->image.width() / 128.0;
+        if (view == QLatin1String("profile")) {
+            window.workspace()->setActiveRole(ImageRole::Phase);
+            r->setBandWidth(5);
+            r->measureEdge(ImageRole::Phase, QLineF(44 * s, 92.5 * s, 32 * s, 92.5 * s));
+        } else if (view == QLatin1String("frc")) {
+            QObject::connect(r, &ResolutionPanel::frcComputed, &window,
+                             [save] { QTimer::singleShot(300, save); });
+            r->computeFrc(ImageRole::Phase, ImageRole::Reference,
+                          phaselab::core::FrcThreshold::TwoSigma);
+            return;
+        }
+        QTimer::singleShot(300, save);
+    });
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -41,8 +99,15 @@ int main(int argc, char** argv)
                                   QStringLiteral("Render the window offscreen to a PNG and exit"),
                                   QStringLiteral("out.png"));
     shotOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption viewOption(
+        QStringLiteral("view"),
+        QStringLiteral("With --screenshot on the demo: hologram, reconstruction (IRGN, side by "
+                       "side), profile (edge fit) or frc (against the demo's truth)"),
+        QStringLiteral("view"), QStringLiteral("hologram"));
+    viewOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(langOption);
     parser.addOption(shotOption);
+    parser.addOption(viewOption);
     parser.process(app);
 
     // --lang wins; otherwise the choice made in View ▸ Language; otherwise the system locale.
@@ -64,14 +129,27 @@ int main(int argc, char** argv)
     if (!shot.isEmpty()) {
         window.resize(1400, 860);
         window.show();
-        auto save = [&window, &app, shot] {
+        const auto save = [&window, &app, shot] {
             const bool ok = window.grab().save(shot);
             if (!ok)
                 std::fprintf(stderr, "phaselab: cannot write %s\n", qPrintable(shot));
             app.exit(ok ? 0 : 1);
         };
-        QObject::connect(&window, &phaselab::widgets::MainWindow::loaded, &app,
-                         [save] { QTimer::singleShot(200, save); });
+        const QString view = parser.value(viewOption);
+        if (view != QLatin1String("hologram") && !files.isEmpty()) {
+            std::fprintf(stderr, "phaselab: --view %s needs the demo hologram\n", qPrintable(view));
+            return 2;
+        }
+        if (view == QLatin1String("hologram")) {
+            QObject::connect(&window, &phaselab::widgets::MainWindow::loaded, &app,
+                             [save] { QTimer::singleShot(200, save); });
+        } else if (view == QLatin1String("reconstruction") || view == QLatin1String("profile") ||
+                   view == QLatin1String("frc")) {
+            stageDemoScreenshot(window, view, save);
+        } else {
+            std::fprintf(stderr, "phaselab: unknown --view %s\n", qPrintable(view));
+            return 2;
+        }
         QObject::connect(&window, &phaselab::widgets::MainWindow::loadFailed, &app,
                          [save](const QString& message) {
                              std::fprintf(stderr, "phaselab: %s\n", qPrintable(message));

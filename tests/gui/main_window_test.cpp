@@ -486,6 +486,16 @@ private slots:
         QImage shot(out);
         QVERIFY(!shot.isNull());
         QVERIFY(shot.width() >= 800 && shot.height() >= 500);
+
+        // The README's FRC scene: IRGN on the demo, then the FRC against its truth.
+        const QString frc = m_dir.filePath("frc.png");
+        p.start(exe, {"--screenshot", frc, "--view", "frc"});
+        QVERIFY(p.waitForFinished(180000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QVERIFY(!QImage(frc).isNull());
+        p.start(exe, {"--screenshot", frc, "--view", "nonsense"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 2);
     }
 };
 

@@ -93,8 +93,8 @@ MainWindow::MainWindow(QWidget* parent)
     parameterScroll->setMinimumWidth(380);
     makeDock(this, tr("Parameters"), QStringLiteral("parametersDock"), parameterScroll,
              Qt::RightDockWidgetArea);
-    makeDock(this, tr("Display"), QStringLiteral("displayDock"), m_display,
-             Qt::RightDockWidgetArea);
+    QDockWidget* displayDock = makeDock(this, tr("Display"), QStringLiteral("displayDock"),
+                                        m_display, Qt::RightDockWidgetArea);
     m_methods = new MethodPanel([this] { return reconstructionInput(); },
                                 [this] { return m_parameters->validationError(); });
     m_methods->addMethod(makeCtfMethod());
@@ -122,8 +122,12 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_resolution = new ResolutionPanel(
         m_workspace, [this] { return m_parameters->geometry().pixelSizeM; });
-    makeDock(this, tr("Resolution"), QStringLiteral("resolutionDock"), m_resolution,
-             Qt::RightDockWidgetArea);
+    QDockWidget* resolutionDock = makeDock(this, tr("Resolution"),
+                                           QStringLiteral("resolutionDock"), m_resolution,
+                                           Qt::RightDockWidgetArea);
+    // Right: the parameters above, display and resolution as tabs below (a saved layout wins).
+    tabifyDockWidget(displayDock, resolutionDock);
+    resolutionDock->raise();
     connect(m_resolution, &ResolutionPanel::message, this, &MainWindow::log);
     connect(m_resolution, &ResolutionPanel::edgeMeasured, this, [this] {
         if (!m_resolution->edgeText().isEmpty())

@@ -214,6 +214,7 @@ void ResolutionPanel::imagesChanged()
 void ResolutionPanel::measureEdge(ImageRole role, QLineF line)
 {
     m_line = std::make_pair(role, line);
+    m_tabs->setCurrentIndex(0);  // the Edge page shows the result
     if (m_workspace->view(role))
         m_workspace->view(role)->setLine(line);
     remeasureEdge();
@@ -255,6 +256,7 @@ void ResolutionPanel::remeasureEdge()
     m_edgePlot->graph(0)->setData(x, y, true);
     m_edgePlot->graph(1)->setData(x, fit, true);
     m_edgePlot->rescaleAxes();
+    m_edgePlot->yAxis->scaleRange(1.1);  // a margin: the extreme samples stay visible
     m_edgePlot->replot();
     m_edgeLabel->setText(edgeText());
     emit edgeMeasured();
@@ -280,6 +282,7 @@ void ResolutionPanel::computeFrc(ImageRole a, ImageRole b, core::FrcThreshold th
         m_frcLabel->setText(tr("Choose two images"));
         return;
     }
+    m_tabs->setCurrentIndex(1);  // the FRC page shows the result
     m_frcA->setCurrentIndex(std::max(0, m_frcA->findData(int(a))));
     m_frcB->setCurrentIndex(std::max(0, m_frcB->findData(int(b))));
     m_threshold->setCurrentIndex(std::max(0, m_threshold->findData(int(threshold))));
