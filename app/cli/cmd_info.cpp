@@ -37,8 +37,38 @@ void printAttributes(const char* title, const nlohmann::json& attrs)
     }
 }
 
+// A model file written by `train`: its method, size, training physics and history.
+int runModelInfo(const InfoOptions& o, const Context& ctx)
+{
+    const nlohmann::json meta = learnedModelInfo(o.in);
+    if (ctx.json) {
+        printJson({{"file", o.in}, {"format", "model"}, {"model", meta}});
+        return kExitOk;
+    }
+    const nlohmann::json physics = meta.value("physics", nlohmann::json::object());
+    const nlohmann::json training = meta.value("training", nlohmann::json::object());
+    std::cout << o.in << ": PhaseLab model, " << meta.value("method", std::string("?")) << ", "
+              << meta.value("parameter_count", std::int64_t(0)) << " parameters\n";
+    std::cout << "architecture: " << meta.value("architecture", nlohmann::json::object()).dump()
+              << "\n";
+    if (!physics.empty())
+        std::cout << "training physics: " << core::formatNumber(physics.value("energy_keV", 0.0))
+                  << " keV, " << core::formatLength(physics.value("distance_m", 0.0)) << ", pixel "
+                  << core::formatLength(physics.value("pixel_size_m", 0.0)) << "\n";
+    const nlohmann::json history = training.value("history", nlohmann::json::array());
+    if (!history.empty())
+        std::cout << "training: " << history.size() << " epochs, best epoch "
+                  << training.value("best_epoch", 0) << " (validation loss "
+                  << core::formatNumber(training.value("best_val_loss", 0.0), 4) << ")\n";
+    std::cout << "LibTorch " << meta.value("torch_version", std::string("?")) << ", PhaseLab "
+              << meta.value("phaselab_version", std::string("?")) << "\n";
+    return kExitOk;
+}
+
 int runInfo(const InfoOptions& o, const Context& ctx)
 {
+    if (isLearnedModelFile(o.in))
+        return runModelInfo(o, ctx);
     const core::ImageFileInfo info = core::imageInfo(o.in);
     const std::string format = core::formatName(info.format);
     nlohmann::json meta = nlohmann::json::object();
@@ -132,7 +162,7 @@ Command addInfoCommand(CLI::App& root)
         "info", "Show shape, type, pages/frames, datasets and stored metadata of an image file");
     sub->add_option("--in", o->in,
                     "Input file: TIFF, HDF5 (FILE.h5 or FILE.h5:/path/to/dataset), EDF, PNG, "
-                    "JPEG, BMP")
+                    "JPEG, BMP, or a model file written by train")
         ->required();
     addJsonFlag(sub, o->json);
     return {sub, &o->json, [o](const Context& ctx) { return runInfo(*o, ctx); }};

@@ -1,5 +1,5 @@
 // `reconstruct --method dgn|msd --model M`: learned reconstruction of one hologram, and the model
-// summary for `info`. The `reconstruct` command itself (issue 6) calls runLearnedReconstruction().
+// summary for `info`. The `reconstruct` command calls runLearnedReconstruction() for dgn and msd.
 #include "commands.h"
 
 #include <phaselab/core/error.h>
@@ -72,7 +72,8 @@ int runLearnedReconstruction(const LearnedOptions& o, const Context& ctx)
         notes.push_back("warning: " + w);
 
     progress.step(0.1, "reading");
-    const core::ImageF hologram = core::readTiff<float>(o.in);
+    LoadedInput loaded;
+    const core::ImageF hologram = loadInput(o.in, o.input, &loaded);
     core::requireFinite(hologram, o.in);
 
     progress.step(0.2, "reconstructing");
@@ -101,6 +102,8 @@ int runLearnedReconstruction(const LearnedOptions& o, const Context& ctx)
         {"device", model.device()},
         {"input", o.in},
     };
+    if (!loaded.provenance.empty())
+        params["provenance"] = loaded.provenance;  // file checksum, frame, flat/dark correction
     core::ImageMetadata metaOut;
     metaOut.pixelSizeM = g.pixelSizeM;
     params["quantity"] = "phase";

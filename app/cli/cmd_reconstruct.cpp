@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "input_options.h"
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/ctf.h>
@@ -10,6 +11,7 @@
 #include <phaselab/core/units.h>
 #include <phaselab/version.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -23,6 +25,9 @@ namespace {
 struct ReconstructOptions {
     std::string method, in, out;
     std::string energy, distance, pixel;
+    InputOptions input;
+    std::string model;            // dgn, msd: the model file
+    std::string device = "auto";  // dgn, msd
     std::string padding = "periodic";
     double padFactor = 2.0;
     double deltaBeta = 0;       // δ/β, read only when given
@@ -78,13 +83,17 @@ struct MethodInput {
 
 using MethodFn = MethodResult (*)(const MethodInput&);
 
-/// The one place the command reads a hologram (a flat-field-corrected intensity, float32).
-core::ImageF loadHologram(const std::string& path)
+/// The one place the command reads a hologram: any format core::readImage() takes, at the
+/// chosen frame, flat/dark-corrected as asked; finite pixels only.
+core::ImageF loadHologram(const std::string& spec, const InputOptions& input,
+                          nlohmann::json& provenance)
 {
-    core::ImageF hologram = core::readTiff<float>(path);
+    LoadedInput details;
+    core::ImageF hologram = loadInput(spec, input, &details);
     if (hologram.empty())
-        throw core::InputError(path + ": the image is empty");
-    core::requireFinite(hologram, path);
+        throw core::InputError(spec + ": the image is empty");
+    core::requireFinite(hologram, spec);
+    provenance = details.provenance;
     return hologram;
 }
 
@@ -198,8 +207,8 @@ MethodResult runIrgn(const MethodInput& in)
     return r;
 }
 
-/// The reconstruction methods by name. Learned methods (dgn, msd, phasegan) join as further
-/// entries once the models layer offers them.
+/// The classical reconstruction methods by name; the learned ones (learnedMethods()) go through
+/// runLearnedReconstruction().
 const std::map<std::string, MethodFn>& methods()
 {
     static const std::map<std::string, MethodFn> table = {
@@ -210,10 +219,18 @@ const std::map<std::string, MethodFn>& methods()
     return table;
 }
 
+const std::vector<std::string>& learnedMethods()
+{
+    static const std::vector<std::string> names = {"dgn", "msd"};
+    return names;
+}
+
 std::vector<std::string> methodNames()
 {
     std::vector<std::string> names;
     for (const auto& [name, fn] : methods())
+        names.push_back(name);
+    for (const std::string& name : learnedMethods())
         names.push_back(name);
     return names;
 }
@@ -222,9 +239,30 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
 {
     const auto start = std::chrono::steady_clock::now();
     const core::ProgressReporter progress = ctx.reporter();
+    if (std::find(learnedMethods().begin(), learnedMethods().end(), o.method) !=
+        learnedMethods().end()) {
+        LearnedOptions lo;
+        lo.method = o.method;
+        lo.model = o.model;
+        lo.in = o.in;
+        lo.out = o.out;
+        lo.energy = o.energy;
+        lo.distance = o.distance;
+        lo.pixel = o.pixel;
+        lo.device = o.device;
+        lo.input = o.input;
+        return runLearnedReconstruction(lo, ctx);
+    }
     const auto method = methods().find(o.method);
     if (method == methods().end())
         throw core::InputError("unknown method '" + o.method + "'");
+    if (!o.model.empty())
+        throw core::InputError("--model is for the learned methods (dgn, msd), not " + o.method);
+    for (const auto& [name, value] : {std::pair{"--energy", &o.energy},
+                                      std::pair{"--distance", &o.distance},
+                                      std::pair{"--pixel", &o.pixel}})
+        if (value->empty())
+            throw core::InputError("reconstruct --method " + o.method + " needs " + name);
 
     core::Geometry g;
     g.energyKeV = core::parseEnergyKeV(o.energy);
@@ -237,7 +275,8 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
     popt.oversample = o.oversample;
 
     progress.step(0.0, "reading");
-    const core::ImageF hologram = loadHologram(o.in);
+    nlohmann::json provenance;
+    const core::ImageF hologram = loadHologram(o.in, o.input, provenance);
     // Validates the padding and size before any work.
     const core::PadLayout layout =
         core::PadLayout::make(hologram.width(), hologram.height(), popt.padding, popt.padFactor);
@@ -267,6 +306,8 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
         {"residual", result.residual},
         {"seconds", seconds},
     };
+    if (!provenance.empty())
+        params["provenance"] = provenance;  // file checksum, frame, flat/dark correction
     const std::string phasePath = o.out + "_phase.tif";
     const std::string absorptionPath = o.out + "_absorption.tif";
     // Both files or neither: each is written to a temporary sibling, then both are renamed.
@@ -323,16 +364,23 @@ Command addReconstructCommand(CLI::App& root)
     sub->add_option("--method", o->method, "Reconstruction method")
         ->required()
         ->check(CLI::IsMember(methodNames()));
-    sub->add_option("--in", o->in, "Flat-field-corrected hologram (TIFF)")->required();
+    sub->add_option("--in", o->in,
+                    "Hologram: TIFF, HDF5 (FILE.h5:/path), EDF, PNG; flat-field corrected, or "
+                    "corrected here with --flat/--dark")
+        ->required();
+    addInputOptions(sub, o->input);
     sub->add_option("--out", o->out, "Output prefix: PREFIX_phase.tif, PREFIX_absorption.tif")
         ->required();
-    sub->add_option("--energy", o->energy, "Photon energy: 13keV, 13000eV (bare number = keV)")
-        ->required();
+    sub->add_option("--energy", o->energy,
+                    "Photon energy: 13keV, 13000eV (bare number = keV). Required except for "
+                    "dgn/msd, which default to the model's training physics");
     sub->add_option("--distance", o->distance,
-                    "Propagation distance: 20mm, 0.02m (bare number = metres)")
-        ->required();
-    sub->add_option("--pixel", o->pixel, "Pixel size: 12nm, 1um (bare number = metres)")
-        ->required();
+                    "Propagation distance: 20mm, 0.02m (bare number = metres)");
+    sub->add_option("--pixel", o->pixel, "Pixel size: 12nm, 1um (bare number = metres)");
+    sub->add_option("--model", o->model, "dgn, msd: model file written by train");
+    sub->add_option("--device", o->device, "dgn, msd: where inference runs")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->capture_default_str();
     sub->add_option("--padding", o->padding, "Boundary handling")
         ->check(CLI::IsMember({"periodic", "replicate", "unit"}))
         ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_common.h"
+#include "input_options.h"
 
 namespace phaselab::cli {
 
@@ -34,6 +35,7 @@ struct LearnedOptions {
     std::string model, in, out;           ///< model file, hologram TIFF, output prefix
     std::string energy, distance, pixel;  ///< optional physics
     std::string device = "auto";          ///< "auto" | "cpu" | "cuda"
+    InputOptions input;                   ///< frame, flat/dark correction of `in`
 };
 int runLearnedReconstruction(const LearnedOptions& o, const Context& ctx);
 /// The metadata JSON of a model file (method, parameter count, physics, training history), for

@@ -225,6 +225,12 @@ private slots:
         expectFailure(args("frobnicate", "holo.tif", "bad"), 2, "frobnicate");
         expectFailure({"reconstruct", "--method", "ctf", "--in", path("holo.tif")}, 2, "required");
         expectFailure(args("irgn", "holo.tif", "bad") << "--penalty" << "l1", 2, "l1");
+        // Physics is required for the classical methods (the learned ones default to the model's).
+        expectFailure({"reconstruct", "--method", "ctf", "--in", path("holo.tif"), "--out",
+                       path("bad"), "--distance", "20mm", "--pixel", "12nm"},
+                      3, "--energy");
+        expectFailure(args("ctf", "holo.tif", "bad") << "--model" << "m.pt", 3, "--model");
+        expectFailure(args("dgn", "holo.tif", "bad"), 3, "--model");
         expectNoOutputs("bad");
     }
 

@@ -197,6 +197,33 @@ private slots:
         lo.method = "msd";
         QVERIFY_THROWS_EXCEPTION(core::InputError, cli::runLearnedReconstruction(lo, ctx));
 
+        // The same through the command line: reconstruct --method dgn, and info on the model.
+        const Result cmd = run({"reconstruct", "--method", "dgn", "--model",
+                                QString::fromStdString(model), "--in",
+                                QString::fromStdString(holo), "--out", path("rec3"), "--device",
+                                "cpu", "--json"});
+        QVERIFY2(cmd.code == 0, qPrintable(cmd.err));
+        const nlohmann::json rj = parseOneJsonLine(cmd.out);
+        QCOMPARE(rj.value("method", ""), std::string("dgn"));
+        QCOMPARE(rj.value("iterations", 0), 2);
+        QVERIFY(rj.value("residual", -1.0) >= 0);
+        QVERIFY(fs::exists(path("rec3_phase.tif").toStdString()));
+        const Result wrong = run({"reconstruct", "--method", "msd", "--model",
+                                  QString::fromStdString(model), "--in",
+                                  QString::fromStdString(holo), "--out", path("rec4")});
+        QCOMPARE(wrong.code, 3);
+        QVERIFY2(wrong.err.contains("dgn model"), qPrintable(wrong.err));
+        QVERIFY(!fs::exists(path("rec4_phase.tif").toStdString()));
+        const Result infoRun = run({"info", "--in", QString::fromStdString(model), "--json"});
+        QVERIFY2(infoRun.code == 0, qPrintable(infoRun.err));
+        const nlohmann::json ij = parseOneJsonLine(infoRun.out);
+        QCOMPARE(ij.value("format", ""), std::string("model"));
+        QCOMPARE(ij["model"].value("method", ""), std::string("dgn"));
+        const Result text = run({"info", "--in", QString::fromStdString(model)});
+        QVERIFY2(text.code == 0 && text.out.contains("parameters") &&
+                     text.out.contains("training physics"),
+                 qPrintable(text.out + text.err));
+
         QVERIFY(cli::isLearnedModelFile(model));
         const nlohmann::json meta = cli::learnedModelInfo(model);
         QCOMPARE(meta["method"].get<std::string>(), std::string("dgn"));
