@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "input_options.h"
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/edge_profile.h>
@@ -19,6 +20,7 @@ namespace {
 
 struct EdgeOptions {
     std::string in, line, pixel, csv;
+    InputOptions input;
     double width = 1;
     double step = 1;
     bool json = false;
@@ -67,7 +69,8 @@ int runEdge(const EdgeOptions& o, const Context& ctx)
     popt.stepPx = o.step;
 
     progress.step(0.0, "reading");
-    const core::ImageD img = core::readTiff<double>(o.in);
+    // Any readable format (TIFF, FILE.h5:/path, EDF, …) at --frame; the fit runs in double.
+    const core::ImageD img = loadInput(o.in, o.input).cast<double>();
     progress.step(0.5, "fitting");
     core::EdgeMeasurement m;
     try {
@@ -130,7 +133,8 @@ Command addEdgeCommand(CLI::App& root)
     CLI::App* sub = root.add_subcommand(
         "edge", "Edge-profile resolution: fit a + b·erf((x − x0)/(√2σ)) across an edge; FWHM = "
                 "2√(2 ln 2)σ. x0 is measured in pixels from X0,Y0 along the line");
-    sub->add_option("--in", o->in, "Image (TIFF)")->required();
+    sub->add_option("--in", o->in, "Image: TIFF, HDF5 (FILE.h5:/path), EDF, PNG")->required();
+    addInputOptions(sub, o->input, InputOptionSet::FrameOnly);
     sub->add_option("--line", o->line,
                     "Line across the edge X0,Y0,X1,Y1 in pixels (pixel centres at whole numbers)")
         ->required();

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "input_options.h"
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/error.h>
@@ -19,6 +20,8 @@ namespace {
 
 struct EvaluateOptions {
     std::string reference, input, pixel;
+    InputOptions frames;     // --frame: of the reconstruction
+    InputOptions referenceInput;  // --reference-frame
     std::string threshold = "2sigma";
     std::string window = "none";
     std::string csv;
@@ -69,8 +72,9 @@ int runEvaluate(const EvaluateOptions& o, const Context& ctx)
     fopt.window = o.window == "hann" ? core::FrcWindow::Hann : core::FrcWindow::None;
 
     progress.step(0.0, "reading");
-    const core::ImageD ref = core::readTiff<double>(o.reference);
-    const core::ImageD rec = core::readTiff<double>(o.input);
+    // Any readable format (TIFF, FILE.h5:/path, EDF, …) at --frame; metrics run in double.
+    const core::ImageD ref = loadInput(o.reference, o.referenceInput).cast<double>();
+    const core::ImageD rec = loadInput(o.input, o.frames).cast<double>();
     core::requireFinite(ref, o.reference);
     core::requireFinite(rec, o.input);
     core::requireSameShape(rec, ref, o.input + " and " + o.reference);
@@ -158,9 +162,16 @@ Command addEvaluateCommand(CLI::App& root)
     auto o = std::make_shared<EvaluateOptions>();
     CLI::App* sub = root.add_subcommand(
         "evaluate", "Compare a reconstruction with its reference: NMSE, FRC, FRCM, resolution");
-    sub->add_option("--reference", o->reference, "Reference image (TIFF)")->required();
-    sub->add_option("--input", o->input, "Reconstruction to evaluate (TIFF, same shape)")
+    sub->add_option("--reference", o->reference,
+                    "Reference image: TIFF, HDF5 (FILE.h5:/path), EDF, PNG")
         ->required();
+    sub->add_option("--reference-frame", o->referenceInput.frame,
+                    "Frame of a multi-frame reference (page, HDF5 frame, EDF block)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sub->add_option("--input", o->input, "Reconstruction to evaluate (same shape and formats)")
+        ->required();
+    addInputOptions(sub, o->frames, InputOptionSet::FrameOnly);
     sub->add_option("--pixel", o->pixel, "Pixel size: 12nm, 1um (bare number = metres)")
         ->required();
     sub->add_option("--threshold", o->threshold, "FRC resolution threshold")

@@ -103,7 +103,7 @@ int runLearnedReconstruction(const LearnedOptions& o, const Context& ctx)
         {"input", o.in},
     };
     if (!loaded.provenance.empty())
-        params["provenance"] = loaded.provenance;  // file checksum, frame, flat/dark correction
+        params["input_details"] = loaded.provenance;  // checksum, frame, flat/dark correction
     core::ImageMetadata metaOut;
     metaOut.pixelSizeM = g.pixelSizeM;
     params["quantity"] = "phase";

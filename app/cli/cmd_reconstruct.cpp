@@ -307,7 +307,7 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
         {"seconds", seconds},
     };
     if (!provenance.empty())
-        params["provenance"] = provenance;  // file checksum, frame, flat/dark correction
+        params["input_details"] = provenance;  // checksum, frame, flat/dark correction
     const std::string phasePath = o.out + "_phase.tif";
     const std::string absorptionPath = o.out + "_absorption.tif";
     // Both files or neither: each is written to a temporary sibling, then both are renamed.

@@ -209,6 +209,17 @@ private slots:
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.contains("B.tif") && r.err.contains("page 2 does not exist"), qPrintable(r.err));
         QVERIFY(!QFile::exists(path("bad.tif")));
+
+        // evaluate and edge read the same inputs: frame 1 of the HDF5 stack is phi.tif.
+        const Result ev = run({"evaluate", "--reference", path("phi.tif"), "--input",
+                               path("obj.h5") + ":/phase", "--frame", "1", "--pixel", "1um",
+                               "--json"});
+        QVERIFY2(ev.code == 0, qPrintable(ev.err));
+        QCOMPARE(nlohmann::json::parse(ev.out.toStdString())["nmse_percent"].get<double>(), 0.0);
+        const Result edge = run({"edge", "--in", path("obj.h5") + ":/phase", "--frame", "9",
+                                 "--line", "2,10,20,10", "--pixel", "1um"});
+        QCOMPARE(edge.code, 3);
+        QVERIFY2(edge.err.contains("obj.h5") && edge.err.contains("9"), qPrintable(edge.err));
     }
 };
 
