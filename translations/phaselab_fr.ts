@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
     <name>ColorMap</name>
@@ -28,6 +29,45 @@
     <message>
         <source>Interface language (en, fr)</source>
         <translation>Langue de l’interface (en, fr)</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::CtfMethod</name>
+    <message>
+        <source>CTF</source>
+        <translation>CTF</translation>
+    </message>
+    <message>
+        <source>Contrast-transfer-function inversion, single distance, for weak or homogeneous objects; two-level regularisation around the first CTF maximum. Instant: follows your edits.</source>
+        <translation>Inversion de la fonction de transfert de contraste, à une seule distance, pour objets faibles ou homogènes ; régularisation à deux niveaux autour du premier maximum de la CTF. Instantané : suit vos modifications.</translation>
+    </message>
+    <message>
+        <source>α below the first CTF maximum</source>
+        <translation>α en dessous du premier maximum de la CTF</translation>
+    </message>
+    <message>
+        <source>α above the first CTF maximum</source>
+        <translation>α au-dessus du premier maximum de la CTF</translation>
+    </message>
+    <message>
+        <source>Width of the erfc transition, relative to the first maximum</source>
+        <translation>Largeur de la transition erfc, relative au premier maximum</translation>
+    </message>
+    <message>
+        <source>α low:</source>
+        <translation>α bas :</translation>
+    </message>
+    <message>
+        <source>α high:</source>
+        <translation>α haut :</translation>
+    </message>
+    <message>
+        <source>Transition:</source>
+        <translation>Transition :</translation>
+    </message>
+    <message>
+        <source>CTF: α must be a positive number</source>
+        <translation>CTF : α doit être un nombre positif</translation>
     </message>
 </context>
 <context>
@@ -112,6 +152,93 @@
     </message>
 </context>
 <context>
+    <name>phaselab::widgets::IrgnMethod</name>
+    <message>
+        <source>IRGN</source>
+        <translation>IRGN</translation>
+    </message>
+    <message>
+        <source>Iteratively regularised Gauss–Newton (Maretzke et al. 2016): Newton steps solved by conjugate gradients, α_k = α_0 q^k; joint (B, φ) or homogeneous. Shows previews and the residual as it goes.</source>
+        <translation>Gauss–Newton itérativement régularisé (Maretzke et al. 2016) : itérations de Newton résolues par gradients conjugués, α_k = α_0 q^k ; (B, φ) conjoints ou objet homogène. Affiche des aperçus et le résidu au fil des itérations.</translation>
+    </message>
+    <message>
+        <source>Homogeneous (sample δ/β)</source>
+        <translation>Homogène (δ/β de l’échantillon)</translation>
+    </message>
+    <message>
+        <source>Joint absorption and phase</source>
+        <translation>Absorption et phase conjointes</translation>
+    </message>
+    <message>
+        <source>α_0 of the first Newton step</source>
+        <translation>α_0 de la première itération de Newton</translation>
+    </message>
+    <message>
+        <source>Tikhonov</source>
+        <translation>Tikhonov</translation>
+    </message>
+    <message>
+        <source>Sobolev</source>
+        <translation>Sobolev</translation>
+    </message>
+    <message>
+        <source>Zero</source>
+        <translation>Zéro</translation>
+    </message>
+    <message>
+        <source>CTF</source>
+        <translation>CTF</translation>
+    </message>
+    <message>
+        <source>Keep B, φ ≥ 0</source>
+        <translation>Maintenir B, φ ≥ 0</translation>
+    </message>
+    <message>
+        <source>Noise standard deviation of the hologram; stop when the RMS residual reaches 1.5 times it (0: off)</source>
+        <translation>Écart-type du bruit de l’hologramme ; arrêt lorsque le résidu RMS atteint 1,5 fois cette valeur (0 : désactivé)</translation>
+    </message>
+    <message>
+        <source>Unknowns:</source>
+        <translation>Inconnues :</translation>
+    </message>
+    <message>
+        <source>α_0:</source>
+        <translation>α_0 :</translation>
+    </message>
+    <message>
+        <source>q:</source>
+        <translation>q :</translation>
+    </message>
+    <message>
+        <source>Newton steps:</source>
+        <translation>Itérations de Newton :</translation>
+    </message>
+    <message>
+        <source>CG iterations:</source>
+        <translation>Itérations GC :</translation>
+    </message>
+    <message>
+        <source>Penalty:</source>
+        <translation>Pénalisation :</translation>
+    </message>
+    <message>
+        <source>Start from:</source>
+        <translation>Point de départ :</translation>
+    </message>
+    <message>
+        <source>Noise level (discrepancy stop):</source>
+        <translation>Niveau de bruit (arrêt par principe d’écart) :</translation>
+    </message>
+    <message>
+        <source>Preview every:</source>
+        <translation>Intervalle des aperçus :</translation>
+    </message>
+    <message>
+        <source>IRGN: α_0 must be a positive number</source>
+        <translation>IRGN : α_0 doit être un nombre positif</translation>
+    </message>
+</context>
+<context>
     <name>phaselab::widgets::JobRunner</name>
     <message>
         <source>Out of memory</source>
@@ -120,6 +247,89 @@
     <message>
         <source>Unknown error</source>
         <translation>Erreur inconnue</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::LearnedMethod</name>
+    <message>
+        <source>Deep Gauss–Newton</source>
+        <translation>Deep Gauss–Newton</translation>
+    </message>
+    <message>
+        <source>MS-D Net</source>
+        <translation>MS-D Net</translation>
+    </message>
+    <message>
+        <source>Deep Gauss–Newton (Mom, Langer, Sixou 2023): a learned, unrolled Gauss–Newton iteration with the Fresnel operator inside. Needs a model trained with phaselab-cli train --method dgn.</source>
+        <translation>Deep Gauss–Newton (Mom, Langer, Sixou 2023) : itération de Gauss–Newton apprise et déroulée, intégrant l’opérateur de Fresnel. Nécessite un modèle entraîné avec phaselab-cli train --method dgn.</translation>
+    </message>
+    <message>
+        <source>Mixed-Scale Dense network (Pelt &amp; Sethian 2018): a purely learned hologram-to-object map. Needs a model trained with phaselab-cli train --method msd at the same physics as the data.</source>
+        <translation>Réseau dense multi-échelle (Mixed-Scale Dense, Pelt &amp; Sethian 2018) : correspondance hologramme–objet entièrement apprise. Nécessite un modèle entraîné avec phaselab-cli train --method msd dans les mêmes conditions physiques que les données.</translation>
+    </message>
+    <message>
+        <source>model file (.pt)</source>
+        <translation>fichier de modèle (.pt)</translation>
+    </message>
+    <message>
+        <source>A model file written by phaselab-cli train</source>
+        <translation>Un fichier de modèle écrit par phaselab-cli train</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when present)</source>
+        <translation>Automatique (GPU si disponible)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>GPU CUDA</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modèle :</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Périphérique de calcul :</translation>
+    </message>
+    <message>
+        <source>Open a trained model</source>
+        <translation>Ouvrir un modèle entraîné</translation>
+    </message>
+    <message>
+        <source>PhaseLab models (*.pt);;All files (*)</source>
+        <translation>Modèles PhaseLab (*.pt);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>%1 is a %2 model, not %3</source>
+        <translation>%1 est un modèle %2, et non %3</translation>
+    </message>
+    <message>
+        <source>%1 needs a trained model file: train one with phaselab-cli train --method %2, then choose it here</source>
+        <translation>%1 nécessite un fichier de modèle entraîné : entraînez-en un avec phaselab-cli train --method %2, puis choisissez-le ici</translation>
+    </message>
+    <message>
+        <source>Press Enter in the model field to read the file</source>
+        <translation>Appuyez sur Entrée dans le champ du modèle pour lire le fichier</translation>
+    </message>
+    <message>
+        <source>MS-D Net needs images larger than %1 pixels on both axes</source>
+        <translation>MS-D Net nécessite des images de plus de %1 pixels sur les deux axes</translation>
+    </message>
+    <message>
+        <source>No model chosen.</source>
+        <translation>Aucun modèle choisi.</translation>
+    </message>
+    <message>
+        <source>%1 parameters; trained at %2 keV, %3 mm, %4 nm pixels; best epoch %5, validation loss %6</source>
+        <translation>%1 paramètres ; entraîné à %2 keV, %3 mm, pixels de %4 nm ; meilleure époque %5, perte de validation %6</translation>
     </message>
 </context>
 <context>
@@ -212,11 +422,6 @@
         <source>%1: %2 × %3 pixels, values %4 … %5</source>
         <translation>%1 : %2 × %3 pixels, valeurs %4 … %5</translation>
     </message>
-    <message numerus="yes">
-        <source>; warning: %n non-finite (NaN/Inf) pixel(s), shown black</source>
-        <translation>
-            <numerusform> ; attention : %n pixel non fini (NaN/Inf), affiché en noir</numerusform><numerusform> ; attention : %n pixels non finis (NaN/Inf), affichés en noir</numerusform></translation>
-    </message>
     <message>
         <source>x = %1, y = %2   pixel (%3, %4)   value %5</source>
         <translation>x = %1, y = %2   pixel (%3, %4)   valeur %5</translation>
@@ -224,10 +429,6 @@
     <message>
         <source>Open hologram</source>
         <translation>Ouvrir un hologramme</translation>
-    </message>
-    <message>
-        <source>TIFF images (*.tif *.tiff);;All files (*)</source>
-        <translation>Images TIFF (*.tif *.tiff);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>About PhaseLab</source>
@@ -313,6 +514,158 @@
         <source>Cannot export</source>
         <translation>Export impossible</translation>
     </message>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Running %1…</source>
+        <translation>Exécution de %1…</translation>
+    </message>
+    <message>
+        <source>Reconstruction failed</source>
+        <translation>Échec de la reconstruction</translation>
+    </message>
+    <message>
+        <source>Reconstruction cancelled; the previous result is kept</source>
+        <translation>Reconstruction annulée ; le résultat précédent est conservé</translation>
+    </message>
+    <message>
+        <source>Reconstruction cancelled</source>
+        <translation>Reconstruction annulée</translation>
+    </message>
+    <message>
+        <source>&amp;Export phase and absorption…</source>
+        <translation>&amp;Exporter la phase et l’absorption…</translation>
+    </message>
+    <message>
+        <source>Export current &amp;view as PNG…</source>
+        <translation>Exporter la &amp;vue actuelle en PNG…</translation>
+    </message>
+    <message>
+        <source>&amp;Save session…</source>
+        <translation>Enregistrer la &amp;session…</translation>
+    </message>
+    <message>
+        <source>&amp;Load session…</source>
+        <translation>&amp;Charger une session…</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>The language changes when PhaseLab starts again</source>
+        <translation>La langue changera au prochain démarrage de PhaseLab</translation>
+    </message>
+    <message>
+        <source>&amp;Methods and references</source>
+        <translation>&amp;Méthodes et références</translation>
+    </message>
+    <message>
+        <source>Flat-field correction: %1</source>
+        <translation>Correction de champ plat : %1</translation>
+    </message>
+    <message>
+        <source> [frame %1]</source>
+        <translation> [image %1]</translation>
+    </message>
+    <message>
+        <source>; warning: %1 non-finite (NaN/Inf) pixels, shown black</source>
+        <translation> ; attention : %1 pixels non finis (NaN/Inf), affichés en noir</translation>
+    </message>
+    <message>
+        <source>%1 finished in %2 s</source>
+        <translation>%1 : terminé en %2 s</translation>
+    </message>
+    <message>
+        <source>, %1 iterations</source>
+        <translation>, %1 itérations</translation>
+    </message>
+    <message>
+        <source>, residual %1</source>
+        <translation>, résidu %1</translation>
+    </message>
+    <message>
+        <source>; phase NMSE against the demo&apos;s truth %1 %</source>
+        <translation> ; NMSE de la phase par rapport à la vérité terrain de la démonstration : %1 %</translation>
+    </message>
+    <message>
+        <source>There is no reconstruction to export yet</source>
+        <translation>Il n’y a encore aucune reconstruction à exporter</translation>
+    </message>
+    <message>
+        <source>There is no image to export</source>
+        <translation>Il n’y a aucune image à exporter</translation>
+    </message>
+    <message>
+        <source>There is nothing to save yet</source>
+        <translation>Il n’y a encore rien à enregistrer</translation>
+    </message>
+    <message>
+        <source>Session %1</source>
+        <translation>Session %1</translation>
+    </message>
+    <message>
+        <source>Export phase and absorption (prefix)</source>
+        <translation>Exporter la phase et l’absorption (préfixe)</translation>
+    </message>
+    <message>
+        <source>Prefix of the TIFF files (*)</source>
+        <translation>Préfixe des fichiers TIFF (*)</translation>
+    </message>
+    <message>
+        <source>Exported %1_phase.tif and %1_absorption.tif</source>
+        <translation>%1_phase.tif et %1_absorption.tif exportés</translation>
+    </message>
+    <message>
+        <source>Export view</source>
+        <translation>Exporter la vue</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>Image PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>Enregistrer la session</translation>
+    </message>
+    <message>
+        <source>PhaseLab session (*.json)</source>
+        <translation>Session PhaseLab (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved session %1</source>
+        <translation>Session %1 enregistrée</translation>
+    </message>
+    <message>
+        <source>Load session</source>
+        <translation>Charger une session</translation>
+    </message>
+    <message>
+        <source>Cannot complete</source>
+        <translation>Impossible de terminer</translation>
+    </message>
+    <message>
+        <source>Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.hdf *.edf *.png *.jpg *.jpeg *.bmp);;All files (*)</source>
+        <translation>Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.hdf *.edf *.png *.jpg *.jpeg *.bmp);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>PhaseLab help</source>
+        <translation>Aide de PhaseLab</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Working with PhaseLab&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;Open a hologram (File ▸ Open, drag and drop, or the demo).&lt;/li&gt;&lt;li&gt;Set energy, distance and pixel size; pick the material or type δ/β.&lt;/li&gt;&lt;li&gt;Choose a method and press Run (Ctrl+R); Escape cancels.&lt;/li&gt;&lt;li&gt;Draw a line across an edge for its FWHM, or compare two images by FRC.&lt;/li&gt;&lt;li&gt;Export phase and absorption as calibrated 32-bit TIFF (Ctrl+E).&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Methods&lt;/h3&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;h3&gt;Conventions and references&lt;/h3&gt;&lt;p&gt;Object (B, φ) with T = exp(−B − iφ), Fresnel propagator exp(−iπλD|ξ|²); metrics NMSE, FRC with the 2σ criterion, FRCM, erf edge fit (FWHM = 2.3548 σ).&lt;/p&gt;&lt;p&gt;Deep Gauss–Newton: K. Mom, M. Langer, B. Sixou, Optics Letters 48(5), 1136 (2023). PhaseGAN: Y. Zhang et al., Optics Express 29(13), 19593 (2021). MS-D Net: D. Pelt, J. Sethian, PNAS 115(2), 254 (2018). IRGN: S. Maretzke et al., Optics Express 24(6), 6490 (2016). Paganin: D. Paganin et al., J. Microscopy 206, 33 (2002).&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Utiliser PhaseLab&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;Ouvrez un hologramme (Fichier ▸ Ouvrir, glisser-déposer, ou l’hologramme de démonstration).&lt;/li&gt;&lt;li&gt;Réglez l’énergie, la distance et la taille de pixel ; choisissez le matériau ou saisissez δ/β.&lt;/li&gt;&lt;li&gt;Choisissez une méthode et appuyez sur Lancer (Ctrl+R) ; Échap annule.&lt;/li&gt;&lt;li&gt;Tracez une ligne à travers un bord pour obtenir sa LMH, ou comparez deux images par FRC.&lt;/li&gt;&lt;li&gt;Exportez la phase et l’absorption en TIFF 32 bits calibrés (Ctrl+E).&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Méthodes&lt;/h3&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;h3&gt;Conventions et références&lt;/h3&gt;&lt;p&gt;Objet (B, φ) avec T = exp(−B − iφ), propagateur de Fresnel exp(−iπλD|ξ|²) ; mesures NMSE, FRC avec le critère 2σ, FRCM, ajustement erf des bords (LMH = 2,3548 σ).&lt;/p&gt;&lt;p&gt;Deep Gauss–Newton : K. Mom, M. Langer, B. Sixou, Optics Letters 48(5), 1136 (2023). PhaseGAN : Y. Zhang et al., Optics Express 29(13), 19593 (2021). MS-D Net : D. Pelt, J. Sethian, PNAS 115(2), 254 (2018). IRGN : S. Maretzke et al., Optics Express 24(6), 6490 (2016). Paganin : D. Paganin et al., J. Microscopy 206, 33 (2002).&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;li&gt;none registered&lt;/li&gt;</source>
+        <translation>&lt;li&gt;aucune méthode enregistrée&lt;/li&gt;</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::MethodPanel</name>
@@ -347,6 +700,116 @@
     <message>
         <source>Open a hologram first</source>
         <translation>Ouvrez d’abord un hologramme</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::OpenDialog</name>
+    <message>
+        <source>Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.hdf *.edf *.png *.jpg *.jpeg *.bmp);;All files (*)</source>
+        <translation>Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.hdf *.edf *.png *.jpg *.jpeg *.bmp);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Choisir un fichier</translation>
+    </message>
+    <message>
+        <source>Use the NXtomo file&apos;s own flats and darks</source>
+        <translation>Utiliser les champs plats et les noirs propres au fichier NXtomo</translation>
+    </message>
+    <message>
+        <source>Open hologram</source>
+        <translation>Ouvrir un hologramme</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Moyenne</translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation>Médiane</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>Hologram</source>
+        <translation>Hologramme</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Fichier :</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>Jeu de données :</translation>
+    </message>
+    <message>
+        <source>Frame:</source>
+        <translation>Image :</translation>
+    </message>
+    <message>
+        <source>Flat-field correction  I = (raw − dark) / (flat − dark)</source>
+        <translation>Correction de champ plat  I = (brute − noir) / (plat − noir)</translation>
+    </message>
+    <message>
+        <source>Flat(s) before:</source>
+        <translation>Champ(s) plat(s) avant :</translation>
+    </message>
+    <message>
+        <source>Flat(s) after:</source>
+        <translation>Champ(s) plat(s) après :</translation>
+    </message>
+    <message>
+        <source>Dark(s):</source>
+        <translation>Noir(s) :</translation>
+    </message>
+    <message>
+        <source>Averaging:</source>
+        <translation>Moyennage :</translation>
+    </message>
+    <message>
+        <source>%1: %2 × %3 pixels, %4, %5%6</source>
+        <translation>%1 : %2 × %3 pixels, %4, %5%6</translation>
+    </message>
+    <message>
+        <source>1 frame</source>
+        <translation>1 image</translation>
+    </message>
+    <message>
+        <source>%1 frames</source>
+        <translation>%1 images</translation>
+    </message>
+    <message>
+        <source>; NXtomo scan</source>
+        <translation> ; acquisition NXtomo</translation>
+    </message>
+    <message>
+        <source>of %1</source>
+        <translation>sur %1</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::PaganinMethod</name>
+    <message>
+        <source>Paganin</source>
+        <translation>Paganin</translation>
+    </message>
+    <message>
+        <source>TIE-homogeneous phase retrieval (Paganin et al. 2002) with the sample&apos;s δ/β; robust, low-pass. Instant: follows your edits.</source>
+        <translation>Reconstruction de phase TIE pour objet homogène (Paganin et al. 2002) avec le δ/β de l’échantillon ; robuste, passe-bas. Instantané : suit vos modifications.</translation>
+    </message>
+    <message>
+        <source>δ/β from the Sample settings</source>
+        <translation>δ/β issu des paramètres « Échantillon »</translation>
+    </message>
+    <message>
+        <source>Paganin needs an absorbing sample: choose a material or type δ/β</source>
+        <translation>Paganin nécessite un échantillon absorbant : choisissez un matériau ou saisissez δ/β</translation>
     </message>
 </context>
 <context>
@@ -532,7 +995,7 @@
         <translation>δ = %1, β = %2, δ/β = %3 à %4 keV</translation>
     </message>
     <message>
-        <source>Material: '%1' is not a chemical formula xraylib knows</source>
+        <source>Material: &apos;%1&apos; is not a chemical formula xraylib knows</source>
         <translation>Matériau : « %1 » n’est pas une formule chimique connue de xraylib</translation>
     </message>
     <message>
@@ -559,7 +1022,7 @@
 <context>
     <name>phaselab::widgets::QuantityEdit</name>
     <message>
-        <source>%1: '%2' is not a number with a unit</source>
+        <source>%1: &apos;%2&apos; is not a number with a unit</source>
         <translation>%1 : « %2 » n’est pas un nombre avec une unité</translation>
     </message>
     <message>
