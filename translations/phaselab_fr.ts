@@ -666,6 +666,42 @@
         <source>&lt;li&gt;none registered&lt;/li&gt;</source>
         <translation>&lt;li&gt;aucune méthode enregistrée&lt;/li&gt;</translation>
     </message>
+    <message>
+        <source>Reference: %1 (%2 × %3)</source>
+        <translation>Référence : %1 (%2 × %3)</translation>
+    </message>
+    <message>
+        <source>Cannot open the reference</source>
+        <translation>Impossible d’ouvrir la référence</translation>
+    </message>
+    <message>
+        <source>Open re&amp;ference image…</source>
+        <translation>Ouvrir une image de ré&amp;férence…</translation>
+    </message>
+    <message>
+        <source>Open a reference image</source>
+        <translation>Ouvrir une image de référence</translation>
+    </message>
+    <message>
+        <source>Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.edf *.png *.jpg *.bmp);;All files (*)</source>
+        <translation>Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.edf *.png *.jpg *.bmp);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Keep the phase as reference</source>
+        <translation>Garder la p&amp;hase comme référence</translation>
+    </message>
+    <message>
+        <source>There is no reconstructed phase yet</source>
+        <translation>Il n’y a encore aucune phase reconstruite</translation>
+    </message>
+    <message>
+        <source>phase φ [rad] of %1</source>
+        <translation>phase φ [rad] de %1</translation>
+    </message>
+    <message>
+        <source>Reference: the phase of %1</source>
+        <translation>Référence : la phase de %1</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::MethodPanel</name>

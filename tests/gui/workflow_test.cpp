@@ -230,6 +230,37 @@ private slots:
             core::readTiff<float>((prefix + "_absorption.tif").toStdString());
         QCOMPARE(absorption[absorption.size() / 3], (*irgn->absorption)[absorption.size() / 3]);
         QVERIFY(QDir(m_dir.path()).entryList({"*.tmp*", "*~"}, QDir::Files).isEmpty());
+
+        // Two reconstructions compared: the IRGN phase kept as the reference, then CTF against it.
+        w.usePhaseAsReference();
+        p->setCurrentMethod("ctf");
+        const Result ctf2 = runAndWait(w);
+        QVERIFY(ctf2);
+        r->computeFrc(ImageRole::Phase, ImageRole::Reference, core::FrcThreshold::TwoSigma);
+        QVERIFY(frc.wait(60000));
+        const double ctfVsIrgn = r->evaluation()->nmsePercent;
+        qInfo("CTF against the IRGN phase: %s", qPrintable(r->frcText()));
+        QVERIFY(ctfVsIrgn > 1);
+        // The same reference from the exported file gives the same figure.
+        QSignalSpy refLoaded(&w, &MainWindow::referenceLoaded);
+        w.openReference(prefix + "_phase.tif");
+        QVERIFY(refLoaded.wait(30000));
+        r->computeFrc(ImageRole::Phase, ImageRole::Reference, core::FrcThreshold::TwoSigma);
+        QVERIFY(frc.wait(60000));
+        QCOMPARE(r->evaluation()->nmsePercent, ctfVsIrgn);
+        // A broken reference file: a message, and the session stays as it was.
+        QFile broken(m_dir.filePath("broken.tif"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("II*\0garbage");
+        broken.close();
+        QSignalSpy failed(&w, &MainWindow::loadFailed);
+        w.openReference(broken.fileName());
+        QVERIFY(failed.wait(30000));
+        QVERIFY2(failed.first().first().toString().contains("broken.tif"),
+                 qPrintable(failed.first().first().toString()));
+        QCOMPARE(w.result(), ctf2);
+        QVERIFY(w.workspace()->image(ImageRole::Reference));
+        QCOMPARE(w.current()->image.width(), n);
     }
 
     void interactiveMethodsFollowEdits()

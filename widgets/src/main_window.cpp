@@ -79,7 +79,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_log(new QPlainTextEdit),
       m_readout(new QLabel),
       m_progress(new QProgressBar),
-      m_loader(new JobRunner(this))
+      m_loader(new JobRunner(this)),
+      m_referenceLoader(new JobRunner(this))
 {
     setWindowTitle(tr("PhaseLab"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/phaselab.svg")));
@@ -171,6 +172,22 @@ MainWindow::MainWindow(QWidget* parent)
         showError(tr("Cannot open"), message);
         emit loadFailed(message);
     });
+    connect(m_referenceLoader, &JobRunner::finished, this, [this](std::shared_ptr<const void> r) {
+        auto loaded = std::static_pointer_cast<const LoadedImage>(r);
+        m_workspace->setImage(ImageRole::Reference,
+                              std::shared_ptr<const core::ImageF>(loaded, &loaded->image),
+                              tr("reference"));
+        m_resolution->imagesChanged();
+        log(tr("Reference: %1 (%2 × %3)")
+                .arg(loaded->source)
+                .arg(loaded->image.width())
+                .arg(loaded->image.height()));
+        emit referenceLoaded();
+    });
+    connect(m_referenceLoader, &JobRunner::failed, this, [this](const QString& message) {
+        showError(tr("Cannot open the reference"), message);
+        emit loadFailed(message);
+    });
     connect(m_loader, &JobRunner::cancelled, this, [this] {
         m_progress->hide();
         statusBar()->showMessage(tr("Cancelled"), 5000);
@@ -189,6 +206,14 @@ void MainWindow::createActions()
     file->addAction(tr("Open &demo hologram"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
                     [this] { openDemo(); });
     m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addAction(tr("Open re&ference image…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open a reference image"), m_lastFolder,
+            tr("Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.edf *.png *.jpg *.bmp);;All files (*)"));
+        if (!path.isEmpty())
+            openReference(path);
+    });
+    file->addAction(tr("&Keep the phase as reference"), this, &MainWindow::usePhaseAsReference);
     file->addSeparator();
     QAction* exportResults =
         file->addAction(tr("&Export phase and absorption…"), this, [this] { chooseExport(0); });
@@ -368,6 +393,34 @@ void MainWindow::openInput(const QString& specText, int frame,
                   progress.step(1.0, "done");
                   return std::shared_ptr<const void>(std::move(out));
               });
+}
+
+void MainWindow::openReference(const QString& spec, int frame)
+{
+    if (m_referenceLoader->isRunning())
+        return;
+    const std::string file = QFile::encodeName(spec).toStdString();
+    m_referenceLoader->start([file, frame, spec](const JobContext& context) {
+        context.progress.step(0.0, "reading");
+        auto out = std::make_shared<LoadedImage>();
+        out->image = core::readImage(file, frame);
+        out->source = spec;
+        out->frame = frame;
+        return std::shared_ptr<const void>(std::move(out));
+    });
+}
+
+void MainWindow::usePhaseAsReference()
+{
+    if (!m_result || !m_result->phase) {
+        statusBar()->showMessage(tr("There is no reconstructed phase yet"), 5000);
+        return;
+    }
+    m_workspace->setImage(ImageRole::Reference, m_result->phase,
+                          tr("phase φ [rad] of %1").arg(m_result->methodName));
+    m_workspace->setDisplay(ImageRole::Reference, DisplaySettings::defaultsFor(ImageRole::Phase));
+    m_resolution->imagesChanged();
+    log(tr("Reference: the phase of %1").arg(m_result->methodName));
 }
 
 void MainWindow::openDemo(int size)

@@ -61,6 +61,13 @@ public:
     /// Starts loading frame `frame` of `spec` ("FILE" or "FILE.h5:/dataset") with flat/dark
     /// correction in the background; loaded() or loadFailed() follows.
     void openInput(const QString& spec, int frame = 0, const core::FlatFieldSources& sources = {});
+    /// Loads an image (any readable format, `FILE.h5:/path`, frame `frame`) in the background as
+    /// the Reference image, for FRC and NMSE against a reconstruction; referenceLoaded() or
+    /// loadFailed() follows. The hologram and results stay as they are.
+    void openReference(const QString& spec, int frame = 0);
+    /// Keeps the current reconstruction's phase as the Reference image, so that a later
+    /// reconstruction (another method or parameters) can be compared with it by FRC.
+    void usePhaseAsReference();
     /// Starts simulating the demo hologram (PhaseLab's built-in phantom at the DGN geometry).
     void openDemo(int size = 512);
 
@@ -98,6 +105,7 @@ public:
 
 signals:
     void loaded();
+    void referenceLoaded();
     void loadFailed(const QString& message);
 
 protected:
@@ -133,6 +141,7 @@ private:
     QProgressBar* m_progress;
     QMenu* m_recentMenu = nullptr;
     JobRunner* m_loader;
+    JobRunner* m_referenceLoader;
     std::shared_ptr<const LoadedImage> m_current;
     std::shared_ptr<const ReconstructionResult> m_result;
     /// Results of a session being restored, shown once its input has loaded.
