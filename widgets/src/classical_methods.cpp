@@ -24,7 +24,6 @@ namespace phaselab::widgets {
 namespace {
 
 using detail::Clock;
-using detail::rms;
 using detail::secondsSince;
 
 // A positive value over many decades, typed in scientific notation ("1e-3").
@@ -50,24 +49,24 @@ public:
     [[nodiscard]] double value() const { return QLocale::c().toDouble(text().trimmed()); }
 };
 
-std::shared_ptr<const core::ImageF> residualImage(const ReconstructionInput& in,
-                                                  const core::Reconstruction& r)
+// The job of a one-shot method: `solve` maps the input to (B, φ) on the worker thread.
+template <typename Solve>
+JobRunner::Job directJob(const ReconstructionInput& in,
+                         std::shared_ptr<const ReconstructionResult> base, const char* stage,
+                         Solve solve)
 {
-    return detail::residualImage(in, r.absorption, r.phase);
+    return [in, base, stage, solve](const JobContext& c) {
+        const auto t0 = Clock::now();
+        c.progress.step(0.0, stage);
+        core::Reconstruction r = solve(in);
+        auto out = std::make_shared<ReconstructionResult>(*base);
+        detail::setObject(*out, in, std::move(r.absorption), std::move(r.phase));
+        out->seconds = secondsSince(t0);
+        c.progress.step(1.0, "done");
+        return std::shared_ptr<const void>(std::move(out));
+    };
 }
 
-std::shared_ptr<ReconstructionResult> makeResult(const ReconstructionMethod& m,
-                                                 const ReconstructionInput& in,
-                                                 core::Reconstruction r)
-{
-    auto out = std::make_shared<ReconstructionResult>();
-    out->methodId = m.id();
-    out->methodName = m.displayName();
-    out->parameters = baseParameters(m, in);
-    out->phase = std::make_shared<const core::ImageF>(std::move(r.phase));
-    out->absorption = std::make_shared<const core::ImageF>(std::move(r.absorption));
-    return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -129,20 +128,10 @@ public:
     JobRunner::Job makeJob(const ReconstructionInput& in) const override
     {
         const core::CtfOptions o = ctfOptions(in);
-        auto base = makeResult(*this, in, {});
-        return [in, o, base](const JobContext& c) {
-            const auto t0 = Clock::now();
-            c.progress.step(0.0, "CTF");
-            core::Reconstruction r = core::reconstructCtf(*in.hologram, in.geometry, o);
-            auto out = std::make_shared<ReconstructionResult>(*base);
-            out->residual = residualImage(in, r);
-            out->residualHistory = {rms(*out->residual)};
-            out->phase = std::make_shared<const core::ImageF>(std::move(r.phase));
-            out->absorption = std::make_shared<const core::ImageF>(std::move(r.absorption));
-            out->seconds = secondsSince(t0);
-            c.progress.step(1.0, "done");
-            return std::shared_ptr<const void>(std::move(out));
-        };
+        auto base = detail::newResult(*this, in);
+        return directJob(in, base, "CTF", [o](const ReconstructionInput& i) {
+            return core::reconstructCtf(*i.hologram, i.geometry, o);
+        });
     }
 
     nlohmann::json options() const override
@@ -200,20 +189,10 @@ public:
         o.deltaBeta = 1.0 / in.betaOverDelta;
         o.padding = in.propagation.padding;
         o.padFactor = in.propagation.padFactor;
-        auto base = makeResult(*this, in, {});
-        return [in, o, base](const JobContext& c) {
-            const auto t0 = Clock::now();
-            c.progress.step(0.0, "Paganin");
-            core::Reconstruction r = core::reconstructPaganin(*in.hologram, in.geometry, o);
-            auto out = std::make_shared<ReconstructionResult>(*base);
-            out->residual = residualImage(in, r);
-            out->residualHistory = {rms(*out->residual)};
-            out->phase = std::make_shared<const core::ImageF>(std::move(r.phase));
-            out->absorption = std::make_shared<const core::ImageF>(std::move(r.absorption));
-            out->seconds = secondsSince(t0);
-            c.progress.step(1.0, "done");
-            return std::shared_ptr<const void>(std::move(out));
-        };
+        auto base = detail::newResult(*this, in);
+        return directJob(in, base, "Paganin", [o](const ReconstructionInput& i) {
+            return core::reconstructPaganin(*i.hologram, i.geometry, o);
+        });
     }
     nlohmann::json options() const override { return nlohmann::json::object(); }
     void setOptions(const nlohmann::json&) override {}
@@ -320,7 +299,7 @@ public:
     {
         const core::IrgnOptions o = irgnOptions(in);
         const int previewEvery = m_preview->value();
-        auto base = makeResult(*this, in, {});
+        auto base = detail::newResult(*this, in);
         return [in, o, previewEvery, base](const JobContext& c) {
             const auto t0 = Clock::now();
             c.progress.step(0.0, "planning");
@@ -342,7 +321,7 @@ public:
                     c.publish(snapshot(true));
             }
             auto out = snapshot(false);
-            out->residual = residualImage(in, core::Reconstruction{*out->absorption, *out->phase});
+            out->residual = detail::residualImage(in, *out->absorption, *out->phase);
             out->parameters["stop"] = irgn.stopReason() == core::IrgnStop::Discrepancy
                                           ? "discrepancy"
                                           : "iterations";

@@ -146,10 +146,7 @@ public:
     {
         const std::string path = QFile::encodeName(m_path->text().trimmed()).toStdString();
         const std::string device = m_device->currentData().toString().toStdString();
-        auto base = std::make_shared<ReconstructionResult>();
-        base->methodId = id();
-        base->methodName = displayName();
-        base->parameters = baseParameters(*this, in);
+        auto base = detail::newResult(*this, in);
         if (m_meta)
             base->parameters["model"] = {
                 {"file", m_path->text().trimmed().toStdString()},
@@ -169,10 +166,7 @@ public:
             auto out = std::make_shared<ReconstructionResult>(*base);
             out->parameters["device"] = model.device();
             out->iterations = model.iterations();
-            out->residual = detail::residualImage(in, r.front().absorption, r.front().phase);
-            out->residualHistory = {detail::rms(*out->residual)};
-            out->phase = std::make_shared<const core::ImageF>(std::move(r.front().phase));
-            out->absorption = std::make_shared<const core::ImageF>(std::move(r.front().absorption));
+            detail::setObject(*out, in, std::move(r.front().absorption), std::move(r.front().phase));
             out->seconds = secondsSince(t0);
             c.progress.step(1.0, "done");
             return std::shared_ptr<const void>(std::move(out));

@@ -38,4 +38,26 @@ inline double rms(const core::ImageF& img)
     return std::sqrt(s / double(img.size() > 0 ? img.size() : 1));
 }
 
+/// What every result of method `m` on `in` starts with: ids, names and the parameters.
+inline std::shared_ptr<ReconstructionResult> newResult(const ReconstructionMethod& m,
+                                                      const ReconstructionInput& in)
+{
+    auto out = std::make_shared<ReconstructionResult>();
+    out->methodId = m.id();
+    out->methodName = m.displayName();
+    out->parameters = baseParameters(m, in);
+    return out;
+}
+
+/// Stores (B, φ) in `out` with the residual image I − F(B, φ) and its RMS as the one-entry
+/// residual history: the outcome of a one-shot method (CTF, Paganin, a learned network).
+inline void setObject(ReconstructionResult& out, const ReconstructionInput& in,
+                      core::ImageF absorption, core::ImageF phase)
+{
+    out.residual = residualImage(in, absorption, phase);
+    out.residualHistory = {rms(*out.residual)};
+    out.phase = std::make_shared<const core::ImageF>(std::move(phase));
+    out.absorption = std::make_shared<const core::ImageF>(std::move(absorption));
+}
+
 } // namespace phaselab::widgets::detail
