@@ -74,6 +74,7 @@ int main(int argc, char** argv)
     }
 
     core::setThreadCount(threads);
+    core::retainLargeAllocations();
     if (version) {
         printVersion();
         return cli::kExitOk;

@@ -116,6 +116,7 @@ int main(int argc, char** argv)
         language = QSettings().value(QStringLiteral("ui/language")).toString();
     phaselab::widgets::installTranslations(app, language);
     phaselab::core::setThreadCount(0);
+    phaselab::core::retainLargeAllocations();
     phaselab::models::initialiseRuntime();
 
     phaselab::widgets::MainWindow window;

@@ -106,6 +106,7 @@ int main(int argc, char** argv)
 {
     // Steady-state speed: measured FFTW plans, as iterative solvers use them.
     setFftEffort(FftEffort::Measure);
+    retainLargeAllocations();  // as the applications do
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;

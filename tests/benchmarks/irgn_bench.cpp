@@ -230,6 +230,7 @@ int main(int argc, char** argv)
             argv[kept++] = argv[i];
     }
     argc = kept;
+    retainLargeAllocations();  // as the applications do
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;

@@ -6,6 +6,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace phaselab::core {
 namespace {
@@ -41,6 +44,14 @@ void setThreadCount(int n)
     g_threads.store(n > 0 ? n : defaultThreadCount());
 #ifdef _OPENMP
     omp_set_num_threads(g_threads.load());
+#endif
+}
+
+void retainLargeAllocations()
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }
 
