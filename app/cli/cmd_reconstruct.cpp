@@ -22,12 +22,9 @@ namespace phaselab::cli {
 
 namespace {
 
-struct ReconstructOptions {
-    std::string method, in, out;
-    std::string energy, distance, pixel;
-    InputOptions input;
-    std::string model;            // dgn, msd: the model file
-    std::string device = "auto";  // dgn, msd
+// The learned methods' options (method, files, physics, model, device, input) plus the
+// classical ones: a dgn/msd run hands its LearnedOptions part to runLearnedReconstruction().
+struct ReconstructOptions : LearnedOptions {
     std::string padding = "periodic";
     double padFactor = 2.0;
     double deltaBeta = 0;       // δ/β, read only when given
@@ -237,22 +234,11 @@ std::vector<std::string> methodNames()
 
 int runReconstruct(const ReconstructOptions& o, const Context& ctx)
 {
+    if (std::find(learnedMethods().begin(), learnedMethods().end(), o.method) !=
+        learnedMethods().end())
+        return runLearnedReconstruction(o, ctx);
     const auto start = std::chrono::steady_clock::now();
     const core::ProgressReporter progress = ctx.reporter();
-    if (std::find(learnedMethods().begin(), learnedMethods().end(), o.method) !=
-        learnedMethods().end()) {
-        LearnedOptions lo;
-        lo.method = o.method;
-        lo.model = o.model;
-        lo.in = o.in;
-        lo.out = o.out;
-        lo.energy = o.energy;
-        lo.distance = o.distance;
-        lo.pixel = o.pixel;
-        lo.device = o.device;
-        lo.input = o.input;
-        return runLearnedReconstruction(lo, ctx);
-    }
     const auto method = methods().find(o.method);
     if (method == methods().end())
         throw core::InputError("unknown method '" + o.method + "'");

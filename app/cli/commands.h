@@ -26,8 +26,8 @@ Command addConvertCommand(CLI::App& root);
 Command addReconstructCommand(CLI::App& root);
 Command addTrainCommand(CLI::App& root);
 
-/// `reconstruct --method dgn|msd --model M` (issue 7): the reconstruct command fills these and
-/// calls runLearnedReconstruction(). Physics strings take unit suffixes; empty ones default to the
+/// `reconstruct --method dgn|msd --model M`: the reconstruct command's options (a subclass of
+/// these) go to runLearnedReconstruction(). Physics strings take unit suffixes; empty ones default to the
 /// model's training physics. Writes OUT_phase.tif and OUT_absorption.tif; JSON keys method,
 /// seconds, iterations, residual, device, warnings, phase, absorption.
 struct LearnedOptions {

@@ -4,6 +4,8 @@
 #include <QtTest>
 #include <QtWidgets>
 
+#include "gui_test_util.h"
+
 #include <phaselab/core/hdf5_io.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/widgets/open_dialog.h>
@@ -25,20 +27,11 @@ class MainWindowTest : public QObject {
 
     QTemporaryDir m_dir;
 
-    static bool waitLoaded(MainWindow& w)
-    {
-        QSignalSpy loaded(&w, &MainWindow::loaded);
-        return loaded.wait(120000);
-    }
-
 private slots:
     void initTestCase()
     {
         // Settings and state never touch the user's files.
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("PhaseLabTest");
-        QCoreApplication::setApplicationName("gui_main_window_test");
-        QSettings().clear();
+        test::isolateSettings("gui_main_window_test");
     }
 
     void showsDemoHologram()
@@ -47,7 +40,7 @@ private slots:
         w.show();
         w.openDemo(128);
         QVERIFY(w.isBusy());
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         QVERIFY(!w.isBusy());
         const core::ImageF* img = w.imageView()->image();
         QVERIFY(img);
@@ -78,7 +71,7 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openDemo(128);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         widgets::ImageView* v = w.imageView();
 
         // The wheel zooms around the cursor: the image point under it stays put.
@@ -209,7 +202,7 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openDemo(128);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         widgets::ImageWorkspace* ws = w.workspace();
         // The demo brings its ground-truth phase as a reference image.
         QVERIFY(ws->has(widgets::ImageRole::Hologram));
@@ -256,7 +249,7 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openDemo(128);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         widgets::ResolutionPanel* r = w.resolutionPanel();
 
         // FRC of the true phase with itself: NMSE 0, FRC 1 everywhere, resolution 2Δx = 24 nm.
@@ -337,7 +330,7 @@ private slots:
         MainWindow w;
         w.show();
         w.openFile(good);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         QCOMPARE(w.imageView()->image()->width(), 40);
         // TIFF stores the resolution as a rational: float precision.
         QVERIFY2(std::abs(w.parameterPanel()->geometry().pixelSizeM - 50e-9) < 1e-7 * 50e-9,

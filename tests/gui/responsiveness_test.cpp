@@ -4,6 +4,8 @@
 #include <QtTest>
 #include <QtWidgets>
 
+#include "gui_test_util.h"
+
 #include <phaselab/core/parallel.h>
 #include <phaselab/widgets/image_view.h>
 #include <phaselab/widgets/main_window.h>
@@ -22,10 +24,7 @@ class ResponsivenessTest : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("PhaseLabTest");
-        QCoreApplication::setApplicationName("gui_responsiveness_test");
-        QSettings().clear();
+        test::isolateSettings("gui_responsiveness_test");
         core::setThreadCount(0);  // all cores for the worker, as the application does
     }
 

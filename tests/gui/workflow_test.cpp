@@ -5,6 +5,8 @@
 #include <QtTest>
 #include <QtWidgets>
 
+#include "gui_test_util.h"
+
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/models/learned.h>
 #include <phaselab/widgets/image_view.h>
@@ -47,12 +49,6 @@ class WorkflowTest : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
-
-    static bool waitLoaded(MainWindow& w)
-    {
-        QSignalSpy loaded(&w, &MainWindow::loaded);
-        return loaded.wait(120000);
-    }
 
     /// Clicks Run and waits for the final result of the current method.
     static Result runAndWait(MainWindow& w, int timeoutMs = 120000)
@@ -98,10 +94,7 @@ private slots:
     void initTestCase()
     {
         qRegisterMetaType<Result>();
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("PhaseLabTest");
-        QCoreApplication::setApplicationName("gui_workflow_test");
-        QSettings().clear();
+        test::isolateSettings("gui_workflow_test");
         QVERIFY(m_dir.isValid());
     }
 
@@ -115,7 +108,7 @@ private slots:
         p->setAutoUpdate(false);
         constexpr int n = 256;
         w.openDemo(n);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         const core::ImageF truth = *w.current()->truePhase;
 
         // Parameters as a user types them: the demo's geometry, re-entered with other units.
@@ -272,7 +265,7 @@ private slots:
         QVERIFY(p->autoUpdate());
         QSignalSpy done(p, &MethodPanel::resultReady);
         w.openDemo(128);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         w.parameterPanel()->setDeltaOverBeta(30);
         // Loading and the δ/β edit fall within one debounce interval or two: at least one run.
         QTRY_VERIFY_WITH_TIMEOUT(done.count() >= 1, 20000);
@@ -294,7 +287,7 @@ private slots:
         MethodPanel* p = w.methodPanel();
         p->setAutoUpdate(false);
         w.openDemo(256);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         p->setCurrentMethod("irgn");
         p->method("irgn")->setOptions({{"unknowns", "joint"}, {"newton", 5000}, {"preview_every", 1}});
         QSignalSpy previews(p, &MethodPanel::previewReady);
@@ -337,7 +330,7 @@ private slots:
         QVERIFY(!p->runButton()->isEnabled());
         QVERIFY(p->blockReason().contains("Open a hologram"));
         w.openDemo(128);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         QVERIFY(p->runButton()->isEnabled());
         QVERIFY(p->reasonLabel()->isHidden());
 
@@ -418,7 +411,7 @@ private slots:
         MethodPanel* p = w.methodPanel();
         p->setAutoUpdate(false);
         w.openDemo(128);
-        QVERIFY(waitLoaded(w));
+        QVERIFY(test::waitLoaded(w));
         p->setCurrentMethod("dgn");
         auto* path = visibleChild<QLineEdit>(p, "modelPath");
         QVERIFY(path);
