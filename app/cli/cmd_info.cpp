@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include <phaselab/models/learned.h>
+
 #include <phaselab/core/error.h>
 #include <phaselab/core/image_io.h>
 #include <phaselab/core/units.h>
@@ -40,7 +42,7 @@ void printAttributes(const char* title, const nlohmann::json& attrs)
 // A model file written by `train`: its method, size, training physics and history.
 int runModelInfo(const InfoOptions& o, const Context& ctx)
 {
-    const nlohmann::json meta = learnedModelInfo(o.in);
+    const nlohmann::json meta = models::modelInfo(o.in);
     if (ctx.json) {
         printJson({{"file", o.in}, {"format", "model"}, {"model", meta}});
         return kExitOk;
@@ -67,7 +69,7 @@ int runModelInfo(const InfoOptions& o, const Context& ctx)
 
 int runInfo(const InfoOptions& o, const Context& ctx)
 {
-    if (isLearnedModelFile(o.in))
+    if (models::looksLikeModelFile(o.in))
         return runModelInfo(o, ctx);
     const core::ImageFileInfo info = core::imageInfo(o.in);
     const std::string format = core::formatName(info.format);

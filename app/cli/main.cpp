@@ -4,6 +4,7 @@
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/parallel.h>
+#include <phaselab/models/learned_method.h>
 #include <phaselab/models/runtime.h>
 #include <phaselab/version.h>
 
@@ -52,6 +53,8 @@ int main(int argc, char** argv)
     app.add_option("--threads", threads, "Threads for FFTs and LibTorch (default: all cores)")
         ->check(CLI::NonNegativeNumber);
 
+    // The learned methods join the registry before `reconstruct` lists the methods and flags.
+    models::registerLearnedMethods();
     std::vector<cli::Command> commands;
     commands.push_back(cli::addInfoCommand(app));
     commands.push_back(cli::addPropagateCommand(app));

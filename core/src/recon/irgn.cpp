@@ -488,6 +488,14 @@ int Irgn::run(const ProgressReporter& progress)
     return step(m->options.newtonSteps, progress);
 }
 
+void Irgn::extendSteps(int more)
+{
+    if (more < 0)
+        throw InputError("IRGN: cannot extend by a negative step count");
+    m->options.newtonSteps += more;
+    m->updateStop();
+}
+
 Reconstruction Irgn::current() const
 {
     return {m->B, m->phi};

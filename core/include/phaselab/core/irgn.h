@@ -92,6 +92,9 @@ public:
     int step(int count = 1, const ProgressReporter& progress = {nullptr, nullptr});
     /// Steps until stopped(); returns the number of steps taken.
     int run(const ProgressReporter& progress = {nullptr, nullptr});
+    /// Raises the Newton step limit by `more` (≥ 0), so that a run stopped at its limit can go
+    /// on where it stopped (α_k continues its sequence). A discrepancy stop stays.
+    void extendSteps(int more);
 
     /// The current estimate f_k (a copy: a snapshot other threads may keep).
     [[nodiscard]] Reconstruction current() const;

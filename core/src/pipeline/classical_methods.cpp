@@ -1,0 +1,394 @@
+// CTF, Paganin and IRGN behind the registry's interface (physics.md §3–4).
+#include <phaselab/core/classical_methods.h>
+
+#include <phaselab/core/error.h>
+#include <phaselab/core/fft.h>
+#include <phaselab/core/paganin.h>
+#include <phaselab/core/reconstruction_method.h>
+#include <phaselab/core/simulate.h>  // defaultFftWisdomPath()
+
+#include <cmath>
+#include <filesystem>
+
+namespace phaselab::core {
+
+namespace {
+
+using Field = OptionField;
+using Type = OptionField::Type;
+
+nlohmann::json ctfJson(const CtfOptions& c)
+{
+    return {{"alpha_low", c.alphaLow},
+            {"alpha_high", c.alphaHigh},
+            {"transition_width", c.transitionWidth}};
+}
+
+void readCtf(const nlohmann::json& j, CtfOptions& c, const std::string& what)
+{
+    OptionReader r(j, what);
+    r.read("alpha_low", c.alphaLow);
+    r.read("alpha_high", c.alphaHigh);
+    r.read("transition_width", c.transitionWidth);
+    r.finish();
+}
+
+void validateCtf(const CtfOptions& c, const std::string& prefix)
+{
+    for (const auto& [value, name] : {std::pair{c.alphaLow, "alpha_low"},
+                                      std::pair{c.alphaHigh, "alpha_high"},
+                                      std::pair{c.transitionWidth, "transition_width"}})
+        if (!(std::isfinite(value) && value > 0))
+            throw InputError(prefix + name + " must be a finite number > 0");
+}
+
+/// The CTF solver options of a request: the method's fields plus the request's β/δ and padding.
+CtfOptions ctfFor(const CtfOptions& fields, const ReconstructionRequest& r)
+{
+    CtfOptions c = fields;
+    c.betaDelta = r.betaOverDelta;
+    c.padding = r.propagation.padding;
+    c.padFactor = r.propagation.padFactor;
+    return c;
+}
+
+template <typename T>
+const T& optionsOf(const ReconstructionRequest& r)
+{
+    const auto* o = dynamic_cast<const T*>(r.options.get());
+    if (!o)
+        throw InputError(r.method + ": the request carries options of another method");
+    return *o;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class CtfMethod final : public ReconstructionMethod {
+public:
+    static const MethodInfo& staticInfo()
+    {
+        static const MethodInfo info{
+            "ctf", "CTF",
+            "Contrast-transfer-function inversion, single distance, for weak or homogeneous "
+            "objects, with two-level regularisation around the first CTF maximum.",
+            MethodKind::Direct, true};
+        return info;
+    }
+    const MethodInfo& info() const override { return staticInfo(); }
+    std::unique_ptr<MethodOptions> defaultOptions() const override
+    {
+        return std::make_unique<CtfMethodOptions>();
+    }
+    MethodResult solve(const ReconstructionRequest& r, const ImageF& hologram,
+                       const ProgressReporter& progress, const PreviewFn&) override
+    {
+        progress.step(0.0, "CTF");
+        MethodResult out;
+        out.object = reconstructCtf(hologram, *r.geometry, ctfFor(optionsOf<CtfMethodOptions>(r).ctf, r));
+        return out;
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class PaganinMethod final : public ReconstructionMethod {
+public:
+    static const MethodInfo& staticInfo()
+    {
+        static const MethodInfo info{
+            "paganin", "Paganin",
+            "TIE-homogeneous phase retrieval (Paganin et al. 2002) with the sample's δ/β; "
+            "robust and low-pass.",
+            MethodKind::Direct, true};
+        return info;
+    }
+    const MethodInfo& info() const override { return staticInfo(); }
+    std::unique_ptr<MethodOptions> defaultOptions() const override
+    {
+        return std::make_unique<NoMethodOptions>();
+    }
+    std::string check(const ReconstructionRequest& r, int, int) const override
+    {
+        if (!(r.betaOverDelta > 0))
+            return "Paganin needs the δ/β of an absorbing, homogeneous sample (a material, or "
+                   "--delta-beta)";
+        return {};
+    }
+    MethodResult solve(const ReconstructionRequest& r, const ImageF& hologram,
+                       const ProgressReporter& progress, const PreviewFn&) override
+    {
+        progress.step(0.0, "Paganin");
+        PaganinOptions p;
+        p.deltaBeta = 1.0 / r.betaOverDelta;
+        p.padding = r.propagation.padding;
+        p.padFactor = r.propagation.padFactor;
+        MethodResult out;
+        out.object = reconstructPaganin(hologram, *r.geometry, p);
+        return out;
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/// The request without its Newton step count, to tell whether a run may continue.
+nlohmann::json continuationKey(const ReconstructionRequest& r)
+{
+    nlohmann::json j = r.toJson();
+    j["options"].erase("newton_steps");
+    return j;
+}
+
+class IrgnMethod final : public ReconstructionMethod {
+public:
+    static const MethodInfo& staticInfo()
+    {
+        static const MethodInfo info{
+            "irgn", "IRGN",
+            "Iteratively regularised Gauss–Newton (Maretzke et al. 2016): Newton steps solved "
+            "by conjugate gradients, α_k = α_0 q^k; joint (B, φ) or homogeneous.",
+            MethodKind::Iterative, false};
+        return info;
+    }
+    const MethodInfo& info() const override { return staticInfo(); }
+    std::unique_ptr<MethodOptions> defaultOptions() const override
+    {
+        return std::make_unique<IrgnMethodOptions>();
+    }
+
+    MethodResult solve(const ReconstructionRequest& r, const ImageF& hologram,
+                       const ProgressReporter& progress, const PreviewFn& preview) override
+    {
+        m_solver.reset();
+        const IrgnMethodOptions& fields = optionsOf<IrgnMethodOptions>(r);
+        IrgnOptions o = fields.irgn;
+        if (fields.unknowns == IrgnUnknowns::Homogeneous)
+            o.betaDelta = r.betaOverDelta;
+        else
+            o.betaDelta.reset();
+        o.ctf = ctfFor(fields.irgn.ctf, r);
+        o.propagation = r.propagation;
+        progress.step(0.0, "planning");
+        importWisdom();
+        m_solver = std::make_unique<Irgn>(hologram, *r.geometry, std::move(o));
+        saveWisdom();
+        m_options = std::make_shared<IrgnMethodOptions>(fields);
+        m_key = continuationKey(r);
+        return iterate(progress, preview);
+    }
+
+    bool canContinue(const ReconstructionRequest& r) const override
+    {
+        return m_solver && m_solver->stopReason() == IrgnStop::IterationLimit &&
+               continuationKey(r) == m_key;
+    }
+
+    MethodResult continueSolve(int steps, const ProgressReporter& progress,
+                               const PreviewFn& preview) override
+    {
+        if (!m_solver || m_solver->stopReason() != IrgnStop::IterationLimit)
+            throw InputError("IRGN: there is no run stopped at its step limit to continue");
+        if (steps < 1)
+            throw InputError("IRGN: continue for at least one step");
+        m_solver->extendSteps(steps);
+        auto options = std::make_shared<IrgnMethodOptions>(*m_options);
+        options->irgn.newtonSteps = m_solver->options().newtonSteps;
+        m_options = options;
+        return iterate(progress, preview);
+    }
+
+private:
+    // Measure plans are reproducible only when every run uses the same ones: import the wisdom
+    // of earlier runs (the simulator's file), plan, save it, so that the application and the
+    // command line give bit-identical results.
+    static void importWisdom()
+    {
+        const std::string wisdom = defaultFftWisdomPath();
+        if (!wisdom.empty() && wisdom != "none")
+            importFftWisdom(wisdom);
+    }
+
+    static void saveWisdom()
+    {
+        const std::string wisdom = defaultFftWisdomPath();
+        if (wisdom.empty() || wisdom == "none")
+            return;
+        std::error_code ec;
+        const std::filesystem::path dir = std::filesystem::path(wisdom).parent_path();
+        if (!dir.empty())
+            std::filesystem::create_directories(dir, ec);
+        exportFftWisdom(wisdom);
+    }
+
+    MethodResult iterate(const ProgressReporter& progress, const PreviewFn& preview)
+    {
+        Irgn& irgn = *m_solver;
+        // One Newton step at a time: progress after every CG iteration, cancel within one.
+        while (!irgn.stopped()) {
+            irgn.step(1, progress);
+            if (!std::isfinite(irgn.residual())) {
+                const int k = irgn.iterations();
+                m_solver.reset();
+                throw InputError("IRGN: the estimate became non-finite (NaN/Inf) at Newton step " +
+                                 std::to_string(k) +
+                                 "; is the hologram a normalised intensity, and α_0 large enough?");
+            }
+            if (preview && !irgn.stopped())
+                preview({irgn.absorption(), irgn.phase(), irgn.iterations(),
+                         irgn.residualHistory()});
+        }
+        MethodResult out;
+        out.object = irgn.current();
+        out.iterations = irgn.iterations();
+        out.residualHistory = irgn.residualHistory();
+        out.stopReason = irgn.stopReason() == IrgnStop::Discrepancy ? "discrepancy"
+                                                                     : "iteration_limit";
+        out.effectiveOptions = m_options;
+        out.details = {{"cg_iterations_done", irgn.cgIterationsDone()}};
+        return out;
+    }
+
+    std::unique_ptr<Irgn> m_solver;
+    std::shared_ptr<const IrgnMethodOptions> m_options;
+    nlohmann::json m_key;
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+nlohmann::json CtfMethodOptions::toJson() const
+{
+    return ctfJson(ctf);
+}
+
+void CtfMethodOptions::fromJson(const nlohmann::json& j)
+{
+    readCtf(j, ctf, "ctf options");
+}
+
+void CtfMethodOptions::validate() const
+{
+    validateCtf(ctf, "CTF: ");
+}
+
+std::vector<OptionField> CtfMethodOptions::fields() const
+{
+    return {
+        {"alpha_low", "alpha-low",
+         "α below the first CTF maximum [1]; of the order of β/δ for weak absorbers",
+         Type::Number, {}},
+        {"alpha_high", "alpha", "α above the first CTF maximum [1]", Type::Number, {}},
+        {"transition_width", "transition-width",
+         "width of the erfc step between the two α levels, relative to the first maximum [1]",
+         Type::Number, {}},
+    };
+}
+
+std::string toString(IrgnUnknowns u)
+{
+    return u == IrgnUnknowns::Joint ? "joint" : "homogeneous";
+}
+
+IrgnUnknowns parseIrgnUnknowns(const std::string& text)
+{
+    if (text == "homogeneous")
+        return IrgnUnknowns::Homogeneous;
+    if (text == "joint")
+        return IrgnUnknowns::Joint;
+    throw InputError("IRGN unknowns '" + text + "' is not one of homogeneous, joint");
+}
+
+nlohmann::json IrgnMethodOptions::toJson() const
+{
+    return {{"unknowns", toString(unknowns)},
+            {"alpha0", irgn.alpha0},
+            {"q", irgn.q},
+            {"newton_steps", irgn.newtonSteps},
+            {"cg_iterations", irgn.cgIterations},
+            {"penalty", toString(irgn.penalty)},
+            {"sobolev_scale", irgn.sobolevScale},
+            {"sobolev_order", irgn.sobolevOrder},
+            {"positivity", irgn.positivity},
+            {"initial_guess", toString(irgn.initialGuess)},
+            {"ctf", ctfJson(irgn.ctf)},
+            {"noise_level", irgn.noiseLevel},
+            {"tau", irgn.tau}};
+}
+
+void IrgnMethodOptions::fromJson(const nlohmann::json& j)
+{
+    OptionReader r(j, "irgn options");
+    std::string text = toString(unknowns);
+    r.read("unknowns", text);
+    unknowns = parseIrgnUnknowns(text);
+    r.read("alpha0", irgn.alpha0);
+    r.read("q", irgn.q);
+    r.read("newton_steps", irgn.newtonSteps);
+    r.read("cg_iterations", irgn.cgIterations);
+    text = toString(irgn.penalty);
+    r.read("penalty", text);
+    irgn.penalty = parseIrgnPenalty(text);
+    r.read("sobolev_scale", irgn.sobolevScale);
+    r.read("sobolev_order", irgn.sobolevOrder);
+    r.read("positivity", irgn.positivity);
+    text = toString(irgn.initialGuess);
+    r.read("initial_guess", text);
+    irgn.initialGuess = parseIrgnInitialGuess(text);
+    const nlohmann::json ctf = r.object("ctf");
+    readCtf(ctf, irgn.ctf, "irgn options: ctf");
+    r.read("noise_level", irgn.noiseLevel);
+    r.read("tau", irgn.tau);
+    r.finish();
+}
+
+void IrgnMethodOptions::validate() const
+{
+    // The solver's own checks, with request-owned fields at neutral values.
+    IrgnOptions o = irgn;
+    o.support.reset();
+    o.betaDelta.reset();
+    o.validate();
+    validateCtf(irgn.ctf, "IRGN: ctf.");
+}
+
+std::vector<OptionField> IrgnMethodOptions::fields() const
+{
+    return {
+        {"unknowns", "unknowns",
+         "homogeneous: one unknown φ with B = (β/δ)φ from the sample's δ/β; joint: B and φ",
+         Type::Choice, {"homogeneous", "joint"}},
+        {"alpha0", "alpha", "α_0, regularisation of the first Newton step [1]", Type::Number, {}},
+        {"q", "q", "α_k = α_0 q^k, 0 < q < 1", Type::Number, {}},
+        {"newton_steps", "newton", "most Newton steps", Type::Integer, {}},
+        {"cg_iterations", "cg", "conjugate-gradient iterations per Newton step", Type::Integer, {}},
+        {"penalty", "penalty", "penalty R of the Newton steps", Type::Choice,
+         {"tikhonov", "sobolev"}},
+        {"sobolev_scale", "sobolev-scale",
+         "s of the Sobolev weight (1 + |ξ|²/s²)^m [cycles/pixel]", Type::Number, {}},
+        {"sobolev_order", "sobolev-order", "m of the Sobolev weight", Type::Number, {}},
+        {"positivity", "positivity", "project B, φ onto ≥ 0 after each Newton step",
+         Type::Boolean, {}},
+        {"initial_guess", "init", "initial guess and centre of the penalty", Type::Choice,
+         {"zero", "ctf"}},
+        {"ctf.alpha_low", "alpha-low", "CTF start: α below the first CTF maximum [1]",
+         Type::Number, {}},
+        {"ctf.alpha_high", "ctf-alpha-high", "CTF start: α above the first CTF maximum [1]",
+         Type::Number, {}},
+        {"ctf.transition_width", "transition-width",
+         "CTF start: width of the erfc step between the α levels [1]", Type::Number, {}},
+        {"noise_level", "noise-level",
+         "noise standard deviation per pixel [intensity]; > 0 stops by the discrepancy "
+         "principle (RMS residual ≤ τ · noise level)",
+         Type::Number, {}},
+        {"tau", "tau", "discrepancy factor τ ≥ 1", Type::Number, {}},
+    };
+}
+
+void registerClassicalMethods(MethodRegistry& registry)
+{
+    registry.add(CtfMethod::staticInfo(), [] { return std::make_unique<CtfMethod>(); });
+    registry.add(PaganinMethod::staticInfo(), [] { return std::make_unique<PaganinMethod>(); });
+    registry.add(IrgnMethod::staticInfo(), [] { return std::make_unique<IrgnMethod>(); });
+}
+
+} // namespace phaselab::core
