@@ -1,14 +1,14 @@
 // The learned methods on the command line: `phaselab-cli train` as a user runs it (JSON keys, exit
 // codes, Ctrl-C keeping the last epoch's checkpoint, --resume finishing the run), and the
-// `reconstruct --method dgn|msd` function and the model summary for `info` that the lead wires
-// into those commands (called directly here: cmd_learned.cpp is compiled into this test).
+// learned methods through core's method registry (in process) and `reconstruct --method dgn|msd`
+// and `info` on a model file (the program).
 #include <QtTest>
 
-#include "commands.h"
-
 #include <phaselab/core/error.h>
+#include <phaselab/core/reconstruction_pipeline.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/models/learned.h>
+#include <phaselab/models/learned_method.h>
 
 #include "sim_dataset.h"
 #include "test_util.h"
@@ -151,8 +151,9 @@ private slots:
         QVERIFY(fs::exists(out.toStdString()));
     }
 
-    // runLearnedReconstruction: the two TIFFs with calibration and parameters, the model summary,
-    // a method mismatch as invalid input.
+    // DGN through the method registry (models::registerLearnedMethods): the two TIFFs with
+    // calibration and parameters, the model summary, a method mismatch as invalid input, and
+    // the model loaded once for several runs of one method object.
     void learnedReconstructionFunction()
     {
         const std::string model = path("dgn.pt").toStdString();
@@ -172,30 +173,49 @@ private slots:
         const std::string holo = path("holo.tif").toStdString();
         core::writeTiff(holo, s.hologram);
 
-        cli::LearnedOptions lo;
-        lo.method = "dgn";
-        lo.model = model;
-        lo.in = holo;
-        lo.out = path("rec").toStdString();
-        lo.device = "cpu";
-        cli::Context ctx;
-        ctx.json = true;
-        QCOMPARE(cli::runLearnedReconstruction(lo, ctx), 0);
+        models::registerLearnedMethods();
+        auto method = core::MethodRegistry::instance().create("dgn");
+        core::InputSpec spec;
+        spec.path = holo;
+        const core::LoadedHologram loaded = core::loadHologram(spec);
+        core::ReconstructionRequest req;
+        req.input = spec;
+        req.method = "dgn";
+        auto lo = std::make_shared<models::LearnedMethodOptions>();
+        lo->model = model;
+        lo->device = "cpu";
+        req.options = lo;
+        const int loadsBefore = models::modelLoadCount();
+        const core::ReconstructionOutcome out = core::reconstruct(*method, req, loaded);
+        // No physics given: the model's training physics.
+        QVERIFY(std::abs(out.request.geometry->distanceM / m_spec.geometry.distanceM - 1) < 1e-9);
+        QCOMPARE(out.iterations, 2);
+        QVERIFY(out.residualRms > 0 && std::isfinite(out.residualRms));
+        const std::string prefix = path("rec").toStdString();
+        core::writeResult(prefix, out);
         core::TiffInfo info;
-        const core::ImageF phase = core::readTiff<float>(lo.out + "_phase.tif", &info);
+        const core::ImageF phase = core::readTiff<float>(prefix + "_phase.tif", &info);
         QCOMPARE(phase.width(), 16);
         QVERIFY(std::abs(info.metadata.pixelSizeM / m_spec.geometry.pixelSizeM - 1) < 1e-6);
         QCOMPARE(info.metadata.parameters["method"].get<std::string>(), std::string("dgn"));
         QCOMPARE(info.metadata.parameters["iterations"].get<int>(), 2);
-        QVERIFY(fs::exists(lo.out + "_absorption.tif"));
+        QCOMPARE(info.metadata.parameters["options"]["model"].get<std::string>(), model);
+        QVERIFY(info.metadata.parameters["details"]["model"]["parameter_count"].get<int>() > 0);
+        QVERIFY(fs::exists(prefix + "_absorption.tif"));
 
-        // Explicit physics, different from training: still reconstructs (with a warning).
-        lo.distance = "30mm";
-        lo.out = path("rec2").toStdString();
-        QCOMPARE(cli::runLearnedReconstruction(lo, ctx), 0);
+        // Explicit physics, different from training: still reconstructs, with a warning; the
+        // model stays loaded (one load for both runs).
+        core::Geometry other = *out.request.geometry;
+        other.distanceM = 0.03;
+        req.geometry = other;
+        const core::ReconstructionOutcome out2 = core::reconstruct(*method, req, loaded);
+        QVERIFY(!out2.warnings.empty());
+        QCOMPARE(models::modelLoadCount() - loadsBefore, 1);
 
-        lo.method = "msd";
-        QVERIFY_THROWS_EXCEPTION(core::InputError, cli::runLearnedReconstruction(lo, ctx));
+        // A dgn model is no MS-D Net.
+        auto msd = core::MethodRegistry::instance().create("msd");
+        req.method = "msd";
+        QVERIFY_THROWS_EXCEPTION(core::InputError, core::reconstruct(*msd, req, loaded));
 
         // The same through the command line: reconstruct --method dgn, and info on the model.
         const Result cmd = run({"reconstruct", "--method", "dgn", "--model",
@@ -224,11 +244,11 @@ private slots:
                      text.out.contains("training physics"),
                  qPrintable(text.out + text.err));
 
-        QVERIFY(cli::isLearnedModelFile(model));
-        const nlohmann::json meta = cli::learnedModelInfo(model);
+        QVERIFY(models::looksLikeModelFile(model));
+        const nlohmann::json meta = models::modelInfo(model);
         QCOMPARE(meta["method"].get<std::string>(), std::string("dgn"));
         QVERIFY(meta["parameter_count"].get<std::int64_t>() > 0);
-        QVERIFY_THROWS_EXCEPTION(core::InputError, cli::learnedModelInfo(holo));
+        QVERIFY_THROWS_EXCEPTION(core::InputError, models::modelInfo(holo));
     }
 };
 
