@@ -270,12 +270,24 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
     return kExitOk;
 }
 
-/// Registers one flag per distinct field flag of the registered methods' options.
+/// A default value for help texts: numbers as 6 significant digits.
+std::string defaultText(const nlohmann::json& d)
+{
+    if (d.is_string())
+        return d.get<std::string>();
+    if (d.is_number())
+        return core::formatNumber(d.get<double>(), 6);
+    return d.dump();
+}
+
+/// Registers one flag per distinct field flag of the registered methods' options; its help
+/// lists what each method does with it.
 void addMethodFlags(CLI::App* sub, ReconstructOptions& o)
 {
     struct Entry {
         core::OptionField::Type type;
-        std::string help;
+        std::vector<std::pair<std::string, std::string>> uses;  // (help, methods)
+        std::vector<std::string> choices;
     };
     std::map<std::string, Entry> flags;
     std::vector<std::string> order;
@@ -284,24 +296,38 @@ void addMethodFlags(CLI::App* sub, ReconstructOptions& o)
         const nlohmann::json defaults = options->toJson();
         for (const core::OptionField& f : options->fields()) {
             const nlohmann::json d = getDotted(defaults, f.key);
-            std::string line = info.id + ": " + f.help;
+            std::string help = f.help;
             if (f.type != core::OptionField::Type::Boolean && !d.is_null() &&
                 !(d.is_string() && d.get<std::string>().empty()))
-                line += " (default " + (d.is_string() ? d.get<std::string>() : d.dump()) + ")";
-            auto [it, fresh] = flags.try_emplace(f.flag, Entry{f.type, line});
+                help += " (default " + defaultText(d) + ")";
+            auto [it, fresh] = flags.try_emplace(f.flag, Entry{f.type, {}, {}});
             if (fresh)
                 order.push_back(f.flag);
+            auto use = std::find_if(it->second.uses.begin(), it->second.uses.end(),
+                                    [&](const auto& u) { return u.first == help; });
+            if (use == it->second.uses.end())
+                it->second.uses.emplace_back(help, info.id);
             else
-                it->second.help += "; " + line;
+                use->second += ", " + info.id;
+            for (const std::string& c : f.choices)
+                if (std::find(it->second.choices.begin(), it->second.choices.end(), c) ==
+                    it->second.choices.end())
+                    it->second.choices.push_back(c);
         }
     }
     for (const std::string& flag : order) {
+        const Entry& e = flags[flag];
+        std::string help;
+        for (const auto& [text, methods] : e.uses)
+            help += (help.empty() ? "" : "; ") + methods + ": " + text;
         MethodFlag& mf = o.methodFlags[flag];
-        mf.type = flags[flag].type;
+        mf.type = e.type;
         if (mf.type == core::OptionField::Type::Boolean)
-            mf.option = sub->add_flag("--" + flag, mf.set, flags[flag].help);
+            mf.option = sub->add_flag("--" + flag, mf.set, help);
         else
-            mf.option = sub->add_option("--" + flag, mf.value, flags[flag].help);
+            mf.option = sub->add_option("--" + flag, mf.value, help);
+        if (mf.type == core::OptionField::Type::Choice)
+            mf.option->check(CLI::IsMember(e.choices));  // a typo is a usage error
         mf.option->group("Method options");
     }
 }

@@ -133,11 +133,11 @@ private slots:
         const nlohmann::json& p = info.metadata.parameters;
         QCOMPARE(p["method"].get<std::string>(), std::string("ctf"));
         QCOMPARE(p["quantity"].get<std::string>(), std::string("phase"));
-        QCOMPARE(p["input"].get<std::string>(), spath("holo.tif"));
+        QCOMPARE(p["input"]["path"].get<std::string>(), fs::absolute(spath("holo.tif")).string());
         QVERIFY(!p["phaselab_version"].get<std::string>().empty());
         QVERIFY(std::abs(p["geometry"]["distance_m"].get<double>() - 0.1) < 1e-12);
-        QVERIFY(std::abs(p["options"]["beta_delta"].get<double>() - 0.1) < 1e-12);
-        QCOMPARE(p["padding"].get<std::string>(), std::string("periodic"));
+        QVERIFY(std::abs(p["beta_over_delta"].get<double>() - 0.1) < 1e-12);
+        QCOMPARE(p["propagation"]["padding"].get<std::string>(), std::string("periodic"));
         const double err = nmse(phase, phi);
         QVERIFY2(err < 1e-3, qPrintable(QString("phase NMSE %1").arg(err)));
 
@@ -160,7 +160,9 @@ private slots:
         QVERIFY(j["residual"].get<double>() >= 0);
         QVERIFY(fs::exists(spath("pag_phase.tif")));
         QVERIFY(fs::exists(spath("pag_absorption.tif")));
-        QCOMPARE(core::readTiffInfo(spath("pag_phase.tif")).metadata.parameters["padding"].get<std::string>(),
+        QCOMPARE(core::readTiffInfo(spath("pag_phase.tif"))
+                     .metadata.parameters["propagation"]["padding"]
+                     .get<std::string>(),
                  std::string("replicate"));
     }
 
@@ -180,7 +182,7 @@ private slots:
         QCOMPARE(history.size(), std::size_t(9));
         QCOMPARE(j["residual"].get<double>(), history.back());
         QVERIFY(history.back() < 0.2 * history.front());
-        QCOMPARE(j["options"]["variant"].get<std::string>(), std::string("homogeneous"));
+        QCOMPARE(j["options"]["unknowns"].get<std::string>(), std::string("homogeneous"));
         QCOMPARE(j["options"]["positivity"].get<bool>(), true);
 
         core::TiffInfo info;
@@ -195,10 +197,11 @@ private slots:
 
         // The joint problem and the discrepancy stop run too.
         const Result joint = run(args("irgn", "holo.tif", "joint")
-                                 << "--newton" << "3" << "--noise-level" << "1e-6" << "--json");
+                                 << "--unknowns" << "joint" << "--newton" << "3" << "--noise-level"
+                                 << "1e-6" << "--json");
         QVERIFY2(joint.code == 0, qPrintable(joint.err));
         const auto jj = nlohmann::json::parse(joint.out.toStdString());
-        QCOMPARE(jj["options"]["variant"].get<std::string>(), std::string("joint"));
+        QCOMPARE(jj["options"]["unknowns"].get<std::string>(), std::string("joint"));
         QCOMPARE(jj["stop_reason"].get<std::string>(), std::string("iteration_limit"));
     }
 
@@ -232,6 +235,79 @@ private slots:
         expectFailure(args("ctf", "holo.tif", "bad") << "--model" << "m.pt", 3, "--model");
         expectFailure(args("dgn", "holo.tif", "bad"), 3, "--model");
         expectNoOutputs("bad");
+    }
+
+    // Raw detector counts without a flat field: refused (exit 3) with the reason and the fix,
+    // nothing written; an explicit normalisation runs.
+    void rawCountsAreRefusedWithTheFix()
+    {
+        writeHologram("holo.tif", 48);
+        core::ImageF raw = core::readTiff<float>(spath("holo.tif"));
+        for (float& v : raw)
+            v *= 30000.0f;
+        core::writeTiff(spath("raw.tif"), raw.cast<std::uint16_t>());
+        for (const char* method : {"ctf", "irgn"}) {
+            const Result r = run(args(method, "raw.tif", "raw"));
+            QVERIFY2(r.code == 3, qPrintable(r.err));
+            QVERIFY2(r.err.contains("raw detector counts") && r.err.contains("--flat") &&
+                         r.err.contains("--normalise mean|percentile"),
+                     qPrintable(r.err));
+            expectNoOutputs("raw");
+        }
+        const Result ok = run(args("ctf", "raw.tif", "raw") << "--normalise" << "mean" << "--json");
+        QVERIFY2(ok.code == 0, qPrintable(ok.err));
+        const auto p = core::readTiffInfo(spath("raw_phase.tif")).metadata.parameters;
+        QCOMPARE(p["input"]["normalise"].get<std::string>(), std::string("mean"));
+        QVERIFY(p["input_details"].contains("normalisation"));
+    }
+
+    // A NaN in a result is never a success: IRGN on raw counts taken as they are diverges; the
+    // command fails naming the Newton step, and writes nothing.
+    void nonFiniteResultFails()
+    {
+        writeHologram("holo.tif", 48);
+        core::ImageF raw = core::readTiff<float>(spath("holo.tif"));
+        for (float& v : raw)
+            v *= 30000.0f;
+        core::writeTiff(spath("raw.tif"), raw);
+        const Result r = run(args("irgn", "raw.tif", "nan") << "--normalise" << "none" << "--unknowns"
+                                                            << "joint");
+        QVERIFY2(r.code == 3, qPrintable(QString::number(r.code) + r.out + r.err));
+        QVERIFY2(r.err.contains("non-finite") && r.err.contains("Newton step"), qPrintable(r.err));
+        expectNoOutputs("nan");
+    }
+
+    // Any result re-runs from its own TIFF: --session FILE_phase.tif gives the same pixels and
+    // the same metadata but for the time taken; flags given on top override it.
+    void resultTiffReplays()
+    {
+        writeHologram("holo.tif", 48);
+        const Result first = run(args("irgn", "holo.tif", "orig")
+                                 << "--delta-beta" << "10" << "--newton" << "4" << "--alpha-low"
+                                 << "1e-6" << "--init" << "ctf");
+        QVERIFY2(first.code == 0, qPrintable(first.err));
+        const Result again = run({"reconstruct", "--session", path("orig_phase.tif"), "--out",
+                                  path("replay")});
+        QVERIFY2(again.code == 0, qPrintable(again.err));
+        for (const char* q : {"_phase.tif", "_absorption.tif"}) {
+            core::TiffInfo a, b;
+            const core::ImageF x = core::readTiff<float>(spath(QString("orig") + q), &a);
+            const core::ImageF y = core::readTiff<float>(spath(QString("replay") + q), &b);
+            QVERIFY(std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0);
+            nlohmann::json ma = a.metadata.parameters, mb = b.metadata.parameters;
+            ma.erase("seconds");
+            mb.erase("seconds");
+            QCOMPARE(mb, ma);
+        }
+        const auto p = core::readTiffInfo(spath("orig_phase.tif")).metadata.parameters;
+        QCOMPARE(p["options"]["ctf"]["alpha_low"].get<double>(), 1e-6);  // not ignored any more
+        QCOMPARE(p["options"]["initial_guess"].get<std::string>(), std::string("ctf"));
+        const Result more = run({"reconstruct", "--session", path("orig_phase.tif"), "--out",
+                                 path("more"), "--newton", "6", "--json"});
+        QVERIFY2(more.code == 0, qPrintable(more.err));
+        QCOMPARE(nlohmann::json::parse(more.out.toStdString())["iterations"].get<int>(), 6);
+        expectFailure({"reconstruct", "--session", path("holo.tif"), "--out", path("bad")}, 3,
+                      "no PhaseLab reconstruction parameters");
     }
 
     void ctrlCStopsIrgnWithoutPartialOutput()

@@ -6,6 +6,7 @@
 #include <phaselab/core/paganin.h>
 #include <phaselab/core/reconstruction_method.h>
 #include <phaselab/core/simulate.h>  // defaultFftWisdomPath()
+#include <phaselab/core/units.h>
 
 #include <cmath>
 #include <filesystem>
@@ -35,11 +36,12 @@ void readCtf(const nlohmann::json& j, CtfOptions& c, const std::string& what)
 
 void validateCtf(const CtfOptions& c, const std::string& prefix)
 {
-    for (const auto& [value, name] : {std::pair{c.alphaLow, "alpha_low"},
-                                      std::pair{c.alphaHigh, "alpha_high"},
-                                      std::pair{c.transitionWidth, "transition_width"}})
+    for (const auto& [value, name] : {std::pair{c.alphaLow, "α low (alpha_low)"},
+                                      std::pair{c.alphaHigh, "α high (alpha_high)"},
+                                      std::pair{c.transitionWidth, "transition width"}})
         if (!(std::isfinite(value) && value > 0))
-            throw InputError(prefix + name + " must be a finite number > 0");
+            throw InputError(prefix + name + " must be a finite number > 0, got " +
+                             formatNumber(value, 6));
 }
 
 /// The CTF solver options of a request: the method's fields plus the request's β/δ and padding.
@@ -348,7 +350,7 @@ void IrgnMethodOptions::validate() const
     o.support.reset();
     o.betaDelta.reset();
     o.validate();
-    validateCtf(irgn.ctf, "IRGN: ctf.");
+    validateCtf(irgn.ctf, "IRGN CTF start: ");
 }
 
 std::vector<OptionField> IrgnMethodOptions::fields() const
