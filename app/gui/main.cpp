@@ -6,7 +6,6 @@
 #include <phaselab/widgets/main_window.h>
 #include <phaselab/widgets/method_panel.h>
 #include <phaselab/widgets/parameter_panel.h>
-#include <phaselab/widgets/reconstruction_method.h>
 #include <phaselab/widgets/resolution_panel.h>
 #include <phaselab/widgets/translations.h>
 
@@ -40,12 +39,11 @@ void stageDemoScreenshot(MainWindow& window, const QString& view, std::function<
         window.parameterPanel()->setDeltaOverBeta(30);
         const phaselab::core::ImageStats st = phaselab::core::imageStats(window.current()->image);
         methods->setCurrentMethod(QStringLiteral("irgn"));
-        methods->method(QStringLiteral("irgn"))
-            ->setOptions({{"unknowns", "homogeneous"},
-                          {"alpha0", 10.0},
-                          {"newton", 40},
-                          {"positivity", true},
-                          {"noise_level", (st.max - st.min) / 100}});
+        methods->setOptions(QStringLiteral("irgn"), {{"unknowns", "homogeneous"},
+                                                     {"alpha0", 10.0},
+                                                     {"newton_steps", 40},
+                                                     {"positivity", true},
+                                                     {"noise_level", (st.max - st.min) / 100}});
         methods->run();
     });
     QObject::connect(methods, &MethodPanel::failed, &window, [save](const QString& message) {

@@ -1,16 +1,19 @@
 // The worker pattern of architecture.md: work on a QThread, progress and previews throttled,
-// results as snapshots, exceptions as failed(), cancel as cancelled() without finished().
+// results as typed snapshots, exceptions as failed(), cancel as cancelled() without finished().
 #include <QtTest>
 
 #include <phaselab/core/error.h>
 #include <phaselab/widgets/job_runner.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
+#include <vector>
 
 using namespace phaselab;
-using widgets::JobContext;
 using widgets::JobRunner;
+using IntContext = widgets::JobContext<int>;
+using IntPtr = std::shared_ptr<const int>;
 
 class JobRunnerTest : public QObject {
     Q_OBJECT
@@ -23,19 +26,27 @@ private slots:
         QSignalSpy progress(&runner, &JobRunner::progressChanged);
         std::atomic<bool> offGuiThread{false};
         const auto gui = std::this_thread::get_id();
-        QVERIFY(runner.start([&](const JobContext& c) {
-            offGuiThread = std::this_thread::get_id() != gui;
-            for (int i = 0; i <= 100; ++i)
-                c.progress.step(i / 100.0, "counting");
-            return std::shared_ptr<const void>(std::make_shared<const int>(42));
-        }));
+        IntPtr result;
+        bool receivedOnGuiThread = false;
+        QVERIFY(runner.start<int>(
+            [&](const IntContext& c) {
+                offGuiThread = std::this_thread::get_id() != gui;
+                for (int i = 0; i <= 100; ++i)
+                    c.progress.step(i / 100.0, "counting");
+                return std::make_shared<const int>(42);
+            },
+            [&](IntPtr r) {
+                receivedOnGuiThread = std::this_thread::get_id() == gui;
+                result = std::move(r);
+            }));
         QVERIFY(runner.isRunning());
-        QVERIFY(!runner.start([](const JobContext&) { return std::shared_ptr<const void>(); }));
+        QVERIFY(!runner.start<int>([](const IntContext&) { return IntPtr(); }, {}));
         QVERIFY(finished.wait(10000));
         QVERIFY(offGuiThread);
+        QVERIFY(receivedOnGuiThread);
         QVERIFY(!runner.isRunning());
-        const auto result = finished.first().first().value<std::shared_ptr<const void>>();
-        QCOMPARE(*std::static_pointer_cast<const int>(result), 42);
+        QVERIFY(result);
+        QCOMPARE(*result, 42);
         // 101 reports in a tight loop arrive throttled, the final 100 % always.
         QVERIFY(progress.count() >= 1 && progress.count() < 20);
         QCOMPARE(progress.last().first().toDouble(), 1.0);
@@ -46,12 +57,13 @@ private slots:
         JobRunner runner;
         QSignalSpy failed(&runner, &JobRunner::failed);
         QSignalSpy finished(&runner, &JobRunner::finished);
-        runner.start([](const JobContext&) -> std::shared_ptr<const void> {
-            throw core::InputError("holo.tif: truncated");
-        });
+        bool received = false;
+        runner.start<int>([](const IntContext&) -> IntPtr { throw core::InputError("holo.tif: truncated"); },
+                          [&](IntPtr) { received = true; });
         QVERIFY(failed.wait(10000));
         QCOMPARE(failed.first().first().toString(), QString("holo.tif: truncated"));
         QCOMPARE(finished.count(), 0);
+        QVERIFY(!received);
     }
 
     void cancelStopsAtTheNextCheck()
@@ -60,37 +72,48 @@ private slots:
         QSignalSpy cancelled(&runner, &JobRunner::cancelled);
         QSignalSpy finished(&runner, &JobRunner::finished);
         std::atomic<int> steps{0};
-        runner.start([&](const JobContext& c) {
-            for (;;) {
-                c.progress.step(0.5, "waiting");
-                ++steps;
-                std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            }
-            return std::shared_ptr<const void>();
-        });
+        bool received = false;
+        runner.start<int>(
+            [&](const IntContext& c) {
+                for (;;) {
+                    c.progress.step(0.5, "waiting");
+                    ++steps;
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                }
+                return IntPtr();
+            },
+            [&](IntPtr) { received = true; });
         QTRY_VERIFY(steps > 3);
         runner.cancel();
         QVERIFY(cancelled.wait(5000));
         QCOMPARE(finished.count(), 0);
+        QVERIFY(!received);
         // A handler may start the next job at once.
-        QVERIFY(runner.start([](const JobContext&) { return std::shared_ptr<const void>(); }));
+        QVERIFY(runner.start<int>([](const IntContext&) { return std::make_shared<const int>(1); },
+                                  [&](IntPtr r) { received = r && *r == 1; }));
         QVERIFY(finished.wait(5000));
+        QVERIFY(received);
     }
 
     void previewsReachTheGuiThread()
     {
         JobRunner runner;
-        QSignalSpy previews(&runner, &JobRunner::preview);
+        QSignalSpy previews(&runner, &JobRunner::previewed);
         QSignalSpy finished(&runner, &JobRunner::finished);
-        runner.start([](const JobContext& c) {
-            for (int i = 0; i < 5; ++i) {
-                c.publish(std::make_shared<const int>(i));
-                std::this_thread::sleep_for(std::chrono::milliseconds(120));
-            }
-            return std::shared_ptr<const void>();
-        });
+        std::vector<int> seen;
+        runner.start<int>(
+            [](const IntContext& c) {
+                for (int i = 0; i < 5; ++i) {
+                    c.publish(std::make_shared<const int>(i));
+                    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+                }
+                return IntPtr();
+            },
+            {}, [&](IntPtr p) { seen.push_back(*p); });
         QVERIFY(finished.wait(10000));
         QVERIFY2(previews.count() >= 3, qPrintable(QString::number(previews.count())));
+        QCOMPARE(int(seen.size()), previews.count());
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
     }
 
     void destructorCancelsAndWaits()
@@ -98,13 +121,15 @@ private slots:
         std::atomic<bool> ended{false};
         {
             JobRunner runner;
-            runner.start([&](const JobContext& c) {
-                for (;;) {
-                    c.progress.checkCancel();
-                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                }
-                return std::shared_ptr<const void>();
-            });
+            runner.start<int>(
+                [&](const IntContext& c) {
+                    for (;;) {
+                        c.progress.checkCancel();
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    }
+                    return IntPtr();
+                },
+                {});
             QTest::qWait(20);
         }  // must not hang or crash
         ended = true;

@@ -45,7 +45,8 @@ private slots:
         const core::ImageF* img = w.imageView()->image();
         QVERIFY(img);
         QCOMPARE(img->width(), 128);
-        QVERIFY(w.current()->isDemo);
+        QVERIFY(w.current()->spec.kind == core::InputSpec::Kind::Demo);
+        QVERIFY(w.current()->truePhase);
         // The icon comes from resources/phaselab.qrc through the SVG plugin.
         QVERIFY(!w.windowIcon().pixmap(32, 32).isNull());
         // A hologram: intensity around 1 with visible fringes.

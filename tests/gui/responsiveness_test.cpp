@@ -10,7 +10,6 @@
 #include <phaselab/widgets/image_view.h>
 #include <phaselab/widgets/main_window.h>
 #include <phaselab/widgets/method_panel.h>
-#include <phaselab/widgets/reconstruction_method.h>
 
 #include <algorithm>
 
@@ -41,8 +40,7 @@ private slots:
         QCOMPARE(w.current()->image.width(), 1024);
 
         p->setCurrentMethod("irgn");
-        p->method("irgn")->setOptions(
-            {{"unknowns", "joint"}, {"newton", 10000}, {"cg", 10}, {"preview_every", 1}});
+        p->setOptions("irgn", {{"unknowns", "joint"}, {"newton_steps", 10000}, {"cg_iterations", 10}});
         QSignalSpy previews(p, &MethodPanel::previewReady);
         QSignalSpy cancelled(p, &MethodPanel::cancelled);
 

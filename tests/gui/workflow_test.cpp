@@ -9,12 +9,12 @@
 
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/models/learned.h>
+#include <phaselab/models/learned_method.h>
 #include <phaselab/widgets/image_view.h>
 #include <phaselab/widgets/main_window.h>
 #include <phaselab/widgets/method_panel.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
-#include <phaselab/widgets/reconstruction_method.h>
 #include <phaselab/widgets/resolution_panel.h>
 
 #include <qcustomplot.h>
@@ -27,9 +27,7 @@ using namespace phaselab;
 using widgets::ImageRole;
 using widgets::MainWindow;
 using widgets::MethodPanel;
-using Result = std::shared_ptr<const widgets::ReconstructionResult>;
-
-Q_DECLARE_METATYPE(Result)
+using Result = widgets::OutcomePtr;
 
 namespace {
 
@@ -125,9 +123,9 @@ private slots:
         p->setCurrentMethod("ctf");
         const Result ctf = runAndWait(w);
         QVERIFY(ctf);
-        QCOMPARE(ctf->methodId, QString("ctf"));
-        QCOMPARE(ctf->phase->width(), n);
-        const double ctfNmse = phaseNmsePercent(*ctf->phase, truth);
+        QCOMPARE(ctf->method.id, std::string("ctf"));
+        QCOMPARE(ctf->phase.width(), n);
+        const double ctfNmse = phaseNmsePercent(ctf->phase, truth);
         qInfo("CTF on the %d² demo: phase NMSE %.2f %%, %.3f s", n, ctfNmse, ctf->seconds);
         QVERIFY(ctfNmse < 100);
         QVERIFY(w.workspace()->view(ImageRole::Phase)->image());
@@ -138,25 +136,24 @@ private slots:
         const core::ImageStats holo = core::imageStats(w.current()->image);
         const double sigma = (holo.max - holo.min) / 100;
         p->setCurrentMethod("irgn");
-        p->method("irgn")->setOptions({{"unknowns", "homogeneous"},
-                                       {"alpha0", 10.0},
-                                       {"newton", 30},
-                                       {"cg", 10},
-                                       {"positivity", true},
-                                       {"noise_level", sigma},
-                                       {"preview_every", 2}});
+        p->setOptions("irgn", {{"unknowns", "homogeneous"},
+                               {"alpha0", 10.0},
+                               {"newton_steps", 30},
+                               {"cg_iterations", 10},
+                               {"positivity", true},
+                               {"noise_level", sigma}});
         QSignalSpy previews(p, &MethodPanel::previewReady);
         const Result irgn = runAndWait(w);
         QVERIFY(irgn);
         QVERIFY(irgn->iterations > 2 && irgn->iterations < 30);
-        QCOMPARE(irgn->parameters.value("stop", ""), std::string("discrepancy"));
+        QCOMPARE(irgn->stopReason, std::string("discrepancy"));
         QVERIFY(irgn->residualHistory.back() <= 1.5 * sigma);
         QVERIFY(previews.count() >= 1);  // throttled to 10 per second
         QVERIFY(previews.first().first().value<Result>()->preview);
         QCOMPARE(irgn->residualHistory.size(), std::size_t(irgn->iterations + 1));
         QVERIFY(irgn->residualHistory.back() < 0.5 * irgn->residualHistory.front());
         QCOMPARE(p->residualPlot()->graph(0)->dataCount(), irgn->iterations + 1);
-        const double irgnNmse = phaseNmsePercent(*irgn->phase, truth);
+        const double irgnNmse = phaseNmsePercent(irgn->phase, truth);
         qInfo("IRGN homogeneous on the %d² demo: phase NMSE %.2f %%, %d Newton steps, %.2f s, "
               "residual %.3g → %.3g (σ %.3g)",
               n, irgnNmse, irgn->iterations, irgn->seconds, irgn->residualHistory.front(),
@@ -209,19 +206,22 @@ private slots:
         const core::ImageF phase =
             core::readTiff<float>((prefix + "_phase.tif").toStdString(), &info);
         QCOMPARE(info.dtype, std::string("float32"));
-        QVERIFY(phase.sameShape(*irgn->phase));
+        QVERIFY(phase.sameShape(irgn->phase));
         for (std::size_t i = 0; i < phase.size(); ++i)
-            QCOMPARE(phase[i], (*irgn->phase)[i]);
+            QCOMPARE(phase[i], irgn->phase[i]);
         QVERIFY(std::abs(info.metadata.pixelSizeM - 12e-9) < 1e-15);
         QVERIFY2(QString::fromStdString(info.metadata.description).contains("unit="),
                  info.metadata.description.c_str());
         QCOMPARE(info.metadata.parameters.value("method", ""), std::string("irgn"));
         QCOMPARE(info.metadata.parameters.value("quantity", ""), std::string("phase"));
         QCOMPARE(info.metadata.parameters["geometry"].value("distance_m", 0.0), 0.02);
-        QCOMPARE(info.metadata.parameters["options"].value("newton", 0), 30);
+        QCOMPARE(info.metadata.parameters["options"].value("newton_steps", 0), 30);
+        // The metadata is the request: it reads back as the one that ran.
+        QCOMPARE(core::ReconstructionRequest::fromJson(info.metadata.parameters, "phase").toJson(),
+                 irgn->request.toJson());
         const core::ImageF absorption =
             core::readTiff<float>((prefix + "_absorption.tif").toStdString());
-        QCOMPARE(absorption[absorption.size() / 3], (*irgn->absorption)[absorption.size() / 3]);
+        QCOMPARE(absorption[absorption.size() / 3], irgn->absorption[absorption.size() / 3]);
         QVERIFY(QDir(m_dir.path()).entryList({"*.tmp*", "*~"}, QDir::Files).isEmpty());
 
         // Two reconstructions compared: the IRGN phase kept as the reference, then CTF against it.
@@ -276,8 +276,8 @@ private slots:
         retype(w.parameterPanel()->distanceEdit()->lineEdit(), "25 mm");
         QTRY_VERIFY_WITH_TIMEOUT(done.count() > runs, 20000);
         const Result last = done.last().first().value<Result>();
-        QCOMPARE(last->methodId, QString("paganin"));
-        QCOMPARE(last->parameters["geometry"].value("distance_m", 0.0), 0.025);
+        QCOMPARE(last->method.id, std::string("paganin"));
+        QCOMPARE(last->request.geometry->distanceM, 0.025);
     }
 
     void cancelledIrgnKeepsTheWindow()
@@ -289,7 +289,7 @@ private slots:
         w.openDemo(256);
         QVERIFY(test::waitLoaded(w));
         p->setCurrentMethod("irgn");
-        p->method("irgn")->setOptions({{"unknowns", "joint"}, {"newton", 5000}, {"preview_every", 1}});
+        p->setOptions("irgn", {{"unknowns", "joint"}, {"newton_steps", 5000}});
         QSignalSpy previews(p, &MethodPanel::previewReady);
         QSignalSpy done(p, &MethodPanel::resultReady);
         QSignalSpy cancelled(p, &MethodPanel::cancelled);
@@ -372,7 +372,7 @@ private slots:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write("this is not a model");
         }
-        p->method("dgn")->setOptions({{"model", bogus.toStdString()}});
+        p->setOptions("dgn", {{"model", bogus.toStdString()}});
         QVERIFY(!p->runButton()->isEnabled());
         QVERIFY2(p->reasonLabel()->text().contains("not_a_model.pt"),
                  qPrintable(p->reasonLabel()->text()));
@@ -422,37 +422,43 @@ private slots:
         QVERIFY2(info->text().contains("parameters") && info->text().contains("13 keV"),
                  qPrintable(info->text()));
         QVERIFY(p->runButton()->isEnabled());
-        QVERIFY(!visibleChild<QLabel>(p, "modelWarning"));  // same physics: no warning
+        QVERIFY(!visibleChild<QLabel>(p, "methodWarnings"));  // same physics: no warning
 
+        // The model loads once: two runs in a row read its weights one time.
+        const int loadsBefore = models::modelLoadCount();
         const Result dgn = runAndWait(w);
         QVERIFY(dgn);
-        QCOMPARE(dgn->methodId, QString("dgn"));
+        QCOMPARE(models::modelLoadCount(), loadsBefore + 1);
+        QCOMPARE(dgn->method.id, std::string("dgn"));
         QCOMPARE(dgn->iterations, 2);
-        QCOMPARE(dgn->phase->width(), 128);
-        for (float x : *dgn->phase)
+        QCOMPARE(dgn->phase.width(), 128);
+        for (float x : dgn->phase)
             QVERIFY(std::isfinite(x));
-        QCOMPARE(dgn->parameters["model"].value("method", ""), std::string("dgn"));
-        QVERIFY(dgn->parameters["model"].value("parameter_count", 0) > 1000);
+        QVERIFY(dgn->details["model"].value("parameter_count", 0) > 1000);
+        const Result again = runAndWait(w);
+        QVERIFY(again);
+        QCOMPARE(models::modelLoadCount(), loadsBefore + 1);
+        QCOMPARE(again->phase.width(), 128);
 
         // Another distance: the warning names it, Run still allowed.
         retype(w.parameterPanel()->distanceEdit()->lineEdit(), "30 mm");
-        QLabel* warning = visibleChild<QLabel>(p, "modelWarning");
+        QLabel* warning = visibleChild<QLabel>(p, "methodWarnings");
         QVERIFY(warning);
         QVERIFY2(warning->text().contains("distance"), qPrintable(warning->text()));
         QVERIFY(p->runButton()->isEnabled());
 
         // MS-D Net refuses a DGN file, accepts its own.
         p->setCurrentMethod("msd");
-        p->method("msd")->setOptions({{"model", dgnFile.toStdString()}});
+        p->setOptions("msd", {{"model", dgnFile.toStdString()}});
         QVERIFY(!p->runButton()->isEnabled());
         QVERIFY2(p->blockReason().contains("dgn model"), qPrintable(p->blockReason()));
-        p->method("msd")->setOptions({{"model", msdFile.toStdString()}, {"device", "cpu"}});
+        p->setOptions("msd", {{"model", msdFile.toStdString()}, {"device", "cpu"}});
         QVERIFY2(p->runButton()->isEnabled(), qPrintable(p->blockReason()));
         const Result msd = runAndWait(w);
         QVERIFY(msd);
-        QCOMPARE(msd->methodId, QString("msd"));
-        QCOMPARE(msd->parameters.value("device", ""), std::string("cpu"));
-        QCOMPARE(msd->absorption->height(), 128);
+        QCOMPARE(msd->method.id, std::string("msd"));
+        QCOMPARE(msd->details.value("device", ""), std::string("cpu"));
+        QCOMPARE(msd->absorption.height(), 128);
     }
 };
 

@@ -53,25 +53,36 @@ JobRunner::~JobRunner()
     }
 }
 
-bool JobRunner::start(Job job)
+bool JobRunner::startErased(ErasedJob job, ErasedReceiver onFinished, ErasedReceiver onPreview)
 {
     if (m_thread)
         return false;
     m_cancel = std::make_shared<core::CancelToken>();
     m_outcome = std::make_shared<Outcome>();
-    m_thread = QThread::create([self = this, cancel = m_cancel, outcome = m_outcome, job = std::move(job)] {
+    m_onFinished = std::move(onFinished);
+    m_onPreview = std::move(onPreview);
+    const quint64 generation = ++m_generation;
+    m_thread = QThread::create([self = this, cancel = m_cancel, outcome = m_outcome,
+                                job = std::move(job), generation] {
         ThrottledSink sink(self);
         const core::ProgressReporter reporter(&sink, cancel.get());
         auto lastPreview = std::make_shared<std::chrono::steady_clock::time_point>();
-        JobContext context{reporter, [self, lastPreview](std::shared_ptr<const void> snapshot) {
-                               const auto now = std::chrono::steady_clock::now();
-                               if (now - *lastPreview < std::chrono::milliseconds(100))
-                                   return;
-                               *lastPreview = now;
-                               QMetaObject::invokeMethod(
-                                   self, [self, snapshot] { emit self->preview(snapshot); },
-                                   Qt::QueuedConnection);
-                           }};
+        const ErasedContext context{
+            reporter, [self, lastPreview, generation](std::shared_ptr<const void> snapshot) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - *lastPreview < std::chrono::milliseconds(100))
+                    return;
+                *lastPreview = now;
+                QMetaObject::invokeMethod(
+                    self,
+                    [self, snapshot, generation] {
+                        if (generation != self->m_generation || !self->m_onPreview)
+                            return;
+                        self->m_onPreview(snapshot);
+                        emit self->previewed();
+                    },
+                    Qt::QueuedConnection);
+            }};
         // The outcome is read on the GUI thread after QThread::finished, which orders it after
         // every write here.
         try {
@@ -105,10 +116,19 @@ void JobRunner::onThreadFinished()
         return;
     m_thread->deleteLater();
     m_thread = nullptr;
-    // Emit after clearing the thread, so a handler may start the next job at once.
+    // Hand over after clearing the thread, so a handler may start the next job at once (which
+    // replaces the receivers: take them first).
     const std::shared_ptr<Outcome> outcome = std::move(m_outcome);
+    const ErasedReceiver onFinished = std::move(m_onFinished);
+    m_onFinished = nullptr;
+    m_onPreview = nullptr;
+    ++m_generation;
     switch (outcome->kind) {
-    case Outcome::Finished: emit finished(outcome->result); break;
+    case Outcome::Finished:
+        if (onFinished)
+            onFinished(outcome->result);
+        emit finished();
+        break;
     case Outcome::Cancelled: emit cancelled(); break;
     case Outcome::Failed: emit failed(outcome->error); break;
     }

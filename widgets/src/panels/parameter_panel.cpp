@@ -188,7 +188,8 @@ void ParameterPanel::setDeltaOverBeta(double ratio)
         setMaterialId(QStringLiteral("phase"));
         return;
     }
-    m_ratio->setText(QString::number(ratio, 'g', 8));
+    // The shortest text that reads back as the same number: a session's δ/β stays exact.
+    m_ratio->setText(QString::number(ratio, 'g', QLocale::FloatingPointShortest));
     setMaterialId(QStringLiteral("typed"));
     changed();
 }

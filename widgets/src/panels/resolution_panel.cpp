@@ -166,13 +166,6 @@ ResolutionPanel::ResolutionPanel(ImageWorkspace* workspace, std::function<double
                    ImageRole(m_frcB->currentData().toInt()),
                    core::FrcThreshold(m_threshold->currentData().toInt()));
     });
-    connect(m_frcRunner, &JobRunner::finished, this, [this](std::shared_ptr<const void> r) {
-        m_evaluation = std::make_unique<core::Evaluation>(
-            *std::static_pointer_cast<const core::Evaluation>(r));
-        m_frcRun->setEnabled(true);
-        showFrc();
-        emit frcComputed();
-    });
     connect(m_frcRunner, &JobRunner::failed, this, [this](const QString& msg) {
         m_frcRun->setEnabled(true);
         m_frcLabel->setText(msg);
@@ -291,10 +284,17 @@ void ResolutionPanel::computeFrc(ImageRole a, ImageRole b, core::FrcThreshold th
     opt.threshold = threshold;
     m_frcRun->setEnabled(false);
     m_frcLabel->setText(tr("Computing…"));
-    m_frcRunner->start([imgA, imgB, pixel, opt](const JobContext&) {
-        return std::shared_ptr<const void>(std::make_shared<const core::Evaluation>(
-            core::evaluateReconstruction(*imgA, *imgB, pixel, opt)));
-    });
+    m_frcRunner->start<core::Evaluation>(
+        [imgA, imgB, pixel, opt](const JobContext<core::Evaluation>&) {
+            return std::make_shared<const core::Evaluation>(
+                core::evaluateReconstruction(*imgA, *imgB, pixel, opt));
+        },
+        [this](std::shared_ptr<const core::Evaluation> e) {
+            m_evaluation = std::move(e);
+            m_frcRun->setEnabled(true);
+            showFrc();
+            emit frcComputed();
+        });
 }
 
 void ResolutionPanel::showFrc()

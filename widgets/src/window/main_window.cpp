@@ -1,30 +1,30 @@
 #include <phaselab/widgets/main_window.h>
 
-#include <phaselab/core/atomic_file.h>
-#include <phaselab/core/image_io.h>
 #include <phaselab/core/error.h>
-#include <phaselab/core/phantom.h>
-#include <phaselab/core/tiff_io.h>
+#include <phaselab/core/image_io.h>
+#include <phaselab/core/metrics.h>
 #include <phaselab/core/units.h>
-#include <phaselab/widgets/classical_methods.h>
+#include <phaselab/models/learned_method.h>
 #include <phaselab/widgets/display_panel.h>
-#include <phaselab/widgets/job_runner.h>
-#include <phaselab/widgets/learned_methods.h>
-#include <phaselab/widgets/method_panel.h>
-#include <phaselab/widgets/open_dialog.h>
+#include <phaselab/widgets/input_controller.h>
+#include <phaselab/widgets/input_problem_bar.h>
+#include <phaselab/widgets/method_form.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
 #include <phaselab/widgets/resolution_panel.h>
-#include <phaselab/version.h>
+
+#include "help_boxes.h"
+#include "result_export.h"
+#include "session_io.h"
 
 #include <QAction>
 #include <QActionGroup>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QIcon>
@@ -34,12 +34,13 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 #include <algorithm>
-#include <fstream>
 
 namespace phaselab::widgets {
 
@@ -67,27 +68,100 @@ QString quantityLabel(ImageRole role)
     }
     return {};
 }
+
+/// An image inside an immutable snapshot, sharing the snapshot's lifetime (no copy).
+template <typename Owner>
+std::shared_ptr<const core::ImageF> alias(const std::shared_ptr<Owner>& owner,
+                                          const core::ImageF& image)
+{
+    return std::shared_ptr<const core::ImageF>(owner, &image);
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_workspace(new ImageWorkspace),
+      m_problemBar(new InputProblemBar),
       m_parameters(new ParameterPanel),
       m_display(new DisplayPanel),
-      m_resolution(nullptr),
-      m_methods(nullptr),
+      m_input(new InputController(this)),
       m_log(new QPlainTextEdit),
       m_readout(new QLabel),
       m_progress(new QProgressBar),
-      m_loader(new JobRunner(this)),
-      m_referenceLoader(new JobRunner(this))
+      m_cancelLoading(new QPushButton(tr("Cancel")))
 {
+    // The learned methods join core's classical ones in the registry (idempotent).
+    models::registerLearnedMethods();
     setWindowTitle(tr("PhaseLab"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/phaselab.svg")));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
-    setCentralWidget(m_workspace);
+    auto* centre = new QWidget;
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->addWidget(m_problemBar);
+    centreLayout->addWidget(m_workspace, 1);
+    setCentralWidget(centre);
 
+    createDocks();
+    createStatusBar();
+    createActions();
+
+    connect(m_problemBar, &InputProblemBar::normaliseRequested, this, &MainWindow::normaliseInput);
+    connect(m_input, &InputController::loadingStarted, this, [this](const QString& what) {
+        statusBar()->showMessage(what);
+        log(what);
+        m_progress->setValue(0);
+        m_progress->show();
+        m_cancelLoading->show();
+    });
+    connect(m_input, &InputController::progressChanged, this,
+            [this](double f) { m_progress->setValue(int(f * 1000)); });
+    connect(m_input, &InputController::loadingEnded, this, [this] {
+        m_progress->hide();
+        m_cancelLoading->hide();
+    });
+    connect(m_input, &InputController::loaded, this, &MainWindow::showLoaded);
+    connect(m_input, &InputController::normalised, this, [this] {
+        showHologram();
+        log(tr("Normalised the hologram by its mean"));
+        m_methods->inputChanged();
+    });
+    connect(m_input, &InputController::loadFailed, this, [this](const QString& message) {
+        showError(tr("Cannot open"), message);
+        emit loadFailed(message);
+    });
+    connect(m_input, &InputController::loadCancelled, this,
+            [this] { statusBar()->showMessage(tr("Loading cancelled"), 5000); });
+    connect(m_input, &InputController::referenceLoaded, this,
+            [this](std::shared_ptr<const core::ImageF> image, const QString& source) {
+                m_workspace->setImage(ImageRole::Reference, image, tr("reference"));
+                m_resolution->imagesChanged();
+                log(tr("Reference: %1 (%2 × %3)").arg(source).arg(image->width()).arg(image->height()));
+                emit referenceLoaded();
+            });
+    connect(m_input, &InputController::referenceFailed, this, [this](const QString& message) {
+        showError(tr("Cannot open the reference"), message);
+        emit loadFailed(message);
+    });
+
+    connect(m_workspace, &ImageWorkspace::cursorMoved, this, &MainWindow::showCursor);
+    connect(m_workspace, &ImageWorkspace::cursorLeft, m_readout, &QLabel::clear);
+    connect(m_workspace, &ImageWorkspace::activeRoleChanged, this, &MainWindow::showActiveDisplay);
+    connect(m_display, &DisplayPanel::settingsChanged, this, [this](const DisplaySettings& s) {
+        m_workspace->setDisplay(m_workspace->activeRole(), s);
+    });
+    connect(m_parameters, &ParameterPanel::parametersChanged, this, [this] {
+        m_workspace->setPixelSize(m_parameters->geometry().pixelSizeM);
+    });
+    resize(1400, 860);
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
     auto* parameterScroll = new QScrollArea;
     parameterScroll->setWidget(m_parameters);
     parameterScroll->setWidgetResizable(true);
@@ -96,33 +170,35 @@ MainWindow::MainWindow(QWidget* parent)
              Qt::RightDockWidgetArea);
     QDockWidget* displayDock = makeDock(this, tr("Display"), QStringLiteral("displayDock"),
                                         m_display, Qt::RightDockWidgetArea);
-    m_methods = new MethodPanel([this] { return reconstructionInput(); },
-                                [this] { return m_parameters->validationError(); });
-    m_methods->addMethod(makeCtfMethod());
-    m_methods->addMethod(makePaganinMethod());
-    m_methods->addMethod(makeIrgnMethod());
-    m_methods->addMethod(makeDgnMethod());
-    m_methods->addMethod(makeMsdMethod());
+
+    m_methods = new MethodPanel({[this] { return baseRequest(); }, [this] { return m_input->current(); },
+                                 [this] { return m_parameters->validationError(); }});
     QDockWidget* methodDock = makeDock(this, tr("Method"), QStringLiteral("methodDock"),
                                        m_methods, Qt::LeftDockWidgetArea);
     methodDock->setMinimumWidth(300);
     connect(m_parameters, &ParameterPanel::parametersChanged, m_methods,
             &MethodPanel::inputChanged);
     connect(m_methods, &MethodPanel::started, this, [this](const QString& id) {
-        if (ReconstructionMethod* m = m_methods->method(id))
-            statusBar()->showMessage(tr("Running %1…").arg(m->displayName()));
+        if (MethodForm* f = m_methods->form(id))
+            statusBar()->showMessage(tr("Running %1…").arg(f->displayName()));
     });
     connect(m_methods, &MethodPanel::previewReady, this, &MainWindow::showResult);
     connect(m_methods, &MethodPanel::resultReady, this, &MainWindow::showResult);
-    connect(m_methods, &MethodPanel::failed, this,
-            [this](const QString& message) { showError(tr("Reconstruction failed"), message); });
+    connect(m_methods, &MethodPanel::failed, this, [this](const QString& message) {
+        // A failed run keeps no result: nothing of it can be mistaken for one, or exported.
+        m_result.reset();
+        clearResultImages();
+        showError(tr("Reconstruction failed"), message);
+    });
     connect(m_methods, &MethodPanel::cancelled, this, [this] {
+        if (m_result)
+            showImages(m_result);
         statusBar()->showMessage(tr("Reconstruction cancelled; the previous result is kept"), 8000);
         log(tr("Reconstruction cancelled"));
     });
 
-    m_resolution = new ResolutionPanel(
-        m_workspace, [this] { return m_parameters->geometry().pixelSizeM; });
+    m_resolution = new ResolutionPanel(m_workspace,
+                                       [this] { return m_parameters->geometry().pixelSizeM; });
     QDockWidget* resolutionDock = makeDock(this, tr("Resolution"),
                                            QStringLiteral("resolutionDock"), m_resolution,
                                            Qt::RightDockWidgetArea);
@@ -141,62 +217,22 @@ MainWindow::MainWindow(QWidget* parent)
     QDockWidget* logDock =
         makeDock(this, tr("Log"), QStringLiteral("logDock"), m_log, Qt::BottomDockWidgetArea);
     logDock->hide();
+}
 
+void MainWindow::createStatusBar()
+{
     m_progress->setMaximumWidth(220);
     m_progress->setRange(0, 1000);
     m_progress->hide();
+    m_cancelLoading->setObjectName(QStringLiteral("cancelLoading"));
+    m_cancelLoading->setToolTip(tr("Stop loading; the current hologram stays"));
+    m_cancelLoading->hide();
+    connect(m_cancelLoading, &QPushButton::clicked, m_input, &InputController::cancel);
     m_readout->setMinimumWidth(420);
     statusBar()->addPermanentWidget(m_readout);
     statusBar()->addPermanentWidget(m_progress);
-
-    createActions();
-
-    connect(m_workspace, &ImageWorkspace::cursorMoved, this, &MainWindow::showCursor);
-    connect(m_workspace, &ImageWorkspace::cursorLeft, m_readout, &QLabel::clear);
-    connect(m_workspace, &ImageWorkspace::activeRoleChanged, this, &MainWindow::showActiveDisplay);
-    connect(m_display, &DisplayPanel::settingsChanged, this, [this](const DisplaySettings& s) {
-        m_workspace->setDisplay(m_workspace->activeRole(), s);
-    });
-    connect(m_parameters, &ParameterPanel::parametersChanged, this, [this] {
-        m_workspace->setPixelSize(m_parameters->geometry().pixelSizeM);
-    });
-    connect(m_loader, &JobRunner::progressChanged, this, [this](double f, const QString&) {
-        m_progress->setValue(int(f * 1000));
-    });
-    connect(m_loader, &JobRunner::finished, this, [this](std::shared_ptr<const void> r) {
-        m_progress->hide();
-        showLoaded(std::static_pointer_cast<const LoadedImage>(r));
-    });
-    connect(m_loader, &JobRunner::failed, this, [this](const QString& message) {
-        m_progress->hide();
-        showError(tr("Cannot open"), message);
-        emit loadFailed(message);
-    });
-    connect(m_referenceLoader, &JobRunner::finished, this, [this](std::shared_ptr<const void> r) {
-        auto loaded = std::static_pointer_cast<const LoadedImage>(r);
-        m_workspace->setImage(ImageRole::Reference,
-                              std::shared_ptr<const core::ImageF>(loaded, &loaded->image),
-                              tr("reference"));
-        m_resolution->imagesChanged();
-        log(tr("Reference: %1 (%2 × %3)")
-                .arg(loaded->source)
-                .arg(loaded->image.width())
-                .arg(loaded->image.height()));
-        emit referenceLoaded();
-    });
-    connect(m_referenceLoader, &JobRunner::failed, this, [this](const QString& message) {
-        showError(tr("Cannot open the reference"), message);
-        emit loadFailed(message);
-    });
-    connect(m_loader, &JobRunner::cancelled, this, [this] {
-        m_progress->hide();
-        statusBar()->showMessage(tr("Cancelled"), 5000);
-    });
-    resize(1400, 860);
-    restoreSettings();
+    statusBar()->addPermanentWidget(m_cancelLoading);
 }
-
-MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions()
 {
@@ -216,15 +252,15 @@ void MainWindow::createActions()
     file->addAction(tr("&Keep the phase as reference"), this, &MainWindow::usePhaseAsReference);
     file->addSeparator();
     QAction* exportResults =
-        file->addAction(tr("&Export phase and absorption…"), this, [this] { chooseExport(0); });
+        file->addAction(tr("&Export phase and absorption…"), this, [this] { chooseResultExport(*this); });
     exportResults->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    file->addAction(tr("Export current &view as PNG…"), this, [this] { chooseExport(1); });
-    file->addAction(tr("Export &plot…"), this, &MainWindow::exportPlot);
+    file->addAction(tr("Export current &view as PNG…"), this, [this] { chooseViewExport(*this); });
+    file->addAction(tr("Export &plot…"), this, [this] { choosePlotExport(*this); });
     file->addSeparator();
     QAction* saveSessionAction =
-        file->addAction(tr("&Save session…"), this, [this] { chooseExport(2); });
+        file->addAction(tr("&Save session…"), this, [this] { chooseSessionSave(*this); });
     saveSessionAction->setShortcut(QKeySequence::Save);
-    file->addAction(tr("&Load session…"), this, [this] { chooseExport(3); });
+    file->addAction(tr("&Load session…"), this, [this] { chooseSessionLoad(*this); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -333,411 +369,200 @@ void MainWindow::dropEvent(QDropEvent* event)
     }
 }
 
-void MainWindow::startLoad(const QString& what, JobRunner::Job job)
-{
-    if (m_loader->isRunning()) {
-        statusBar()->showMessage(tr("Still loading; wait or cancel first"), 5000);
-        return;
-    }
-    statusBar()->showMessage(what);
-    log(what);
-    m_progress->setValue(0);
-    m_progress->show();
-    m_loader->start(std::move(job));
-}
-
 void MainWindow::openFile(const QString& path)
 {
     m_lastFolder = QFileInfo(path).absolutePath();
-    bool needsDialog = false;
-    try {
-        const core::ImageFileInfo info = core::imageInfo(QFile::encodeName(path).toStdString());
-        needsDialog = info.format == core::ImageFormat::Hdf5 || info.frames > 1;
-    } catch (const std::exception&) {
-        // Unreadable: loading reports the problem in the usual way.
-    }
-    if (!needsDialog) {
-        openInput(path);
-        return;
-    }
-    auto* dialog = new OpenDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setPath(path);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        openInput(dialog->spec(), dialog->frame(), dialog->sources());
-    });
-    dialog->open();
+    m_input->openFile(path);
 }
 
-void MainWindow::openInput(const QString& specText, int frame,
-                           const core::FlatFieldSources& sources)
+void MainWindow::openInput(const QString& spec, int frame, const core::FlatFieldSources& sources)
 {
-    // Absolute paths, so recent files and sessions work from anywhere.
-    const core::ImageSpec parsed = core::parseImageSpec(QFile::encodeName(specText).toStdString());
-    QString spec = QFileInfo(QFile::decodeName(parsed.path.c_str())).absoluteFilePath();
-    if (!parsed.dataset.empty())
-        spec += QLatin1Char(':') + QString::fromStdString(parsed.dataset);
-    const std::string file = QFile::encodeName(spec).toStdString();
-    startLoad(tr("Loading %1…").arg(QFileInfo(spec).fileName()),
-              [file, spec, frame, sources](const JobContext& context) {
-                  const core::ProgressReporter& progress = context.progress;
-                  progress.step(0.0, "reading");
-                  core::CorrectedFrame f = core::loadCorrectedFrame(file, frame, sources);
-                  auto out = std::make_shared<LoadedImage>();
-                  out->image = std::move(f.image);
-                  out->source = spec;
-                  out->frame = frame;
-                  out->sources = sources;
-                  out->pixelSizeM = f.info.metadata.pixelSizeM;
-                  out->provenance = std::move(f.provenance);
-                  progress.step(1.0, "done");
-                  return std::shared_ptr<const void>(std::move(out));
-              });
+    if (!m_input->openInput(spec, frame, sources))
+        statusBar()->showMessage(tr("Still loading; wait or cancel first"), 5000);
 }
 
-void MainWindow::openReference(const QString& spec, int frame)
+bool MainWindow::openInput(const core::InputSpec& spec)
 {
-    if (m_referenceLoader->isRunning())
-        return;
-    const std::string file = QFile::encodeName(spec).toStdString();
-    m_referenceLoader->start([file, frame, spec](const JobContext& context) {
-        context.progress.step(0.0, "reading");
-        auto out = std::make_shared<LoadedImage>();
-        out->image = core::readImage(file, frame);
-        out->source = spec;
-        out->frame = frame;
-        return std::shared_ptr<const void>(std::move(out));
-    });
-}
-
-void MainWindow::usePhaseAsReference()
-{
-    if (!m_result || !m_result->phase) {
-        statusBar()->showMessage(tr("There is no reconstructed phase yet"), 5000);
-        return;
-    }
-    m_workspace->setImage(ImageRole::Reference, m_result->phase,
-                          tr("phase φ [rad] of %1").arg(m_result->methodName));
-    m_workspace->setDisplay(ImageRole::Reference, DisplaySettings::defaultsFor(ImageRole::Phase));
-    m_resolution->imagesChanged();
-    log(tr("Reference: the phase of %1").arg(m_result->methodName));
+    if (m_input->openInput(spec))
+        return true;
+    statusBar()->showMessage(tr("Still loading; wait or cancel first"), 5000);
+    return false;
 }
 
 void MainWindow::openDemo(int size)
 {
-    startLoad(tr("Simulating the demo hologram…"),
-              [size](const JobContext& context) {
-                  const core::ProgressReporter& progress = context.progress;
-                  progress.step(0.0, "simulating");
-                  core::DemoSample demo = core::makeDemoSample(size);
-                  auto out = std::make_shared<LoadedImage>();
-                  out->image = std::move(demo.hologram);
-                  out->isDemo = true;
-                  out->geometry = demo.geometry;
-                  out->pixelSizeM = demo.geometry.pixelSizeM;
-                  out->truePhase =
-                      std::make_shared<const core::ImageF>(demo.object.phase.cast<float>());
-                  out->trueAbsorption =
-                      std::make_shared<const core::ImageF>(demo.object.absorption.cast<float>());
-                  out->source = tr("demo hologram (Au/Pd/Zn phantom, 13 keV, 20 mm, 12 nm)");
-                  progress.step(1.0, "done");
-                  return std::shared_ptr<const void>(std::move(out));
-              });
+    if (!m_input->openDemo(size))
+        statusBar()->showMessage(tr("Still loading; wait or cancel first"), 5000);
 }
 
-void MainWindow::showLoaded(std::shared_ptr<const LoadedImage> image)
+void MainWindow::openReference(const QString& spec, int frame)
 {
-    m_current = std::move(image);
-    // Alias the image inside the snapshot: the workspace shares it without copying.
-    auto hologram = std::shared_ptr<const core::ImageF>(m_current, &m_current->image);
+    m_input->openReference(spec, frame);
+}
+
+void MainWindow::usePhaseAsReference()
+{
+    if (!m_result) {
+        statusBar()->showMessage(tr("There is no reconstructed phase yet"), 5000);
+        return;
+    }
+    const QString name = MethodForm::displayName(m_result->method);
+    m_workspace->setImage(ImageRole::Reference, alias(m_result, m_result->phase),
+                          tr("phase φ [rad] of %1").arg(name));
+    m_workspace->setDisplay(ImageRole::Reference, DisplaySettings::defaultsFor(ImageRole::Phase));
+    m_resolution->imagesChanged();
+    log(tr("Reference: the phase of %1").arg(name));
+}
+
+void MainWindow::normaliseInput()
+{
+    try {
+        m_input->normaliseCurrent();
+    } catch (const std::exception& e) {
+        showError(tr("Cannot normalise"), QString::fromStdString(e.what()));
+    }
+}
+
+const core::LoadedHologram* MainWindow::current() const
+{
+    return m_input->current().get();
+}
+
+core::ReconstructionRequest MainWindow::baseRequest() const
+{
+    core::ReconstructionRequest r;
+    if (const auto h = m_input->current())
+        r.input = h->spec;
+    r.geometry = m_parameters->geometry();
+    r.propagation = m_parameters->propagation();
+    r.betaOverDelta = m_parameters->betaOverDelta();
+    return r;
+}
+
+void MainWindow::showHologram()
+{
+    const std::shared_ptr<const core::LoadedHologram> h = m_input->current();
+    m_workspace->setImage(ImageRole::Hologram, alias(h, h->image), quantityLabel(ImageRole::Hologram));
+    m_problemBar->setProblem(QString::fromStdString(h->problem));
+    showActiveDisplay();
+}
+
+void MainWindow::showLoaded()
+{
+    const std::shared_ptr<const core::LoadedHologram> h = m_input->current();
+    const bool demo = h->spec.kind == core::InputSpec::Kind::Demo;
     m_workspace->clearAll();
-    m_workspace->setImage(ImageRole::Hologram, hologram, quantityLabel(ImageRole::Hologram));
-    if (m_current->isDemo && m_current->truePhase) {
-        m_workspace->setImage(ImageRole::Reference, m_current->truePhase,
-                              tr("true phase φ [rad]"));
+    m_result.reset();
+    m_methods->forgetLastOutcome();
+    showHologram();
+    if (h->truePhase) {
+        m_workspace->setImage(ImageRole::Reference, h->truePhase, tr("true phase φ [rad]"));
         m_workspace->setDisplay(ImageRole::Reference, DisplaySettings::defaultsFor(ImageRole::Phase));
     }
     m_workspace->setActiveRole(ImageRole::Hologram);
-    m_result.reset();
-    if (m_pendingResult)
-        showResult(std::exchange(m_pendingResult, nullptr));
     m_resolution->imagesChanged();
-    if (m_current->isDemo)
-        m_parameters->setGeometry(m_current->geometry);
-    else if (m_current->pixelSizeM > 0)
-        m_parameters->setPixelSize(m_current->pixelSizeM);
+    if (h->geometry)
+        m_parameters->setGeometry(*h->geometry);
+    else if (h->pixelSizeM > 0)
+        m_parameters->setPixelSize(h->pixelSizeM);
     m_workspace->setPixelSize(m_parameters->geometry().pixelSizeM);
-    m_parameters->setImageSize(std::max(hologram->width(), hologram->height()));
+    m_parameters->setImageSize(std::max(h->image.width(), h->image.height()));
     showActiveDisplay();
-    if (!m_current->isDemo)
-        addRecentFile(QString::fromStdString(core::parseImageSpec(
-            QFile::encodeName(m_current->source).toStdString()).path));
-    if (m_current->provenance.contains("flat_dark"))
+    if (!demo)
+        addRecentFile(QFile::decodeName(core::parseImageSpec(h->spec.path).path.c_str()));
+    if (h->provenance.contains("flat_dark"))
         log(tr("Flat-field correction: %1")
-                .arg(QString::fromStdString(m_current->provenance["flat_dark"].dump())));
+                .arg(QString::fromStdString(h->provenance["flat_dark"].dump())));
+    if (h->provenance.contains("flat_field_warning"))
+        log(QString::fromStdString(h->provenance["flat_field_warning"].get<std::string>()));
 
-    const QString name = m_current->isDemo
-                             ? tr("demo hologram")
-                             : QFileInfo(m_current->source).fileName() +
-                                   (m_current->frame > 0 ? tr(" [frame %1]").arg(m_current->frame)
-                                                         : QString());
+    const QString name = inputName(h->spec);
     setWindowTitle(tr("%1 — PhaseLab").arg(name));
-    const core::ImageStats st = core::imageStats(*hologram);
-    QString msg = tr("%1: %2 × %3 pixels, values %4 … %5")
-                      .arg(name)
-                      .arg(hologram->width())
-                      .arg(hologram->height())
-                      .arg(st.min, 0, 'g', 5)
-                      .arg(st.max, 0, 'g', 5);
-    if (st.nonFinite > 0)
-        msg += tr("; warning: %1 non-finite (NaN/Inf) pixels, shown black").arg(st.nonFinite);
+    const core::ImageStats st = core::imageStats(h->image);
+    const QString msg = tr("%1: %2 × %3 pixels, values %4 … %5")
+                            .arg(name)
+                            .arg(h->image.width())
+                            .arg(h->image.height())
+                            .arg(st.min, 0, 'g', 5)
+                            .arg(st.max, 0, 'g', 5);
     statusBar()->showMessage(msg);
     log(msg);
+    if (!h->problem.empty())
+        log(QString::fromStdString(h->problem));
     m_methods->inputChanged();
     emit loaded();
 }
 
-ReconstructionInput MainWindow::reconstructionInput() const
+void MainWindow::showImages(const OutcomePtr& o)
 {
-    ReconstructionInput in;
-    if (m_current)
-        in.hologram = std::shared_ptr<const core::ImageF>(m_current, &m_current->image);
-    in.geometry = m_parameters->geometry();
-    in.propagation = m_parameters->propagation();
-    in.betaOverDelta = m_parameters->betaOverDelta();
-    in.source = m_current ? m_current->source : QString();
-    if (m_current)
-        in.provenance = m_current->provenance;
-    return in;
+    // The workspace shares the images inside the outcome: no copies.
+    m_workspace->setImage(ImageRole::Phase, alias(o, o->phase), quantityLabel(ImageRole::Phase));
+    m_workspace->setImage(ImageRole::Absorption, alias(o, o->absorption),
+                          quantityLabel(ImageRole::Absorption));
+    if (!o->residual.empty())
+        m_workspace->setImage(ImageRole::Residual, alias(o, o->residual),
+                              quantityLabel(ImageRole::Residual));
 }
 
-void MainWindow::showResult(std::shared_ptr<const ReconstructionResult> r)
+void MainWindow::clearResultImages()
 {
-    if (!r)
+    for (ImageRole role : {ImageRole::Phase, ImageRole::Absorption, ImageRole::Residual})
+        m_workspace->clear(role);
+    m_resolution->imagesChanged();
+    showActiveDisplay();
+}
+
+void MainWindow::showResult(OutcomePtr o)
+{
+    if (!o)
         return;
-    if (r->phase)
-        m_workspace->setImage(ImageRole::Phase, r->phase, quantityLabel(ImageRole::Phase));
-    if (r->absorption)
-        m_workspace->setImage(ImageRole::Absorption, r->absorption,
-                              quantityLabel(ImageRole::Absorption));
-    if (r->residual)
-        m_workspace->setImage(ImageRole::Residual, r->residual, quantityLabel(ImageRole::Residual));
-    if (r->preview)
+    showImages(o);
+    if (o->preview)
         return;
-    m_result = r;
-    if (m_workspace->activeRole() == ImageRole::Hologram && r->phase)
+    m_result = o;
+    if (m_workspace->activeRole() == ImageRole::Hologram)
         m_workspace->setActiveRole(ImageRole::Phase);
     m_resolution->imagesChanged();
     showActiveDisplay();
-    QString msg = tr("%1 finished in %2 s").arg(r->methodName).arg(r->seconds, 0, 'f', 2);
-    if (r->iterations > 0)
-        msg += tr(", %1 iterations").arg(r->iterations);
-    if (!r->residualHistory.empty())
-        msg += tr(", residual %1").arg(r->residualHistory.back(), 0, 'g', 4);
-    if (m_current && m_current->isDemo && m_current->truePhase && r->phase &&
-        r->phase->sameShape(*m_current->truePhase)) {
-        double num = 0, den = 0;
-        for (std::size_t i = 0; i < r->phase->size(); ++i) {
-            const double d = double((*r->phase)[i]) - double((*m_current->truePhase)[i]);
-            num += d * d;
-            den += double((*m_current->truePhase)[i]) * double((*m_current->truePhase)[i]);
+    QString msg = tr("%1 finished in %2 s")
+                      .arg(MethodForm::displayName(o->method))
+                      .arg(o->seconds, 0, 'f', 2);
+    if (o->iterations > 0)
+        msg += tr(", %1 iterations").arg(o->iterations);
+    msg += tr(", residual %1").arg(o->residualRms, 0, 'g', 4);
+    const core::LoadedHologram* h = current();
+    if (h && h->truePhase && o->phase.sameShape(*h->truePhase)) {
+        try {
+            msg += tr("; phase NMSE against the demo's truth %1 %")
+                       .arg(core::nmsePercent(o->phase, *h->truePhase), 0, 'g', 3);
+        } catch (const core::InputError&) {
+            // An all-zero truth has no NMSE.
         }
-        if (den > 0)
-            msg += tr("; phase NMSE against the demo's truth %1 %").arg(100 * num / den, 0, 'g', 3);
     }
     statusBar()->showMessage(msg);
     log(msg);
+    for (const std::string& w : o->warnings)
+        log(tr("Warning: %1").arg(QString::fromStdString(w)));
 }
 
 void MainWindow::exportResults(const QString& prefix) const
 {
-    if (!m_result || !m_result->phase)
-        throw core::InputError(tr("There is no reconstruction to export yet").toStdString());
-    core::ImageMetadata meta;
-    meta.pixelSizeM = m_result->parameters.value("geometry", nlohmann::json::object())
-                          .value("pixel_size_m", m_parameters->geometry().pixelSizeM);
-    meta.parameters = m_result->parameters;
-    meta.parameters["seconds"] = m_result->seconds;
-    meta.parameters["iterations"] = m_result->iterations;
-    const std::string base = QFile::encodeName(prefix).toStdString();
-    meta.parameters["quantity"] = "phase";
-    core::writeTiff(base + "_phase.tif", *m_result->phase, meta);
-    if (m_result->absorption) {
-        meta.parameters["quantity"] = "absorption";
-        core::writeTiff(base + "_absorption.tif", *m_result->absorption, meta);
-    }
+    writeResultFiles(m_result.get(), prefix);
 }
 
 void MainWindow::exportViewPng(const QString& path) const
 {
-    ImagePanel* p = m_workspace->activePanel();
-    if (!p || !p->view()->image())
-        throw core::InputError(tr("There is no image to export").toStdString());
-    const std::string file = QFile::encodeName(path).toStdString();
-    core::AtomicFile out(file);
-    // QImage picks the format from the suffix; the temporary name has none.
-    if (!p->view()->renderedImage().save(QFile::decodeName(out.tempPath().c_str()), "PNG"))
-        throw core::InputError(file + ": cannot write the PNG");
-    out.commit();
+    writeViewPng(*m_workspace, path);
 }
 
 void MainWindow::saveSession(const QString& path) const
 {
-    if (!m_current)
-        throw core::InputError(tr("There is nothing to save yet").toStdString());
-    nlohmann::json j;
-    j["phaselab_session"] = 1;
-    j["phaselab_version"] = PHASELAB_VERSION;
-    if (m_current->isDemo)
-        j["input"] = {{"kind", "demo"}, {"size", m_current->image.width()}};
-    else
-        j["input"] = {{"kind", "file"},
-                      {"spec", m_current->source.toStdString()},
-                      {"frame", m_current->frame},
-                      {"flat", m_current->sources.flat},
-                      {"flat_after", m_current->sources.flatAfter},
-                      {"dark", m_current->sources.dark},
-                      {"averaging", m_current->sources.averaging == core::FrameAveraging::Median
-                                        ? "median"
-                                        : "mean"},
-                      {"automatic", m_current->sources.automatic}};
-    j["parameters"] = m_parameters->toJson();
-    if (ReconstructionMethod* m = m_methods->currentMethod())
-        j["method"] = {{"id", m->id().toStdString()}, {"options", m->options()}};
-    j["layout"] = m_workspace->layoutMode() == ImageWorkspace::Layout::Tabs ? "tabs" : "side";
-    QString stem = path;
-    if (stem.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive))
-        stem.chop(5);
-    if (m_result && m_result->phase) {
-        exportResults(stem);
-        j["result"] = {{"method", m_result->methodId.toStdString()},
-                       {"method_name", m_result->methodName.toStdString()},
-                       {"phase", QFileInfo(stem + "_phase.tif").fileName().toStdString()},
-                       {"absorption",
-                        m_result->absorption
-                            ? QFileInfo(stem + "_absorption.tif").fileName().toStdString()
-                            : std::string()},
-                       {"seconds", m_result->seconds},
-                       {"iterations", m_result->iterations}};
-    }
-    const std::string file = QFile::encodeName(path).toStdString();
-    core::AtomicFile out(file);
-    {
-        std::ofstream f(out.tempPath());
-        f << j.dump(2) << "\n";
-        if (!f.flush())
-            throw core::InputError(file + ": cannot write");
-    }
-    out.commit();
+    widgets::saveSession(*this, path);
 }
 
 void MainWindow::loadSession(const QString& path)
 {
-    const std::string file = QFile::encodeName(path).toStdString();
-    std::ifstream f(file);
-    if (!f)
-        throw core::InputError(file + ": cannot open");
-    const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("phaselab_session"))
-        throw core::InputError(file + ": not a PhaseLab session file");
-    const nlohmann::json input = j.value("input", nlohmann::json::object());
-    const std::string kind = input.value("kind", "");
-    if (kind != "demo" && kind != "file")
-        throw core::InputError(file + ": the session names no input");
-
-    // Results first (they are shown once the input has loaded), so a missing file fails early.
-    std::shared_ptr<ReconstructionResult> result;
-    if (j.contains("result")) {
-        const nlohmann::json r = j["result"];
-        const QString dir = QFileInfo(path).absolutePath();
-        result = std::make_shared<ReconstructionResult>();
-        result->methodId = QString::fromStdString(r.value("method", ""));
-        result->methodName = QString::fromStdString(r.value("method_name", ""));
-        result->seconds = r.value("seconds", 0.0);
-        result->iterations = r.value("iterations", 0);
-        core::TiffInfo info;
-        const std::string phase =
-            QFile::encodeName(dir + "/" + QString::fromStdString(r.value("phase", ""))).toStdString();
-        result->phase = std::make_shared<const core::ImageF>(core::readTiff<float>(phase, &info));
-        result->parameters = info.metadata.parameters;
-        const std::string absorption = r.value("absorption", "");
-        if (!absorption.empty())
-            result->absorption = std::make_shared<const core::ImageF>(core::readTiff<float>(
-                QFile::encodeName(dir + "/" + QString::fromStdString(absorption)).toStdString()));
-    }
-    m_parameters->fromJson(j.value("parameters", nlohmann::json::object()));
-    if (j.contains("method")) {
-        const QString id = QString::fromStdString(j["method"].value("id", ""));
-        m_methods->setCurrentMethod(id);
-        if (ReconstructionMethod* m = m_methods->method(id))
-            m->setOptions(j["method"].value("options", nlohmann::json::object()));
-    }
-    m_workspace->setLayoutMode(j.value("layout", "tabs") == "side"
-                                   ? ImageWorkspace::Layout::SideBySide
-                                   : ImageWorkspace::Layout::Tabs);
-    m_pendingResult = result;
-    // The input's own loading would reset the geometry: keep the session's.
-    const nlohmann::json parameters = j.value("parameters", nlohmann::json::object());
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(this, &MainWindow::loaded, this, [this, parameters, connection] {
-        disconnect(*connection);
-        m_parameters->fromJson(parameters);
-    });
-    log(tr("Session %1").arg(path));
-    if (kind == "demo")
-        openDemo(input.value("size", 512));
-    else {
-        core::FlatFieldSources sources;
-        sources.flat = input.value("flat", "");
-        sources.flatAfter = input.value("flat_after", "");
-        sources.dark = input.value("dark", "");
-        sources.averaging = core::parseFrameAveraging(input.value("averaging", "mean"));
-        sources.automatic = input.value("automatic", true);
-        openInput(QString::fromStdString(input.value("spec", "")), input.value("frame", 0),
-                  sources);
-    }
-}
-
-void MainWindow::chooseExport(int what)
-{
-    try {
-        QString path;
-        switch (what) {
-        case 0:
-            path = QFileDialog::getSaveFileName(this, tr("Export phase and absorption (prefix)"),
-                                                m_lastFolder + "/reconstruction",
-                                                tr("Prefix of the TIFF files (*)"));
-            if (!path.isEmpty()) {
-                exportResults(path);
-                log(tr("Exported %1_phase.tif and %1_absorption.tif").arg(path));
-            }
-            break;
-        case 1:
-            path = QFileDialog::getSaveFileName(this, tr("Export view"), m_lastFolder,
-                                                tr("PNG image (*.png)"));
-            if (!path.isEmpty()) {
-                exportViewPng(path);
-                log(tr("Exported %1").arg(path));
-            }
-            break;
-        case 2:
-            path = QFileDialog::getSaveFileName(this, tr("Save session"), m_lastFolder,
-                                                tr("PhaseLab session (*.json)"));
-            if (!path.isEmpty()) {
-                saveSession(path);
-                log(tr("Saved session %1").arg(path));
-            }
-            break;
-        case 3:
-            path = QFileDialog::getOpenFileName(this, tr("Load session"), m_lastFolder,
-                                                tr("PhaseLab session (*.json)"));
-            if (!path.isEmpty())
-                loadSession(path);
-            break;
-        }
-    } catch (const std::exception& e) {
-        showError(tr("Cannot complete"), QString::fromStdString(e.what()));
-    }
+    widgets::loadSession(*this, path);
 }
 
 void MainWindow::showActiveDisplay()
@@ -777,7 +602,7 @@ QString MainWindow::readoutText() const
 
 bool MainWindow::isBusy() const
 {
-    return m_loader->isRunning();
+    return m_input->isBusy();
 }
 
 QStringList MainWindow::recentFiles() const
@@ -836,58 +661,14 @@ void MainWindow::chooseFile()
         openFile(path);
 }
 
-void MainWindow::exportPlot()
-{
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export plot"), m_lastFolder,
-        tr("PNG image (*.png);;PDF document (*.pdf);;CSV table (*.csv)"));
-    if (path.isEmpty())
-        return;
-    try {
-        m_resolution->exportCurrent(path);
-        log(tr("Exported %1").arg(path));
-    } catch (const std::exception& e) {
-        showError(tr("Cannot export"), QString::fromStdString(e.what()));
-    }
-}
-
 void MainWindow::showHelp()
 {
-    QString methods;
-    for (const QString& id : m_methods->methodIds())
-        if (ReconstructionMethod* m = m_methods->method(id))
-            methods += QStringLiteral("<li><b>%1</b>: %2</li>").arg(m->displayName(), m->description());
-    auto* box = new QMessageBox(this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowTitle(tr("PhaseLab help"));
-    box->setTextFormat(Qt::RichText);
-    box->setText(
-        tr("<h3>Working with PhaseLab</h3>"
-           "<ol><li>Open a hologram (File ▸ Open, drag and drop, or the demo).</li>"
-           "<li>Set energy, distance and pixel size; pick the material or type δ/β.</li>"
-           "<li>Choose a method and press Run (Ctrl+R); Escape cancels.</li>"
-           "<li>Draw a line across an edge for its FWHM, or compare two images by FRC.</li>"
-           "<li>Export phase and absorption as calibrated 32-bit TIFF (Ctrl+E).</li></ol>"
-           "<h3>Methods</h3><ul>%1</ul>"
-           "<h3>Conventions and references</h3>"
-           "<p>Object (B, φ) with T = exp(−B − iφ), Fresnel propagator exp(−iπλD|ξ|²); metrics "
-           "NMSE, FRC with the 2σ criterion, FRCM, erf edge fit (FWHM = 2.3548 σ).</p>"
-           "<p>Deep Gauss–Newton: K. Mom, M. Langer, B. Sixou, Optics Letters 48(5), 1136 (2023). "
-           "PhaseGAN: Y. Zhang et al., Optics Express 29(13), 19593 (2021). MS-D Net: D. Pelt, "
-           "J. Sethian, PNAS 115(2), 254 (2018). IRGN: S. Maretzke et al., Optics Express 24(6), "
-           "6490 (2016). Paganin: D. Paganin et al., J. Microscopy 206, 33 (2002).</p>")
-            .arg(methods.isEmpty() ? tr("<li>none registered</li>") : methods));
-    box->open();
+    showMethodsHelp(this);
 }
 
 void MainWindow::about()
 {
-    QMessageBox::about(
-        this, tr("About PhaseLab"),
-        tr("<h3>PhaseLab %1</h3><p>X-ray near-field (in-line holography) phase retrieval: "
-           "Fresnel forward model, classical and learned reconstruction, resolution "
-           "metrics.</p>")
-            .arg(QStringLiteral(PHASELAB_VERSION)));
+    showAboutBox(this);
 }
 
 } // namespace phaselab::widgets

@@ -3,15 +3,12 @@
 #include <QMainWindow>
 #include <QStringList>
 
-#include <functional>
 #include <memory>
 
 #include <phaselab/core/flatfield.h>
-#include <phaselab/core/geometry.h>
-#include <phaselab/core/image.h>
-#include <phaselab/core/progress.h>
+#include <phaselab/core/reconstruction_pipeline.h>
 #include <phaselab/widgets/image_workspace.h>
-#include <phaselab/widgets/job_runner.h>
+#include <phaselab/widgets/method_panel.h>
 
 class QCloseEvent;
 class QDragEnterEvent;
@@ -20,34 +17,22 @@ class QLabel;
 class QMenu;
 class QPlainTextEdit;
 class QProgressBar;
+class QPushButton;
 
 namespace phaselab::widgets {
 
 class DisplayPanel;
+class InputController;
+class InputProblemBar;
 class ParameterPanel;
 class ResolutionPanel;
-class MethodPanel;
-struct ReconstructionResult;
-struct ReconstructionInput;
-
-/// An image as loaded, with where it came from and what its file said about it.
-struct LoadedImage {
-    core::ImageF image;
-    QString source;          ///< file path or spec, or a description of the demo
-    int frame = 0;           ///< frame of a stack / 3D dataset
-    core::FlatFieldSources sources;  ///< flat/dark correction requested
-    nlohmann::json provenance;  ///< input file, checksum, flat/dark correction
-    double pixelSizeM = 0;   ///< from the file's calibration; 0 if none
-    bool isDemo = false;
-    core::Geometry geometry; ///< the demo's geometry (isDemo only)
-    /// The demo's ground truth (isDemo only), for FRC and NMSE against the reconstruction.
-    std::shared_ptr<const core::ImageF> truePhase, trueAbsorption;
-};
 
 /// PhaseLab's main window: the image workspace (hologram, phase, absorption, residual, reference
-/// as tabs or side by side, synchronised), docks for parameters, display and the log, a status-bar
-/// read-out in physical units, files loaded on a worker thread, recent files, drag and drop, and
-/// settings that persist (layout, folders, units, colour maps).
+/// as tabs or side by side, synchronised) under a bar that names a problem of the input, docks
+/// for the method, parameters, display, resolution and the log, a status-bar read-out in
+/// physical units with the loading progress and its Cancel, menus, recent files, drag and drop,
+/// and settings that persist. Its parts: InputController (loading), session_io (sessions),
+/// result_export (files); reconstruction runs in the MethodPanel through core's pipeline.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -61,6 +46,9 @@ public:
     /// Starts loading frame `frame` of `spec` ("FILE" or "FILE.h5:/dataset") with flat/dark
     /// correction in the background; loaded() or loadFailed() follows.
     void openInput(const QString& spec, int frame = 0, const core::FlatFieldSources& sources = {});
+    /// Starts loading an input as a request names it (file or demo, with normalisation);
+    /// returns false (a message says why) while another input is loading.
+    bool openInput(const core::InputSpec& spec);
     /// Loads an image (any readable format, `FILE.h5:/path`, frame `frame`) in the background as
     /// the Reference image, for FRC and NMSE against a reconstruction; referenceLoaded() or
     /// loadFailed() follows. The hologram and results stay as they are.
@@ -68,8 +56,11 @@ public:
     /// Keeps the current reconstruction's phase as the Reference image, so that a later
     /// reconstruction (another method or parameters) can be compared with it by FRC.
     void usePhaseAsReference();
-    /// Starts simulating the demo hologram (PhaseLab's built-in phantom at the DGN geometry).
-    void openDemo(int size = 512);
+    /// Starts simulating the demo hologram (PhaseLab's built-in phantom at the DGN geometry);
+    /// `size` in pixels, the input's default when 0.
+    void openDemo(int size = 0);
+    /// Divides the current hologram by its mean (the input bar's Normalise button).
+    void normaliseInput();
 
     [[nodiscard]] ImageWorkspace* workspace() const noexcept { return m_workspace; }
     /// The hologram's view (for tests and screenshots).
@@ -78,23 +69,33 @@ public:
     [[nodiscard]] DisplayPanel* displayPanel() const noexcept { return m_display; }
     [[nodiscard]] ResolutionPanel* resolutionPanel() const noexcept { return m_resolution; }
     [[nodiscard]] MethodPanel* methodPanel() const noexcept { return m_methods; }
-    /// The last finished reconstruction (null if none).
-    [[nodiscard]] std::shared_ptr<const ReconstructionResult> result() const { return m_result; }
-    /// What a reconstruction would get now.
-    [[nodiscard]] ReconstructionInput reconstructionInput() const;
+    [[nodiscard]] InputController* input() const noexcept { return m_input; }
+    /// The bar above the images that names the input's problem, with its Normalise button.
+    [[nodiscard]] InputProblemBar* inputProblemBar() const noexcept { return m_problemBar; }
+    /// The current hologram (null before the first load).
+    [[nodiscard]] const core::LoadedHologram* current() const;
 
-    /// Writes PREFIX_phase.tif and PREFIX_absorption.tif (32-bit float, calibration, the full
-    /// parameters); throws core::InputError on failure.
+    /// The last finished reconstruction (null if none, and after a failed one).
+    [[nodiscard]] OutcomePtr result() const { return m_result; }
+    /// Shows an outcome: its images (previews too) and, for a finished one, makes it the result
+    /// with its summary in the status bar.
+    void showResult(OutcomePtr outcome);
+    /// The request without method and options: the input, geometry, propagation and β/δ now.
+    [[nodiscard]] core::ReconstructionRequest baseRequest() const;
+
+    /// Writes PREFIX_phase.tif and PREFIX_absorption.tif (core::writeResult); throws
+    /// core::InputError on failure or when there is no result.
     void exportResults(const QString& prefix) const;
     /// Saves the active image as displayed (colour map, contrast) to a PNG; throws on failure.
     void exportViewPng(const QString& path) const;
-    /// Saves the session: input, parameters, method and options, and the results as TIFF files
-    /// next to it (PATH_phase.tif, PATH_absorption.tif); throws on failure.
+    /// Saves the session (core::sessionJson of the result's request, or of the current one when
+    /// there is no result, plus the view state) and the result as PATH_phase.tif and
+    /// PATH_absorption.tif (PATH without ".json"); throws on failure.
     void saveSession(const QString& path) const;
-    /// Restores a session saved by saveSession (loads the input in the background; loaded()
-    /// follows); throws core::InputError for an unreadable session.
+    /// Restores a session: parameters, method and options, the view; loads its input in the
+    /// background, then shows its result (sessionLoaded() follows). Throws core::InputError for
+    /// an unreadable session.
     void loadSession(const QString& path);
-    [[nodiscard]] const LoadedImage* current() const noexcept { return m_current.get(); }
     /// The status-bar readout ("x = …, y = …, value").
     [[nodiscard]] QString readoutText() const;
     [[nodiscard]] bool isBusy() const;
@@ -102,11 +103,16 @@ public:
     /// Appends a line to the log panel (with a time stamp).
     void log(const QString& message);
     [[nodiscard]] QString logText() const;
+    /// Shows `message` in the status bar, the log and a non-blocking message box.
+    void showError(const QString& title, const QString& message);
+    [[nodiscard]] QString lastFolder() const { return m_lastFolder; }
 
 signals:
     void loaded();
     void referenceLoaded();
     void loadFailed(const QString& message);
+    /// A session's input has loaded and its result is shown.
+    void sessionLoaded();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -114,38 +120,37 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    void createDocks();
+    void createStatusBar();
     void createActions();
     void restoreSettings();
     void saveSettings() const;
-    void startLoad(const QString& what, JobRunner::Job job);
-    void showLoaded(std::shared_ptr<const LoadedImage> image);
+    void showLoaded();
+    void showHologram();
+    void showImages(const OutcomePtr& outcome);
+    void clearResultImages();
     void showCursor(ImageRole role, QPointF imagePos);
     void showActiveDisplay();
     void addRecentFile(const QString& path);
     void updateRecentMenu();
     void chooseFile();
-    void exportPlot();
-    void showResult(std::shared_ptr<const ReconstructionResult> result);
     void chooseExport(int what);
     void about();
     void showHelp();
-    void showError(const QString& title, const QString& message);
 
     ImageWorkspace* m_workspace;
+    InputProblemBar* m_problemBar;
     ParameterPanel* m_parameters;
     DisplayPanel* m_display;
-    ResolutionPanel* m_resolution;
-    MethodPanel* m_methods;
+    ResolutionPanel* m_resolution = nullptr;
+    MethodPanel* m_methods = nullptr;
+    InputController* m_input;
     QPlainTextEdit* m_log;
     QLabel* m_readout;
     QProgressBar* m_progress;
+    QPushButton* m_cancelLoading;
     QMenu* m_recentMenu = nullptr;
-    JobRunner* m_loader;
-    JobRunner* m_referenceLoader;
-    std::shared_ptr<const LoadedImage> m_current;
-    std::shared_ptr<const ReconstructionResult> m_result;
-    /// Results of a session being restored, shown once its input has loaded.
-    std::shared_ptr<const ReconstructionResult> m_pendingResult;
+    OutcomePtr m_result;
     QStringList m_recent;
     QString m_lastFolder;
 };

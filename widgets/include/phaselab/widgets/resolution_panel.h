@@ -94,7 +94,7 @@ private:
     QCustomPlot* m_frcPlot;
     QLabel* m_frcLabel;
     JobRunner* m_frcRunner;
-    std::unique_ptr<core::Evaluation> m_evaluation;
+    std::shared_ptr<const core::Evaluation> m_evaluation;
     // Region
     QPushButton* m_drawRegion;
     QDoubleSpinBox* m_expected;
