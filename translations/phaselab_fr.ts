@@ -17,6 +17,13 @@
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>There is no reconstruction to export yet</source>
+        <translation>Il n’y a encore aucune reconstruction à exporter</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>X-ray near-field phase retrieval</source>
@@ -32,15 +39,7 @@
     </message>
 </context>
 <context>
-    <name>phaselab::widgets::CtfMethod</name>
-    <message>
-        <source>CTF</source>
-        <translation>CTF</translation>
-    </message>
-    <message>
-        <source>Contrast-transfer-function inversion, single distance, for weak or homogeneous objects; two-level regularisation around the first CTF maximum. Instant: follows your edits.</source>
-        <translation>Inversion de la fonction de transfert de contraste, à une seule distance, pour objets faibles ou homogènes ; régularisation à deux niveaux autour du premier maximum de la CTF. Instantané : suit vos modifications.</translation>
-    </message>
+    <name>phaselab::widgets::CtfForm</name>
     <message>
         <source>α below the first CTF maximum</source>
         <translation>α en dessous du premier maximum de la CTF</translation>
@@ -50,24 +49,8 @@
         <translation>α au-dessus du premier maximum de la CTF</translation>
     </message>
     <message>
-        <source>Width of the erfc transition, relative to the first maximum</source>
-        <translation>Largeur de la transition erfc, relative au premier maximum</translation>
-    </message>
-    <message>
-        <source>α low:</source>
-        <translation>α bas :</translation>
-    </message>
-    <message>
-        <source>α high:</source>
-        <translation>α haut :</translation>
-    </message>
-    <message>
-        <source>Transition:</source>
-        <translation>Transition :</translation>
-    </message>
-    <message>
-        <source>CTF: α must be a positive number</source>
-        <translation>CTF : α doit être un nombre positif</translation>
+        <source>CTF: </source>
+        <translation>CTF : </translation>
     </message>
 </context>
 <context>
@@ -122,6 +105,13 @@
     </message>
 </context>
 <context>
+    <name>phaselab::widgets::GenericForm</name>
+    <message>
+        <source>This method has no options.</source>
+        <translation>Cette méthode n’a pas d’options.</translation>
+    </message>
+</context>
+<context>
     <name>phaselab::widgets::ImageView</name>
     <message>
         <source>No image</source>
@@ -152,15 +142,37 @@
     </message>
 </context>
 <context>
-    <name>phaselab::widgets::IrgnMethod</name>
+    <name>phaselab::widgets::InputController</name>
     <message>
-        <source>IRGN</source>
-        <translation>IRGN</translation>
+        <source>demo hologram</source>
+        <translation>hologramme de démonstration</translation>
     </message>
     <message>
-        <source>Iteratively regularised Gauss–Newton (Maretzke et al. 2016): Newton steps solved by conjugate gradients, α_k = α_0 q^k; joint (B, φ) or homogeneous. Shows previews and the residual as it goes.</source>
-        <translation>Gauss–Newton itérativement régularisé (Maretzke et al. 2016) : itérations de Newton résolues par gradients conjugués, α_k = α_0 q^k ; (B, φ) conjoints ou objet homogène. Affiche des aperçus et le résidu au fil des itérations.</translation>
+        <source> [frame %1]</source>
+        <translation> [image %1]</translation>
     </message>
+    <message>
+        <source>Simulating the demo hologram…</source>
+        <translation>Simulation de l’hologramme de démonstration…</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Chargement de %1…</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::InputProblemBar</name>
+    <message>
+        <source>Normalise (divide by the mean)</source>
+        <translation>Normaliser (diviser par la moyenne)</translation>
+    </message>
+    <message>
+        <source>Divide the hologram by its mean, so that its background is about 1; sessions and result files record it</source>
+        <translation>Diviser l’hologramme par sa moyenne, pour que son fond vaille environ 1 ; les sessions et les fichiers de résultat l’enregistrent</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::IrgnForm</name>
     <message>
         <source>Homogeneous (sample δ/β)</source>
         <translation>Homogène (δ/β de l’échantillon)</translation>
@@ -174,12 +186,24 @@
         <translation>α_0 de la première itération de Newton</translation>
     </message>
     <message>
+        <source>α_k = α_0 q^k, 0 &lt; q &lt; 1</source>
+        <translation>α_k = α_0 q^k, 0 &lt; q &lt; 1</translation>
+    </message>
+    <message>
         <source>Tikhonov</source>
         <translation>Tikhonov</translation>
     </message>
     <message>
         <source>Sobolev</source>
         <translation>Sobolev</translation>
+    </message>
+    <message>
+        <source>s of the Sobolev weight (1 + |ξ|²/s²)^m [cycles/pixel]</source>
+        <translation>s du poids de Sobolev (1 + |ξ|²/s²)^m [cycles/pixel]</translation>
+    </message>
+    <message>
+        <source>m of the Sobolev weight</source>
+        <translation>m du poids de Sobolev</translation>
     </message>
     <message>
         <source>Zero</source>
@@ -190,12 +214,12 @@
         <translation>CTF</translation>
     </message>
     <message>
-        <source>Keep B, φ ≥ 0</source>
-        <translation>Maintenir B, φ ≥ 0</translation>
+        <source>Noise standard deviation of the hologram; stop when the RMS residual reaches τ times it (0: off)</source>
+        <translation>Écart-type du bruit de l’hologramme ; arrêt quand le résidu RMS atteint τ fois cette valeur (0 : désactivé)</translation>
     </message>
     <message>
-        <source>Noise standard deviation of the hologram; stop when the RMS residual reaches 1.5 times it (0: off)</source>
-        <translation>Écart-type du bruit de l’hologramme ; arrêt lorsque le résidu RMS atteint 1,5 fois cette valeur (0 : désactivé)</translation>
+        <source>Discrepancy factor τ ≥ 1</source>
+        <translation>Facteur d’écart τ ≥ 1</translation>
     </message>
     <message>
         <source>Unknowns:</source>
@@ -222,20 +246,72 @@
         <translation>Pénalisation :</translation>
     </message>
     <message>
+        <source>Sobolev scale s:</source>
+        <translation>Échelle de Sobolev s :</translation>
+    </message>
+    <message>
+        <source>Sobolev order m:</source>
+        <translation>Ordre de Sobolev m :</translation>
+    </message>
+    <message>
         <source>Start from:</source>
         <translation>Point de départ :</translation>
+    </message>
+    <message>
+        <source>CTF start</source>
+        <translation>Départ CTF</translation>
+    </message>
+    <message>
+        <source>CTF start: α below the first CTF maximum</source>
+        <translation>Départ CTF : α en dessous du premier maximum de la CTF</translation>
+    </message>
+    <message>
+        <source>CTF start: α above the first CTF maximum</source>
+        <translation>Départ CTF : α au-dessus du premier maximum de la CTF</translation>
     </message>
     <message>
         <source>Noise level (discrepancy stop):</source>
         <translation>Niveau de bruit (arrêt par principe d’écart) :</translation>
     </message>
     <message>
-        <source>Preview every:</source>
-        <translation>Intervalle des aperçus :</translation>
+        <source>τ:</source>
+        <translation>τ :</translation>
     </message>
     <message>
-        <source>IRGN: α_0 must be a positive number</source>
-        <translation>IRGN : α_0 doit être un nombre positif</translation>
+        <source>IRGN: </source>
+        <translation>IRGN : </translation>
+    </message>
+    <message>
+        <source>α_0</source>
+        <translation>α_0</translation>
+    </message>
+    <message>
+        <source>q</source>
+        <translation>q</translation>
+    </message>
+    <message>
+        <source>the Sobolev scale</source>
+        <translation>l’échelle de Sobolev</translation>
+    </message>
+    <message>
+        <source>the Sobolev order</source>
+        <translation>l’ordre de Sobolev</translation>
+    </message>
+    <message>
+        <source>the noise level</source>
+        <translation>le niveau de bruit</translation>
+    </message>
+    <message>
+        <source>τ</source>
+        <translation>τ</translation>
+    </message>
+    <message>
+        <source>IRGN, CTF start: </source>
+        <translation>IRGN, départ CTF : </translation>
+    </message>
+    <message>
+        <source>Keep B, φ ≥ 0</source>
+        <translation>Maintenir B, φ ≥ 0</translation>
     </message>
 </context>
 <context>
@@ -250,23 +326,7 @@
     </message>
 </context>
 <context>
-    <name>phaselab::widgets::LearnedMethod</name>
-    <message>
-        <source>Deep Gauss–Newton</source>
-        <translation>Deep Gauss–Newton</translation>
-    </message>
-    <message>
-        <source>MS-D Net</source>
-        <translation>MS-D Net</translation>
-    </message>
-    <message>
-        <source>Deep Gauss–Newton (Mom, Langer, Sixou 2023): a learned, unrolled Gauss–Newton iteration with the Fresnel operator inside. Needs a model trained with phaselab-cli train --method dgn.</source>
-        <translation>Deep Gauss–Newton (Mom, Langer, Sixou 2023) : itération de Gauss–Newton apprise et déroulée, intégrant l’opérateur de Fresnel. Nécessite un modèle entraîné avec phaselab-cli train --method dgn.</translation>
-    </message>
-    <message>
-        <source>Mixed-Scale Dense network (Pelt &amp; Sethian 2018): a purely learned hologram-to-object map. Needs a model trained with phaselab-cli train --method msd at the same physics as the data.</source>
-        <translation>Réseau dense multi-échelle (Mixed-Scale Dense, Pelt &amp; Sethian 2018) : correspondance hologramme–objet entièrement apprise. Nécessite un modèle entraîné avec phaselab-cli train --method msd dans les mêmes conditions physiques que les données.</translation>
-    </message>
+    <name>phaselab::widgets::LearnedForm</name>
     <message>
         <source>model file (.pt)</source>
         <translation>fichier de modèle (.pt)</translation>
@@ -278,18 +338,6 @@
     <message>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
-    </message>
-    <message>
-        <source>Automatic (GPU when present)</source>
-        <translation>Automatique (GPU si disponible)</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>CUDA GPU</source>
-        <translation>GPU CUDA</translation>
     </message>
     <message>
         <source>Model:</source>
@@ -308,28 +356,24 @@
         <translation>Modèles PhaseLab (*.pt);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <source>%1 is a %2 model, not %3</source>
-        <translation>%1 est un modèle %2, et non %3</translation>
+        <source>Automatic (GPU when present)</source>
+        <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
-        <source>%1 needs a trained model file: train one with phaselab-cli train --method %2, then choose it here</source>
-        <translation>%1 nécessite un fichier de modèle entraîné : entraînez-en un avec phaselab-cli train --method %2, puis choisissez-le ici</translation>
+        <source>CPU</source>
+        <translation>CPU</translation>
     </message>
     <message>
-        <source>Press Enter in the model field to read the file</source>
-        <translation>Appuyez sur Entrée dans le champ du modèle pour lire le fichier</translation>
-    </message>
-    <message>
-        <source>MS-D Net needs images larger than %1 pixels on both axes</source>
-        <translation>MS-D Net nécessite des images de plus de %1 pixels sur les deux axes</translation>
+        <source>CUDA GPU</source>
+        <translation>GPU CUDA</translation>
     </message>
     <message>
         <source>No model chosen.</source>
         <translation>Aucun modèle choisi.</translation>
     </message>
     <message>
-        <source>%1 parameters; trained at %2 keV, %3 mm, %4 nm pixels; best epoch %5, validation loss %6</source>
-        <translation>%1 paramètres ; entraîné à %2 keV, %3 mm, pixels de %4 nm ; meilleure époque %5, perte de validation %6</translation>
+        <source>%1 model, %2 parameters; trained at %3 keV, %4 mm, %5 nm pixels; best epoch %6, validation loss %7</source>
+        <translation>modèle %1, %2 paramètres ; entraîné à %3 keV, %4 mm, pixels de %5 nm ; meilleure époque %6, perte de validation %7</translation>
     </message>
 </context>
 <context>
@@ -341,10 +385,6 @@
     <message>
         <source>Cannot open</source>
         <translation>Ouverture impossible</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>Annulé</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -395,24 +435,8 @@
         <translation>Chargement en cours ; attendez ou annulez d’abord</translation>
     </message>
     <message>
-        <source>Loading %1…</source>
-        <translation>Chargement de %1…</translation>
-    </message>
-    <message>
-        <source>Simulating the demo hologram…</source>
-        <translation>Simulation de l’hologramme de démonstration…</translation>
-    </message>
-    <message>
-        <source>demo hologram (Au/Pd/Zn phantom, 13 keV, 20 mm, 12 nm)</source>
-        <translation>hologramme de démonstration (fantôme Au/Pd/Zn, 13 keV, 20 mm, 12 nm)</translation>
-    </message>
-    <message>
         <source>intensity</source>
         <translation>intensité</translation>
-    </message>
-    <message>
-        <source>demo hologram</source>
-        <translation>hologramme de démonstration</translation>
     </message>
     <message>
         <source>%1 — PhaseLab</source>
@@ -571,14 +595,6 @@
         <translation>Correction de champ plat : %1</translation>
     </message>
     <message>
-        <source> [frame %1]</source>
-        <translation> [image %1]</translation>
-    </message>
-    <message>
-        <source>; warning: %1 non-finite (NaN/Inf) pixels, shown black</source>
-        <translation> ; attention : %1 pixels non finis (NaN/Inf), affichés en noir</translation>
-    </message>
-    <message>
         <source>%1 finished in %2 s</source>
         <translation>%1 : terminé en %2 s</translation>
     </message>
@@ -593,10 +609,6 @@
     <message>
         <source>; phase NMSE against the demo&apos;s truth %1 %</source>
         <translation> ; NMSE de la phase par rapport à la vérité terrain de la démonstration : %1 %</translation>
-    </message>
-    <message>
-        <source>There is no reconstruction to export yet</source>
-        <translation>Il n’y a encore aucune reconstruction à exporter</translation>
     </message>
     <message>
         <source>There is no image to export</source>
@@ -617,10 +629,6 @@
     <message>
         <source>Prefix of the TIFF files (*)</source>
         <translation>Préfixe des fichiers TIFF (*)</translation>
-    </message>
-    <message>
-        <source>Exported %1_phase.tif and %1_absorption.tif</source>
-        <translation>%1_phase.tif et %1_absorption.tif exportés</translation>
     </message>
     <message>
         <source>Export view</source>
@@ -645,10 +653,6 @@
     <message>
         <source>Load session</source>
         <translation>Charger une session</translation>
-    </message>
-    <message>
-        <source>Cannot complete</source>
-        <translation>Impossible de terminer</translation>
     </message>
     <message>
         <source>Images (*.tif *.tiff *.h5 *.hdf5 *.nxs *.hdf *.edf *.png *.jpg *.jpeg *.bmp);;All files (*)</source>
@@ -702,6 +706,113 @@
         <source>Reference: the phase of %1</source>
         <translation>Référence : la phase de %1</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Normalised the hologram by its mean</source>
+        <translation>Hologramme normalisé par sa moyenne</translation>
+    </message>
+    <message>
+        <source>Loading cancelled</source>
+        <translation>Chargement annulé</translation>
+    </message>
+    <message>
+        <source>Stop loading; the current hologram stays</source>
+        <translation>Arrêter le chargement ; l’hologramme actuel reste</translation>
+    </message>
+    <message>
+        <source>Cannot normalise</source>
+        <translation>Normalisation impossible</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Avertissement : %1</translation>
+    </message>
+    <message>
+        <source>Exported %1 and %2</source>
+        <translation>%1 et %2 exportés</translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation>Impossible d’enregistrer la session</translation>
+    </message>
+    <message>
+        <source>Cannot load the session</source>
+        <translation>Impossible de charger la session</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::MethodForm</name>
+    <message>
+        <source>Width of the erfc transition, relative to the first maximum</source>
+        <translation>Largeur de la transition erfc, relative au premier maximum</translation>
+    </message>
+    <message>
+        <source>α low:</source>
+        <translation>α bas :</translation>
+    </message>
+    <message>
+        <source>α high:</source>
+        <translation>α haut :</translation>
+    </message>
+    <message>
+        <source>Transition:</source>
+        <translation>Transition :</translation>
+    </message>
+    <message>
+        <source>α low</source>
+        <translation>α bas</translation>
+    </message>
+    <message>
+        <source>α high</source>
+        <translation>α haut</translation>
+    </message>
+    <message>
+        <source>the transition width</source>
+        <translation>la largeur de transition</translation>
+    </message>
+    <message>
+        <source>CTF</source>
+        <translation>CTF</translation>
+    </message>
+    <message>
+        <source>Paganin</source>
+        <translation>Paganin</translation>
+    </message>
+    <message>
+        <source>IRGN</source>
+        <translation>IRGN</translation>
+    </message>
+    <message>
+        <source>Deep Gauss–Newton</source>
+        <translation>Deep Gauss–Newton</translation>
+    </message>
+    <message>
+        <source>MS-D Net</source>
+        <translation>MS-D Net</translation>
+    </message>
+    <message>
+        <source>Contrast-transfer-function inversion, single distance, for weak or homogeneous objects; two-level regularisation around the first CTF maximum. Instant: follows your edits.</source>
+        <translation>Inversion de la fonction de transfert de contraste, à une seule distance, pour objets faibles ou homogènes ; régularisation à deux niveaux autour du premier maximum de la CTF. Instantané : suit vos modifications.</translation>
+    </message>
+    <message>
+        <source>TIE-homogeneous phase retrieval (Paganin et al. 2002) with the sample&apos;s δ/β; robust, low-pass. Instant: follows your edits.</source>
+        <translation>Reconstruction de phase TIE pour objet homogène (Paganin et al. 2002) avec le δ/β de l’échantillon ; robuste, passe-bas. Instantané : suit vos modifications.</translation>
+    </message>
+    <message>
+        <source>Iteratively regularised Gauss–Newton (Maretzke et al. 2016): Newton steps solved by conjugate gradients, α_k = α_0 q^k; joint (B, φ) or homogeneous. Shows previews and the residual as it goes.</source>
+        <translation>Gauss–Newton itérativement régularisé (Maretzke et al. 2016) : itérations de Newton résolues par gradients conjugués, α_k = α_0 q^k ; (B, φ) conjoints ou objet homogène. Affiche des aperçus et le résidu au fil des itérations.</translation>
+    </message>
+    <message>
+        <source>Deep Gauss–Newton (Mom, Langer, Sixou 2023): a learned, unrolled Gauss–Newton iteration with the Fresnel operator inside. Needs a model trained with phaselab-cli train --method dgn.</source>
+        <translation>Deep Gauss–Newton (Mom, Langer, Sixou 2023) : itération de Gauss–Newton apprise et déroulée, intégrant l’opérateur de Fresnel. Nécessite un modèle entraîné avec phaselab-cli train --method dgn.</translation>
+    </message>
+    <message>
+        <source>Mixed-Scale Dense network (Pelt &amp; Sethian 2018): a purely learned hologram-to-object map. Needs a model trained with phaselab-cli train --method msd at the same physics as the data.</source>
+        <translation>Réseau dense multi-échelle (Mixed-Scale Dense, Pelt &amp; Sethian 2018) : correspondance hologramme–objet entièrement apprise. Nécessite un modèle entraîné avec phaselab-cli train --method msd dans les mêmes conditions physiques que les données.</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::MethodPanel</name>
@@ -736,6 +847,33 @@
     <message>
         <source>Open a hologram first</source>
         <translation>Ouvrez d’abord un hologramme</translation>
+    </message>
+    <message>
+        <source>Continue for</source>
+        <translation>Prolonger de</translation>
+    </message>
+    <message>
+        <source>Take more steps from where the last run stopped; the residual curve continues</source>
+        <translation>Faire d’autres itérations à partir de l’arrêt de la dernière exécution ; la courbe du résidu se prolonge</translation>
+    </message>
+    <message>
+        <source> more steps</source>
+        <translation> itérations</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::NumberEdit</name>
+    <message>
+        <source>must be a positive number</source>
+        <translation>doit être un nombre positif</translation>
+    </message>
+    <message>
+        <source>must be a number ≥ 0</source>
+        <translation>doit être un nombre ≥ 0</translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation>doit être un nombre</translation>
     </message>
 </context>
 <context>
@@ -830,22 +968,10 @@
     </message>
 </context>
 <context>
-    <name>phaselab::widgets::PaganinMethod</name>
+    <name>phaselab::widgets::PaganinForm</name>
     <message>
-        <source>Paganin</source>
-        <translation>Paganin</translation>
-    </message>
-    <message>
-        <source>TIE-homogeneous phase retrieval (Paganin et al. 2002) with the sample&apos;s δ/β; robust, low-pass. Instant: follows your edits.</source>
-        <translation>Reconstruction de phase TIE pour objet homogène (Paganin et al. 2002) avec le δ/β de l’échantillon ; robuste, passe-bas. Instantané : suit vos modifications.</translation>
-    </message>
-    <message>
-        <source>δ/β from the Sample settings</source>
-        <translation>δ/β issu des paramètres « Échantillon »</translation>
-    </message>
-    <message>
-        <source>Paganin needs an absorbing sample: choose a material or type δ/β</source>
-        <translation>Paganin nécessite un échantillon absorbant : choisissez un matériau ou saisissez δ/β</translation>
+        <source>δ/β comes from the Sample settings (choose a material or type δ/β).</source>
+        <translation>δ/β vient des paramètres « Échantillon » (choisissez un matériau ou saisissez δ/β).</translation>
     </message>
 </context>
 <context>
