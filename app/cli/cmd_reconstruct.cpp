@@ -95,18 +95,10 @@ nlohmann::json parseFlagValue(const std::string& flag, const core::OptionField& 
         return text;
     case Type::Integer:
     case Type::Number: {
-        std::size_t used = 0;
-        double v = 0;
-        try {
-            v = std::stod(text, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != text.size() || !std::isfinite(v))
-            throw core::InputError("--" + flag + " must be a number, got '" + text + "'");
+        const double v = core::parseNumber(text, "--" + flag);
         if (field.type == Type::Integer) {
             if (v != std::floor(v) || std::fabs(v) > 2e9)
-                throw core::InputError("--" + flag + " must be a whole number, got '" + text + "'");
+                throw core::InputError("--" + flag + " '" + text + "': not a whole number");
             return int(v);
         }
         return v;
