@@ -2,6 +2,7 @@
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/hdf5_handle.h>
+#include <phaselab/core/hdf5_lock.h>
 #include <phaselab/core/padding.h>
 
 #include <algorithm>
@@ -12,13 +13,6 @@
 namespace phaselab::models {
 
 namespace {
-
-// Debian's libhdf5 is the serial build: no two threads may be inside the library at once.
-std::mutex& hdf5Mutex()
-{
-    static std::mutex m;
-    return m;
-}
 
 std::optional<double> readScalarAttribute(hid_t object, const char* name)
 {
@@ -174,7 +168,7 @@ struct DatasetSplit::State {
 DatasetSplit::DatasetSplit(const std::string& path, const std::string& split)
     : m(std::make_unique<State>())
 {
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
+    const auto lock = core::lockHdf5();
     core::silenceHdf5Errors();
     m->path = path;
     m->name = split;
@@ -198,13 +192,13 @@ DatasetSplit::DatasetSplit(const std::string& path, const std::string& split)
 
 DatasetSplit::~DatasetSplit()
 {
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
+    const auto lock = core::lockHdf5();
     m.reset();
 }
 
 bool DatasetSplit::hasSplit(const std::string& path, const std::string& split)
 {
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
+    const auto lock = core::lockHdf5();
     core::silenceHdf5Errors();
     if (H5Fis_hdf5(path.c_str()) <= 0)
         return false;
@@ -254,7 +248,7 @@ void DatasetSplit::read(int index, float* hologram, float* absorption, float* ph
     if (index < 0 || index >= m->n)
         m->fail("sample " + std::to_string(index) + " is out of range (split '" + m->name +
                 "' has " + std::to_string(m->n) + ")");
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
+    const auto lock = core::lockHdf5();
     core::silenceHdf5Errors();
     if (hologram)
         m->readOne(m->hologram, index, hologram);

@@ -2,6 +2,7 @@
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/hdf5_handle.h>
+#include <phaselab/core/hdf5_lock.h>
 
 #include <zlib.h>
 
@@ -10,19 +11,10 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <mutex>
 
 namespace phaselab::core {
 
 namespace {
-
-// Debian's HDF5 is built without its thread-safety option: every call into it is serialised.
-std::recursive_mutex& hdf5Mutex()
-{
-    static std::recursive_mutex m;
-    return m;
-}
-using Lock = std::lock_guard<std::recursive_mutex>;
 
 void check(herr_t status, const std::string& what)
 {
@@ -232,7 +224,7 @@ struct DatasetWriter::Impl {
 DatasetWriter::DatasetWriter(const std::string& path, int width, int height, int deflateLevel)
     : m(std::make_unique<Impl>())
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     silenceHdf5Errors();
     if (width <= 0 || height <= 0)
         throw InputError(path + ": image size must be positive");
@@ -254,7 +246,7 @@ DatasetWriter::DatasetWriter(const std::string& path, int width, int height, int
 DatasetWriter::~DatasetWriter()
 {
     if (m) {
-        Lock lock(hdf5Mutex());
+        const auto lock = lockHdf5();
         m->datasets.clear();
         m->groups.clear();
         m->file.reset();
@@ -268,7 +260,7 @@ int DatasetWriter::deflateLevel() const noexcept
 
 void DatasetWriter::setAttributes(const nlohmann::json& attributes)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     for (auto it = attributes.begin(); it != attributes.end(); ++it)
         writeAttribute(m->file.get(), it.key(), it.value(), m->path);
@@ -278,7 +270,7 @@ void DatasetWriter::createSplit(const std::string& split, std::size_t count,
                                 const nlohmann::json& attributes,
                                 const std::vector<std::string>& scalars)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     const std::string where = m->path + ":/" + split;
     H5Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
@@ -348,7 +340,7 @@ DatasetWriter::EncodedImage DatasetWriter::encode(const ImageF& image, int defla
 void DatasetWriter::writeImage(const std::string& split, const std::string& name,
                                std::size_t index, const EncodedImage& encoded)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     if (encoded.width != m->width || encoded.height != m->height)
         throw InputError(m->path + ": image of " + std::to_string(encoded.width) + "×" +
@@ -374,7 +366,7 @@ void DatasetWriter::writeScalars(const std::string& split, const std::string& na
 {
     if (values.empty())
         return;
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     const hid_t d = m->dataset(split, name);
     if (first + values.size() > m->rows[split + "/" + name])
@@ -390,7 +382,7 @@ void DatasetWriter::writeScalars(const std::string& split, const std::string& na
 
 void DatasetWriter::close()
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     if (!m->file)
         return;
     m->datasets.clear();
@@ -447,44 +439,56 @@ struct DatasetReader::Impl {
     }
 };
 
-DatasetReader::DatasetReader(const std::string& path) : m(std::make_unique<Impl>())
+DatasetReader::DatasetReader(const std::string& path)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     silenceHdf5Errors();
-    m->path = path;
+    // Built here and moved in at the end, so that a throw closes the handles under the lock.
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw InputError(path + ": not an HDF5 file (or cannot be read)");
-    m->file = checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                      path + ": cannot open the HDF5 file");
+    impl->file = checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+                         path + ": cannot open the HDF5 file");
     for (const std::string& s : datasetSplits())
-        if (linkExists(m->file.get(), s) && linkExists(m->file.get(), s + "/hologram")) {
-            m->splits.push_back(s);
-            const hid_t d = m->dataset(s, "hologram");
-            const auto dims = m->dims(d);
+        if (linkExists(impl->file.get(), s) && linkExists(impl->file.get(), s + "/hologram")) {
+            impl->splits.push_back(s);
+            const hid_t d = impl->dataset(s, "hologram");
+            const auto dims = impl->dims(d);
             if (dims.size() != 3)
                 throw InputError(path + ": /" + s + "/hologram is not [n, H, W]");
-            if (m->width == 0) {
-                m->height = int(dims[1]);
-                m->width = int(dims[2]);
-            } else if (m->height != int(dims[1]) || m->width != int(dims[2])) {
+            if (impl->width == 0) {
+                impl->height = int(dims[1]);
+                impl->width = int(dims[2]);
+            } else if (impl->height != int(dims[1]) || impl->width != int(dims[2])) {
                 throw InputError(path + ": splits have different image sizes");
             }
         }
-    if (m->splits.empty())
+    if (impl->splits.empty())
         throw InputError(path + ": no train, val or test group with a hologram dataset");
+    m = std::move(impl);
 }
 
 DatasetReader::~DatasetReader()
 {
     if (m) {
-        Lock lock(hdf5Mutex());
+        const auto lock = lockHdf5();
         m->datasets.clear();
         m->file.reset();
     }
 }
 
 DatasetReader::DatasetReader(DatasetReader&&) noexcept = default;
-DatasetReader& DatasetReader::operator=(DatasetReader&&) noexcept = default;
+
+DatasetReader& DatasetReader::operator=(DatasetReader&& other) noexcept
+{
+    if (this != &other) {
+        // Closes the file this reader held: under the lock, as in the destructor.
+        const auto lock = lockHdf5();
+        m = std::move(other.m);
+    }
+    return *this;
+}
 
 const std::string& DatasetReader::path() const noexcept
 {
@@ -503,7 +507,7 @@ bool DatasetReader::hasSplit(const std::string& split) const
 
 std::size_t DatasetReader::count(const std::string& split) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     return std::size_t(m->dims(m->dataset(split, "hologram"))[0]);
 }
 
@@ -528,7 +532,7 @@ bool DatasetReader::paired(const std::string& split) const
 ImageF DatasetReader::readImage(const std::string& split, const std::string& name,
                                 std::size_t index) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const hid_t d = m->dataset(split, name);
     const auto dims = m->dims(d);
     if (dims.size() != 3 || int(dims[1]) != m->height || int(dims[2]) != m->width)
@@ -550,7 +554,7 @@ ImageF DatasetReader::readImage(const std::string& split, const std::string& nam
 
 DatasetSample DatasetReader::read(const std::string& split, std::size_t index) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     DatasetSample s;
     s.hologram = readImage(split, "hologram", index);
     s.absorption = readImage(split, "absorption", index);
@@ -574,7 +578,7 @@ DatasetSample DatasetReader::read(const std::string& split, std::size_t index) c
 std::vector<double> DatasetReader::readScalars(const std::string& split,
                                                const std::string& name) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const hid_t d = m->dataset(split, name, false);
     if (d < 0)
         return {};
@@ -590,13 +594,13 @@ std::vector<double> DatasetReader::readScalars(const std::string& split,
 
 nlohmann::json DatasetReader::attributes() const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     return readAttributes(m->file.get());
 }
 
 nlohmann::json DatasetReader::splitAttributes(const std::string& split) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     if (!hasSplit(split))
         throw InputError(m->path + ": no split '" + split + "'");
     H5Handle g = checked(H5Gopen2(m->file.get(), split.c_str(), H5P_DEFAULT),

@@ -23,8 +23,8 @@ namespace phaselab::models {
 /// group, then the file root, then the hologram dataset) and optionally `padding`
 /// ("periodic" | "replicate" | "unit"; default periodic).
 ///
-/// read() may be called from any thread: every HDF5 call of every DatasetSplit goes through one
-/// process-wide mutex (Debian's HDF5 is not built thread-safe).
+/// read() may be called from any thread: every HDF5 call goes through core::lockHdf5(), the one
+/// process-wide HDF5 lock (Debian's HDF5 is not built thread-safe).
 class DatasetSplit {
 public:
     /// Opens `path` and the group `split`. Throws core::InputError("<path>: <problem>") for a
