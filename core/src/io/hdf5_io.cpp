@@ -2,9 +2,10 @@
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/error.h>
-#include <phaselab/core/hdf5_handle.h>
 #include <phaselab/core/hdf5_lock.h>
 #include <phaselab/version.h>
+
+#include "io/hdf5_handle.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,9 @@
 #include <phaselab/core/dataset.h>
 
 #include <phaselab/core/error.h>
-#include <phaselab/core/hdf5_handle.h>
 #include <phaselab/core/hdf5_lock.h>
+
+#include "io/hdf5_handle.h"
 
 #include <zlib.h>
 
