@@ -645,6 +645,7 @@ void DatasetReader::readImage(const std::string& split, const std::string& name,
                               std::size_t index, float* out) const
 {
     const auto lock = lockHdf5();
+    silenceHdf5Errors();  // the training loader reads on threads of its own
     const hid_t d = m->dataset(split, name);
     const auto dims = m->dims(d);
     if (dims.size() != 3 || int(dims[1]) != m->height || int(dims[2]) != m->width)

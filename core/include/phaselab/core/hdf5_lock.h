@@ -1,6 +1,7 @@
 #pragma once
 // The one lock around the HDF5 C library. Deliberately free of <hdf5.h>: HDF5 is an
-// implementation detail of core (linked PRIVATE), and only core's sources call it.
+// implementation detail of core (linked PRIVATE); only core's sources, and the few tests that
+// write raw HDF5 files, call it.
 
 #include <mutex>
 
