@@ -3,6 +3,7 @@
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/edge_profile.h>
+#include <phaselab/core/curve_csv.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/core/units.h>
@@ -38,26 +39,6 @@ core::EdgeLine parseLine(const std::string& text)
     return {v[0], v[1], v[2], v[3]};
 }
 
-void writeProfileCsv(const std::string& path, const core::EdgeMeasurement& m, double pixelM)
-{
-    core::AtomicFile file(path);
-    {
-        std::ofstream out(file.tempPath());
-        out << "position_px,position_m,value,fit,residual\n";
-        char row[200];
-        for (std::size_t i = 0; i < m.profile.value.size(); ++i) {
-            std::snprintf(row, sizeof row, "%.10g,%.10g,%.10g,%.10g,%.10g\n",
-                          m.profile.positionPx[i], m.profile.positionPx[i] * pixelM,
-                          m.profile.value[i], m.fit.fitted[i], m.fit.residual[i]);
-            out << row;
-        }
-        out.flush();
-        if (!out)
-            throw core::InputError(path + ": cannot write the edge profile");
-    }
-    file.commit();
-}
-
 int runEdge(const EdgeOptions& o, const Context& ctx)
 {
     const auto start = std::chrono::steady_clock::now();
@@ -80,7 +61,7 @@ int runEdge(const EdgeOptions& o, const Context& ctx)
     }
     if (!o.csv.empty()) {
         progress.step(0.9, "writing");
-        writeProfileCsv(o.csv, m, pixelM);
+        core::writeEdgeProfileCsv(o.csv, m, pixelM);
     }
     progress.step(1.0, "done");
 

@@ -2,6 +2,7 @@
 #include "input_options.h"
 
 #include <phaselab/core/atomic_file.h>
+#include <phaselab/core/curve_csv.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/metrics.h>
 #include <phaselab/core/tiff_io.h>
@@ -43,25 +44,6 @@ std::array<int, 4> parseRegion(const std::string& text)
     return v;
 }
 
-void writeFrcCsv(const std::string& path, const core::FrcResult& frc)
-{
-    core::AtomicFile file(path);
-    {
-        std::ofstream out(file.tempPath());
-        out << "ring,frequency_per_m,frc,threshold,ring_count\n";
-        char line[160];
-        for (std::size_t r = 0; r < frc.value.size(); ++r) {
-            std::snprintf(line, sizeof line, "%zu,%.10g,%.10g,%.10g,%zu\n", r,
-                          frc.frequencyPerM[r], frc.value[r], frc.threshold[r], frc.ringCount[r]);
-            out << line;
-        }
-        out.flush();
-        if (!out)
-            throw core::InputError(path + ": cannot write the FRC curve");
-    }
-    file.commit();
-}
-
 int runEvaluate(const EvaluateOptions& o, const Context& ctx)
 {
     const auto start = std::chrono::steady_clock::now();
@@ -94,7 +76,7 @@ int runEvaluate(const EvaluateOptions& o, const Context& ctx)
     }
     if (!o.csv.empty()) {
         progress.step(0.9, "writing");
-        writeFrcCsv(o.csv, frc);
+        core::writeFrcCsv(o.csv, frc);
     }
     progress.step(1.0, "done");
 

@@ -2,6 +2,7 @@
 #include "input_options.h"
 
 #include <phaselab/core/error.h>
+#include <phaselab/core/reconstruction_request.h>  // toJson(Geometry)
 #include <phaselab/core/fresnel.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/core/units.h>
@@ -58,12 +59,7 @@ int runPropagate(const PropagateOptions& o, const Context& ctx)
         {"phaselab_version", PHASELAB_VERSION},
         {"command", "propagate"},
         {"quantity", "intensity"},
-        {"geometry",
-         {{"energy_keV", g.energyKeV},
-          {"distance_m", g.distanceM},
-          {"pixel_size_m", g.pixelSizeM},
-          {"wavelength_m", g.wavelengthM()},
-          {"fresnel_number", g.fresnelNumber()}}},
+        {"geometry", core::toJson(g)},
         {"padding", o.padding},
         {"pad_factor", o.padFactor},
         {"oversample", o.oversample},

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -94,18 +95,10 @@ nlohmann::json parseFlagValue(const std::string& flag, const core::OptionField& 
         return text;
     case Type::Integer:
     case Type::Number: {
-        std::size_t used = 0;
-        double v = 0;
-        try {
-            v = std::stod(text, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != text.size() || !std::isfinite(v))
-            throw core::InputError("--" + flag + " must be a number, got '" + text + "'");
+        const double v = core::parseNumber(text, "--" + flag);
         if (field.type == Type::Integer) {
             if (v != std::floor(v) || std::fabs(v) > 2e9)
-                throw core::InputError("--" + flag + " must be a whole number, got '" + text + "'");
+                throw core::InputError("--" + flag + " '" + text + "': not a whole number");
             return int(v);
         }
         return v;
@@ -199,9 +192,14 @@ core::ReconstructionRequest buildRequest(const ReconstructOptions& o,
         r.geometry = g;
     } else if (!r.geometry) {
         r.geometry = methodOut->defaultGeometry(*r.options);
-        if (!r.geometry)
-            throw core::InputError("reconstruct --method " + method +
-                                   " needs --energy, --distance and --pixel");
+        if (!r.geometry) {
+            // A learned method without a usable model says why (no file, another method's).
+            const std::string why = methodOut->check(r, std::numeric_limits<int>::max(),
+                                                     std::numeric_limits<int>::max());
+            throw core::InputError(why.empty() ? "reconstruct --method " + method +
+                                                     " needs --energy, --distance and --pixel"
+                                               : why);
+        }
         notes.push_back("no physics given: using the model's training physics (" +
                         core::formatNumber(r.geometry->energyKeV) + " keV, " +
                         core::formatLength(r.geometry->distanceM) + ", " +
@@ -242,18 +240,9 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
     for (const std::string& w : outcome.warnings)
         notes.push_back("warning: " + w);
     if (ctx.json) {
-        nlohmann::json j = {{"method", outcome.method.id},
-                            {"seconds", outcome.seconds},
-                            {"iterations", outcome.iterations},
-                            {"residual", outcome.residualRms},
-                            {"stop_reason", outcome.stopReason},
-                            {"shape", {hologram.image.height(), hologram.image.width()}},
-                            {"outputs", {{"phase", paths.phase}, {"absorption", paths.absorption}}},
-                            {"options", outcome.request.options->toJson()},
-                            {"details", outcome.details},
-                            {"warnings", notes}};
-        if (outcome.method.kind == core::MethodKind::Iterative)
-            j["residual_history"] = outcome.residualHistory;
+        nlohmann::json j = outcome.report();
+        j["outputs"] = {{"phase", paths.phase}, {"absorption", paths.absorption}};
+        j["warnings"] = notes;  // the outcome's warnings and the command's notes
         printJson(j);
         return kExitOk;
     }

@@ -49,20 +49,6 @@ std::pair<std::string, std::string> splitRange(const std::string& text, const st
     return {text.substr(0, colon), text.substr(colon + 1)};
 }
 
-double parseNumber(const std::string& text, const std::string& option)
-{
-    std::size_t used = 0;
-    double v = 0;
-    try {
-        v = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(v))
-        throw core::InputError(option + " '" + text + "': not a number");
-    return v;
-}
-
 // A thickness bound: a length with unit, or zero (which parseLengthM, for positive lengths,
 // refuses) with or without one.
 double parseThicknessM(const std::string& text)
@@ -106,7 +92,7 @@ core::SimulationParams buildParams(const SimulateOptions& o)
     }
     if (!o.shapes.empty()) {
         const auto [lo, hi] = splitRange(o.shapes, "--shapes");
-        const double a = parseNumber(lo, "--shapes"), b = parseNumber(hi, "--shapes");
+        const double a = core::parseNumber(lo, "--shapes"), b = core::parseNumber(hi, "--shapes");
         if (a != std::floor(a) || b != std::floor(b))
             throw core::InputError("--shapes '" + o.shapes + "': expected whole numbers");
         p.minShapes = int(a);
@@ -118,8 +104,8 @@ core::SimulationParams buildParams(const SimulateOptions& o)
                                           : core::NoiseModel::Poisson;
     if (!o.ppsnr.empty()) {
         const auto [lo, hi] = splitRange(o.ppsnr, "--ppsnr");
-        p.ppsnrMinDb = parseNumber(lo, "--ppsnr");
-        p.ppsnrMaxDb = parseNumber(hi, "--ppsnr");
+        p.ppsnrMinDb = core::parseNumber(lo, "--ppsnr");
+        p.ppsnrMaxDb = core::parseNumber(hi, "--ppsnr");
         if (p.ppsnrMaxDb < p.ppsnrMinDb)
             throw core::InputError("--ppsnr '" + o.ppsnr + "': LO must not exceed HI");
         if (o.noise.empty())

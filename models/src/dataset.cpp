@@ -1,71 +1,16 @@
 #include <phaselab/models/dataset.h>
 
+#include <phaselab/core/dataset.h>
 #include <phaselab/core/error.h>
-#include <phaselab/core/hdf5_handle.h>
 #include <phaselab/core/padding.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <random>
 
 namespace phaselab::models {
 
 namespace {
-
-// Debian's libhdf5 is the serial build: no two threads may be inside the library at once.
-std::mutex& hdf5Mutex()
-{
-    static std::mutex m;
-    return m;
-}
-
-std::optional<double> readScalarAttribute(hid_t object, const char* name)
-{
-    if (H5Aexists(object, name) <= 0)
-        return std::nullopt;
-    core::H5Handle attr(H5Aopen(object, name, H5P_DEFAULT));
-    if (!attr)
-        return std::nullopt;
-    core::H5Handle space(H5Aget_space(attr.get()));
-    if (!space || H5Sget_simple_extent_npoints(space.get()) != 1)
-        return std::nullopt;
-    core::H5Handle type(H5Aget_type(attr.get()));
-    const H5T_class_t cls = H5Tget_class(type.get());
-    if (cls != H5T_FLOAT && cls != H5T_INTEGER)
-        return std::nullopt;
-    double v = 0;
-    if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v) < 0)
-        return std::nullopt;
-    return v;
-}
-
-std::optional<std::string> readStringAttribute(hid_t object, const char* name)
-{
-    if (H5Aexists(object, name) <= 0)
-        return std::nullopt;
-    core::H5Handle attr(H5Aopen(object, name, H5P_DEFAULT));
-    core::H5Handle type(H5Aget_type(attr.get()));
-    if (!type || H5Tget_class(type.get()) != H5T_STRING)
-        return std::nullopt;
-    core::H5Handle memType(H5Tcopy(H5T_C_S1));
-    if (H5Tis_variable_str(type.get()) > 0) {
-        H5Tset_size(memType.get(), H5T_VARIABLE);
-        char* text = nullptr;
-        if (H5Aread(attr.get(), memType.get(), &text) < 0 || !text)
-            return std::nullopt;
-        std::string s(text);
-        H5free_memory(text);
-        return s;
-    }
-    const std::size_t size = H5Tget_size(type.get());
-    std::string s(size + 1, '\0');
-    H5Tset_size(memType.get(), size + 1);
-    if (H5Aread(attr.get(), memType.get(), s.data()) < 0)
-        return std::nullopt;
-    s.resize(std::strlen(s.c_str()));
-    return s;
-}
 
 // Applies dihedral operation `op` (bit 0: flip x, bit 1: flip y, bit 2: transpose; transposes only
 // for square images) to an [h, w] image.
@@ -84,7 +29,7 @@ void dihedral(const float* src, int w, int h, int op, float* dst)
 
 struct DatasetSplit::State {
     std::string path, name;
-    core::H5Handle file, group, hologram, absorption, phase;
+    std::unique_ptr<core::DatasetReader> reader;
     int n = 0, h = 0, w = 0;
     core::Geometry geometry;
     bool hasGeometry = false;
@@ -95,121 +40,54 @@ struct DatasetSplit::State {
     {
         throw core::InputError(path + ": " + what);
     }
-
-    core::H5Handle openDataset(const char* ds)
-    {
-        if (H5Lexists(group.get(), ds, H5P_DEFAULT) <= 0)
-            fail("group '" + name + "' has no dataset '" + ds + "'");
-        core::H5Handle d(H5Dopen2(group.get(), ds, H5P_DEFAULT));
-        if (!d)
-            fail("cannot open dataset '" + name + "/" + ds + "'");
-        core::H5Handle space(H5Dget_space(d.get()));
-        if (H5Sget_simple_extent_ndims(space.get()) != 3)
-            fail("dataset '" + name + "/" + ds + "' is not [n, H, W]");
-        hsize_t dims[3] = {0, 0, 0};
-        H5Sget_simple_extent_dims(space.get(), dims, nullptr);
-        core::H5Handle type(H5Dget_type(d.get()));
-        const H5T_class_t cls = H5Tget_class(type.get());
-        if (cls != H5T_FLOAT && cls != H5T_INTEGER)
-            fail("dataset '" + name + "/" + ds + "' is not numeric");
-        if (n == 0 && h == 0) {
-            n = int(dims[0]);
-            h = int(dims[1]);
-            w = int(dims[2]);
-        } else if (int(dims[0]) != n || int(dims[1]) != h || int(dims[2]) != w) {
-            fail("dataset '" + name + "/" + ds + "' has shape [" + std::to_string(dims[0]) + ", " +
-                 std::to_string(dims[1]) + ", " + std::to_string(dims[2]) + "], hologram has [" +
-                 std::to_string(n) + ", " + std::to_string(h) + ", " + std::to_string(w) + "]");
-        }
-        return d;
-    }
-
-    void readPhysics()
-    {
-        const hid_t places[] = {group.get(), file.get(), hologram.get()};
-        std::optional<double> e, d, p;
-        for (hid_t o : places) {
-            if (!e)
-                e = readScalarAttribute(o, "energy_keV");
-            if (!e)  // the simulator of issue 5 writes it in lower case
-                e = readScalarAttribute(o, "energy_kev");
-            if (!d)
-                d = readScalarAttribute(o, "distance_m");
-            if (!p)
-                p = readScalarAttribute(o, "pixel_size_m");
-            if (padding == "periodic")
-                if (auto s = readStringAttribute(o, "padding"))
-                    padding = *s;
-        }
-        hasGeometry = e && d && p;
-        if (auto pr = readScalarAttribute(group.get(), "paired"))
-            paired = *pr != 0;
-        if (e)
-            geometry.energyKeV = *e;
-        if (d)
-            geometry.distanceM = *d;
-        if (p)
-            geometry.pixelSizeM = *p;
-        try {
-            geometry.validate();
-            core::parsePadding(padding);
-        } catch (const core::InputError& err) {
-            fail(err.what());
-        }
-    }
-
-    void readOne(const core::H5Handle& ds, int index, float* out) const
-    {
-        core::H5Handle fileSpace(H5Dget_space(ds.get()));
-        const hsize_t start[3] = {hsize_t(index), 0, 0};
-        const hsize_t count[3] = {1, hsize_t(h), hsize_t(w)};
-        H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-        core::H5Handle memSpace(H5Screate_simple(3, count, nullptr));
-        if (H5Dread(ds.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
-                    out) < 0)
-            fail("cannot read sample " + std::to_string(index) + " of '" + name + "'");
-    }
 };
 
 DatasetSplit::DatasetSplit(const std::string& path, const std::string& split)
     : m(std::make_unique<State>())
 {
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
-    core::silenceHdf5Errors();
     m->path = path;
     m->name = split;
-    if (H5Fis_hdf5(path.c_str()) <= 0)
-        m->fail("not an HDF5 file (or missing)");
-    m->file = core::H5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-    if (!m->file)
-        m->fail("cannot open");
-    if (H5Lexists(m->file.get(), split.c_str(), H5P_DEFAULT) <= 0)
-        m->fail("has no group '" + split + "'");
-    m->group = core::H5Handle(H5Gopen2(m->file.get(), split.c_str(), H5P_DEFAULT));
-    if (!m->group)
-        m->fail("'" + split + "' is not a group");
-    m->hologram = m->openDataset("hologram");
-    m->absorption = m->openDataset("absorption");
-    m->phase = m->openDataset("phase");
-    if (m->n <= 0 || m->h <= 0 || m->w <= 0)
+    // core's reader owns the file format: it opens the file and checks the shapes.
+    m->reader = std::make_unique<core::DatasetReader>(path);
+    const core::DatasetReader& r = *m->reader;
+    if (!r.hasSplit(split))
+        m->fail("has no group '" + split + "' with a hologram dataset");
+    for (const char* name : {"absorption", "phase"})
+        if (!r.contains(split, name))
+            m->fail("group '" + split + "' has no dataset '" + name + "'");
+    m->n = int(r.count(split));
+    m->h = r.height();
+    m->w = r.width();
+    if (m->n <= 0)
         m->fail("split '" + split + "' is empty");
-    m->readPhysics();
+
+    const core::DatasetPhysics physics = r.physics(split);
+    m->hasGeometry = physics.complete();
+    if (physics.energyKeV)
+        m->geometry.energyKeV = *physics.energyKeV;
+    if (physics.distanceM)
+        m->geometry.distanceM = *physics.distanceM;
+    if (physics.pixelSizeM)
+        m->geometry.pixelSizeM = *physics.pixelSizeM;
+    m->padding = physics.padding.value_or("periodic");
+    m->paired = r.paired(split);
+    try {
+        m->geometry.validate();
+        core::parsePadding(m->padding);
+    } catch (const core::InputError& err) {
+        m->fail(err.what());
+    }
 }
 
-DatasetSplit::~DatasetSplit()
-{
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
-    m.reset();
-}
+DatasetSplit::~DatasetSplit() = default;
 
 bool DatasetSplit::hasSplit(const std::string& path, const std::string& split)
 {
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
-    core::silenceHdf5Errors();
-    if (H5Fis_hdf5(path.c_str()) <= 0)
+    try {
+        return core::DatasetReader(path).hasSplit(split);
+    } catch (const core::InputError&) {
         return false;
-    core::H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-    return file && H5Lexists(file.get(), split.c_str(), H5P_DEFAULT) > 0;
+    }
 }
 
 int DatasetSplit::size() const noexcept
@@ -254,14 +132,11 @@ void DatasetSplit::read(int index, float* hologram, float* absorption, float* ph
     if (index < 0 || index >= m->n)
         m->fail("sample " + std::to_string(index) + " is out of range (split '" + m->name +
                 "' has " + std::to_string(m->n) + ")");
-    std::lock_guard<std::mutex> lock(hdf5Mutex());
-    core::silenceHdf5Errors();
-    if (hologram)
-        m->readOne(m->hologram, index, hologram);
-    if (absorption)
-        m->readOne(m->absorption, index, absorption);
-    if (phase)
-        m->readOne(m->phase, index, phase);
+    const std::pair<const char*, float*> rows[] = {
+        {"hologram", hologram}, {"absorption", absorption}, {"phase", phase}};
+    for (const auto& [name, out] : rows)
+        if (out)
+            m->reader->readImage(m->name, name, std::size_t(index), out);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ Network networkFromMetadata(const nlohmann::json& meta, const std::string& path)
     const Method method = parseMethod(meta["method"].get<std::string>());
     Network net = makeNetwork(method, meta.value("architecture", nlohmann::json::object()));
     if (meta.contains("physics") && meta["physics"].is_object())
-        net->setPhysics(geometryFromJson(meta["physics"], path + ": physics"));
+        net->setPhysics(core::geometryFromJson(meta["physics"], path + ": physics"));
     return net;
 }
 
@@ -184,7 +184,7 @@ LearnedModel LearnedModel::load(const std::string& path, const std::string& devi
     s->hasGeometry = s->meta.contains("physics") && s->meta["physics"].is_object() &&
                      s->meta["physics"].value("from_dataset", true);
     if (s->hasGeometry)
-        s->training = geometryFromJson(s->meta["physics"], path + ": physics");
+        s->training = core::geometryFromJson(s->meta["physics"], path + ": physics");
     s->net->to(s->device);
     s->net->eval();
     return LearnedModel(std::move(s));
@@ -209,7 +209,7 @@ LearnedModel LearnedModel::initialise(Method method, const DgnOptions& dgn, cons
                {"method", toString(method)},
                {"architecture", s->net->architecture()},
                {"parameter_count", s->net->parameterCount()},
-               {"physics", toJson(geometry)},
+               {"physics", core::toJson(geometry)},
                {"normalisation", s->net->normalisation()},
                {"training", nullptr}};
     s->net->to(s->device);
@@ -261,7 +261,7 @@ std::vector<std::string> geometryWarnings(const nlohmann::json& info, const core
         out.push_back("the model records no training physics; it cannot be checked");
         return out;
     }
-    const core::Geometry t = geometryFromJson(info["physics"], "model physics");
+    const core::Geometry t = core::geometryFromJson(info["physics"], "model physics");
     const std::string method = info.value("method", std::string("learned"));
     auto check = [&](const char* what, double value, double trained, const std::string& unit,
                      double scale) {

@@ -100,15 +100,6 @@ nlohmann::json toJson(const MsdOptions& o)
     return {{"depth", o.depth}, {"width", o.width}, {"max_dilation", o.maxDilation}};
 }
 
-nlohmann::json toJson(const core::Geometry& g)
-{
-    return {{"energy_keV", g.energyKeV},
-            {"distance_m", g.distanceM},
-            {"pixel_size_m", g.pixelSizeM},
-            {"wavelength_m", g.wavelengthM()},
-            {"fresnel_number", g.fresnelNumber()}};
-}
-
 nlohmann::json toJson(const EpochRecord& r)
 {
     return {{"epoch", r.epoch},
@@ -144,16 +135,6 @@ MsdOptions msdOptionsFromJson(const nlohmann::json& j, const std::string& what)
     readKey(j, "max_dilation", o.maxDilation, what);
     validate(o);
     return o;
-}
-
-core::Geometry geometryFromJson(const nlohmann::json& j, const std::string& what)
-{
-    core::Geometry g;
-    readKey(j, "energy_keV", g.energyKeV, what);
-    readKey(j, "distance_m", g.distanceM, what);
-    readKey(j, "pixel_size_m", g.pixelSizeM, what);
-    g.validate();
-    return g;
 }
 
 EpochRecord epochRecordFromJson(const nlohmann::json& j)

@@ -4,19 +4,18 @@
 #include <nlohmann/json.hpp>
 
 #include <phaselab/core/geometry.h>
+#include <phaselab/core/reconstruction_request.h>  // core::toJson(Geometry), core::geometryFromJson
 #include <phaselab/models/learned.h>
 
 namespace phaselab::models {
 
 nlohmann::json toJson(const DgnOptions& o);
 nlohmann::json toJson(const MsdOptions& o);
-nlohmann::json toJson(const core::Geometry& g);
 nlohmann::json toJson(const EpochRecord& r);
 
 /// Missing keys keep their defaults; wrong types throw core::InputError naming `what`.
 DgnOptions dgnOptionsFromJson(const nlohmann::json& j, const std::string& what);
 MsdOptions msdOptionsFromJson(const nlohmann::json& j, const std::string& what);
-core::Geometry geometryFromJson(const nlohmann::json& j, const std::string& what);
 EpochRecord epochRecordFromJson(const nlohmann::json& j);
 
 /// Throws core::InputError naming the first invalid field (sizes, counts, slope, …).

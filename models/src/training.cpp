@@ -127,7 +127,7 @@ nlohmann::json historyJson(const std::vector<EpochRecord>& history)
 
 nlohmann::json physicsJson(const DatasetSplit& split)
 {
-    nlohmann::json p = toJson(split.geometry());
+    nlohmann::json p = core::toJson(split.geometry());
     p["padding"] = split.padding();
     p["from_dataset"] = split.hasGeometry();
     return p;

@@ -8,6 +8,7 @@
 #include <phaselab/core/tiff_io.h>
 
 #include "core/hdf5_test_util.h"
+#include "cli_process.h"
 #include "test_util.h"
 
 #include <nlohmann/json.hpp>
@@ -18,23 +19,10 @@ using namespace phaselab;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList& args)
-{
-    QProcess p;
-    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Result = test::CliResult;
+using test::catchesSigint;
+using test::parseOneJsonLine;
+using test::run;
 
 nlohmann::json runJson(const QStringList& args)
 {

@@ -5,6 +5,7 @@
 #include <phaselab/core/metrics.h>
 #include <phaselab/core/tiff_io.h>
 
+#include "cli_process.h"
 #include "test_util.h"
 
 #include <nlohmann/json.hpp>
@@ -19,26 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList& args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Result = test::CliResult;
+using test::catchesSigint;
+using test::parseOneJsonLine;
+using test::run;
 
 core::ImageF noiseImage(int w, int h, double mean, double sd, unsigned seed)
 {

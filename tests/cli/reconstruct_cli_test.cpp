@@ -6,6 +6,7 @@
 #include <phaselab/core/fresnel.h>
 #include <phaselab/core/tiff_io.h>
 
+#include "cli_process.h"
 #include "test_util.h"
 
 #include <nlohmann/json.hpp>
@@ -19,36 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList& args, int timeoutMs = 240000)
-{
-    QProcess p;
-    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-bool catchesSigint(qint64 pid)
-{
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("SigCgt:", 0) == 0)
-            return (std::stoull(line.substr(7), nullptr, 16) >> (SIGINT - 1)) & 1;
-    return false;
-}
+using Result = test::CliResult;
+using test::catchesSigint;
+using test::parseOneJsonLine;
+using test::run;
 
 double nmse(const core::ImageD& x, const core::ImageD& ref)
 {

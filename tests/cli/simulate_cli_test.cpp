@@ -2,6 +2,8 @@
 // JSON output, reproducibility, exit codes for bad input and a clean stop on Ctrl-C.
 #include <QtTest>
 
+#include "cli_process.h"
+
 #include <phaselab/core/dataset.h>
 
 #include <nlohmann/json.hpp>
@@ -16,37 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList& args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-// True when `pid` has a handler installed for SIGINT (bit 2 of SigCgt in /proc/pid/status).
-bool catchesSigint(qint64 pid)
-{
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("SigCgt:", 0) == 0)
-            return (std::stoull(line.substr(7), nullptr, 16) >> (SIGINT - 1)) & 1;
-    return false;
-}
+using Result = test::CliResult;
+using test::catchesSigint;
+using test::parseOneJsonLine;
+using test::run;
 
 std::string bytes(const QString& path)
 {
@@ -115,7 +90,8 @@ private slots:
         const auto a = reader.attributes();
         QCOMPARE(a["protocol"].get<std::string>(), std::string("dgn"));
         QCOMPARE(a["seed"].get<std::uint64_t>(), std::uint64_t(3));
-        QCOMPARE(a["energy_kev"].get<double>(), 13.0);
+        QCOMPARE(a["energy_keV"].get<double>(), 13.0);
+        QVERIFY(!a.contains("energy_kev"));  // one spelling
         QCOMPARE(a["oversample"].get<int>(), 4);
 
         // The same command writes the same bytes.
@@ -159,7 +135,8 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         core::DatasetReader reader(path("opts.h5").toStdString());
         const auto a = reader.attributes();
-        QCOMPARE(a["energy_kev"].get<double>(), 20.0);
+        QCOMPARE(a["energy_keV"].get<double>(), 20.0);
+        QVERIFY(!a.contains("energy_kev"));  // one spelling
         QVERIFY(std::abs(a["distance_m"].get<double>() - 5e-3) < 1e-15);
         QVERIFY(std::abs(a["pixel_size_m"].get<double>() - 10e-9) < 1e-20);
         QCOMPARE(a["materials"], nlohmann::json({"Au:19.32", "SiO2:2.2"}));

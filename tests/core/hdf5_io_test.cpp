@@ -6,7 +6,7 @@
 #include <phaselab/core/image_io.h>
 
 #include "hdf5_test_util.h"
-#include <phaselab/core/hdf5_handle.h>
+#include "io/hdf5_handle.h"
 #include "io_test_util.h"
 
 #include <cmath>

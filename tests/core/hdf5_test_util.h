@@ -1,7 +1,9 @@
 #pragma once
-// Writes HDF5 test files with the C API directly (independent of PhaseLab's writer).
+// Writes HDF5 test files with the C API directly (independent of PhaseLab's writer). For tests
+// that need files PhaseLab's writers do not make; they link HDF5 themselves (tests/CMakeLists.txt,
+// phaselab_test_uses_hdf5) and see core's private handle header.
 
-#include <phaselab/core/hdf5_handle.h>
+#include "io/hdf5_handle.h"
 
 #include <string>
 #include <vector>

@@ -369,7 +369,8 @@ private slots:
         const nlohmann::json a = r.attributes();
         QCOMPARE(QString::fromStdString(a["protocol"].get<std::string>()), QString("dgn"));
         QCOMPARE(a["seed"].get<std::uint64_t>(), std::uint64_t(42));
-        QCOMPARE(a["energy_kev"].get<double>(), 13.0);
+        QCOMPARE(a["energy_keV"].get<double>(), 13.0);
+        QVERIFY(!a.contains("energy_kev"));  // one spelling
         QCOMPARE(a["distance_m"].get<double>(), 0.02);
         QCOMPARE(a["pixel_size_m"].get<double>(), 12e-9);
         QCOMPARE(a["oversample"].get<int>(), 4);
@@ -408,6 +409,78 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(core::InputError, (void)r.readImage("train", "nope", 0));
         std::ofstream(path("not.h5")) << "not hdf5";
         QVERIFY_THROWS_EXCEPTION(core::InputError, core::DatasetReader(path("not.h5")));
+    }
+
+    // The reader of hand-written sets: rows into caller buffers, the physics looked up on the
+    // split, the root, then the hologram, and the legacy spelling energy_kev.
+    void readerOfWrittenSets()
+    {
+        const int w = 5, h = 3;
+        auto coded = [&](int row, float scale) {
+            core::ImageF img(w, h);
+            for (int p = 0; p < w * h; ++p)
+                img[std::size_t(p)] = scale * float(100 * row + p);
+            return img;
+        };
+        const std::string file = path("written.h5");
+        {
+            core::DatasetWriter writer(file, w, h, 1);
+            // The spelling of PhaseLab versions before energy_keV.
+            writer.setAttributes({{"energy_kev", 17.5}, {"distance_m", 0.125},
+                                  {"pixel_size_m", 45e-9}, {"padding", "replicate"}});
+            writer.createSplit("train", 2, {{"paired", 0}, {"distance_m", 0.5}}, {});
+            writer.createSplit("test", 1, nlohmann::json::object(), {});
+            for (const char* split : {"train", "test"})
+                for (int i = 0; i < (split == std::string("train") ? 2 : 1); ++i) {
+                    writer.writeImage(split, "hologram", std::size_t(i), coded(i, 1));
+                    writer.writeImage(split, "absorption", std::size_t(i), coded(i, -1));
+                    writer.writeImage(split, "phase", std::size_t(i), coded(i, 0.5f));
+                }
+            writer.close();
+        }
+        const core::DatasetReader r(file);
+        QCOMPARE(r.splits(), std::vector<std::string>({"train", "test"}));
+        QVERIFY(r.contains("train", "phase"));
+        QVERIFY(!r.contains("train", "ppsnr_db"));
+        QVERIFY(!r.contains("val", "hologram"));
+        QVERIFY(!r.paired("train"));
+        QVERIFY(r.paired("test"));
+        std::vector<float> row(std::size_t(w * h));
+        r.readImage("train", "absorption", 1, row.data());
+        QCOMPARE(row[7], -107.0f);
+        QVERIFY(std::isnan(r.read("test", 0).ppsnrDb));
+
+        const core::Geometry g = r.geometry();
+        QCOMPARE(g.energyKeV, 17.5);
+        QCOMPARE(g.distanceM, 0.125);
+        const core::DatasetPhysics train = r.physics("train"), test = r.physics("test");
+        QVERIFY(train.complete());
+        QCOMPARE(*train.energyKeV, 17.5);
+        QCOMPARE(*train.distanceM, 0.5);  // the split's own value first
+        QCOMPARE(*test.distanceM, 0.125);
+        QCOMPARE(*test.padding, std::string("replicate"));
+        QVERIFY_THROWS_EXCEPTION(core::InputError, (void)r.physics("val"));
+
+        // energy_keV wins over the legacy spelling; without physics, geometry() names what is
+        // missing.
+        const std::string both = path("both.h5"), none = path("none.h5");
+        for (const std::string& f : {both, none}) {
+            core::DatasetWriter writer(f, w, h, 1);
+            if (f == both)
+                writer.setAttributes({{"energy_keV", 20.0}, {"energy_kev", 10.0},
+                                      {"distance_m", 0.1}, {"pixel_size_m", 1e-6}});
+            writer.createSplit("val", 1, nlohmann::json::object(), {});
+            for (const char* name : {"hologram", "absorption", "phase"})
+                writer.writeImage("val", name, 0, coded(0, 1));
+        }
+        QCOMPARE(core::DatasetReader(both).geometry().energyKeV, 20.0);
+        QVERIFY(!core::DatasetReader(none).physics("val").complete());
+        try {
+            (void)core::DatasetReader(none).geometry();
+            QFAIL("no exception");
+        } catch (const core::InputError& e) {
+            QVERIFY2(std::string(e.what()).find("energy_keV") != std::string::npos, e.what());
+        }
     }
 
     // Unpaired: holograms and objects of disjoint samples in train, paired val/test.

@@ -11,6 +11,7 @@
 #include <phaselab/models/learned_method.h>
 
 #include "sim_dataset.h"
+#include "cli_process.h"
 #include "test_util.h"
 
 #include <csignal>
@@ -22,34 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run(const QStringList& args, int timeoutMs = 300000)
-{
-    QProcess p;
-    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-nlohmann::json parseOneJsonLine(const QString& out)
-{
-    const QStringList lines = out.split('\n', Qt::SkipEmptyParts);
-    if (lines.size() != 1)
-        return nullptr;
-    return nlohmann::json::parse(lines[0].toStdString(), nullptr, false);
-}
+using Result = test::CliResult;
+using test::catchesSigint;
+using test::parseOneJsonLine;
+using test::run;
 
 } // namespace
 

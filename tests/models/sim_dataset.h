@@ -1,14 +1,18 @@
 #pragma once
-// Tiny simulated training sets in the dataset layout of architecture.md ("Datasets"), written with
-// HDF5 by the tests themselves (the simulator of issue 5 is not used here): random ellipsoids and
-// paraboloids of gold, palladium and zinc (DGN protocol, physics.md §7, at a small scale), propagated
-// with core::FresnelOperator, Gaussian noise at a random PPSNR.
+// Tiny simulated training sets in the dataset layout of architecture.md ("Datasets"), written
+// through core::DatasetWriter, the one writer of that format (the simulator of issue 5 is not
+// used here): random ellipsoids and paraboloids of gold, palladium and zinc (DGN protocol,
+// physics.md §7, at a small scale), propagated with core::FresnelOperator, Gaussian noise at a
+// random PPSNR.
 
+#include <phaselab/core/dataset.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/fresnel.h>
-#include <phaselab/core/hdf5_handle.h>
 #include <phaselab/core/phantom.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -91,71 +95,48 @@ private:
     std::vector<core::Material> m_materials;
 };
 
-namespace detail {
-
-inline void writeDoubleAttribute(hid_t obj, const char* name, double v)
-{
-    core::H5Handle space(H5Screate(H5S_SCALAR));
-    core::H5Handle attr(H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
-    H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &v);
-}
-
-inline void writeStringAttribute(hid_t obj, const char* name, const std::string& v)
-{
-    core::H5Handle space(H5Screate(H5S_SCALAR));
-    core::H5Handle type(H5Tcopy(H5T_C_S1));
-    H5Tset_size(type.get(), v.size() + 1);
-    core::H5Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
-    H5Awrite(attr.get(), type.get(), v.c_str());
-}
-
-inline void writeStack(hid_t group, const char* name, const std::vector<float>& data, int n, int h,
-                       int w)
-{
-    const hsize_t dims[3] = {hsize_t(n), hsize_t(h), hsize_t(w)};
-    const hsize_t chunk[3] = {1, hsize_t(h), hsize_t(w)};
-    core::H5Handle space(H5Screate_simple(3, dims, nullptr));
-    core::H5Handle plist(H5Pcreate(H5P_DATASET_CREATE));
-    H5Pset_chunk(plist.get(), 3, chunk);
-    H5Pset_deflate(plist.get(), 1);
-    core::H5Handle ds(H5Dcreate2(group, name, H5T_NATIVE_FLOAT, space.get(), H5P_DEFAULT,
-                                 plist.get(), H5P_DEFAULT));
-    if (!ds || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
-        throw std::runtime_error(std::string("cannot write dataset ") + name);
-}
-
-} // namespace detail
-
 /// One split's arrays, each [n, H, W] row-major.
 struct SplitData {
     std::string name;
     int n = 0, height = 0, width = 0;
     std::vector<float> hologram, absorption, phase;
+    /// Attributes of the split group, e.g. {"paired", 0} to mark an unpaired set.
+    nlohmann::json attributes = nlohmann::json::object();
 };
 
-/// Writes splits in the dataset layout with physics attributes on the file root.
+/// Writes splits (all of one image size) in the dataset layout with the physics, `seed`,
+/// `padding` and a protocol name as root attributes. `energyKey` "energy_kev" writes the energy
+/// as PhaseLab versions before energy_keV did.
 inline void writeDataset(const std::string& path, const std::vector<SplitData>& splits,
                          const core::Geometry& g, unsigned seed = 0,
                          const std::string& padding = "periodic",
                          const char* energyKey = "energy_keV")
 {
-    core::silenceHdf5Errors();
-    core::H5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-    if (!file)
-        throw std::runtime_error("cannot create " + path);
-    detail::writeDoubleAttribute(file.get(), energyKey, g.energyKeV);
-    detail::writeDoubleAttribute(file.get(), "distance_m", g.distanceM);
-    detail::writeDoubleAttribute(file.get(), "pixel_size_m", g.pixelSizeM);
-    detail::writeDoubleAttribute(file.get(), "seed", double(seed));
-    detail::writeStringAttribute(file.get(), "padding", padding);
-    detail::writeStringAttribute(file.get(), "protocol", "test-solids");
+    if (splits.empty())
+        throw std::runtime_error(path + ": no split to write");
+    core::DatasetWriter writer(path, splits[0].width, splits[0].height, 1);
+    writer.setAttributes({{energyKey, g.energyKeV},
+                          {"distance_m", g.distanceM},
+                          {"pixel_size_m", g.pixelSizeM},
+                          {"seed", seed},
+                          {"padding", padding},
+                          {"protocol", "test-solids"}});
     for (const SplitData& sp : splits) {
-        core::H5Handle group(
-            H5Gcreate2(file.get(), sp.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-        detail::writeStack(group.get(), "hologram", sp.hologram, sp.n, sp.height, sp.width);
-        detail::writeStack(group.get(), "absorption", sp.absorption, sp.n, sp.height, sp.width);
-        detail::writeStack(group.get(), "phase", sp.phase, sp.n, sp.height, sp.width);
+        writer.createSplit(sp.name, std::size_t(sp.n), sp.attributes, {});
+        const std::size_t px = std::size_t(sp.height) * std::size_t(sp.width);
+        const std::pair<const char*, const std::vector<float>*> arrays[] = {
+            {"hologram", &sp.hologram}, {"absorption", &sp.absorption}, {"phase", &sp.phase}};
+        core::ImageF row(sp.width, sp.height);
+        for (const auto& [name, data] : arrays) {
+            if (data->size() != std::size_t(sp.n) * px)
+                throw std::runtime_error(path + ": " + sp.name + "/" + name + " is not [n, H, W]");
+            for (int i = 0; i < sp.n; ++i) {
+                std::copy_n(data->begin() + std::ptrdiff_t(std::size_t(i) * px), px, row.begin());
+                writer.writeImage(sp.name, name, std::size_t(i), row);
+            }
+        }
     }
+    writer.close();
 }
 
 /// Simulates `count` samples of `spec` into a split.

@@ -237,11 +237,13 @@ private slots:
 
         // An unpaired set (PhaseGAN's layout) cannot train a supervised method.
         const std::string unpaired = path("unpaired.h5");
-        test::writeSimulatedDataset(unpaired, m_spec);
         {
-            core::H5Handle f(H5Fopen(unpaired.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
-            core::H5Handle g(H5Gopen2(f.get(), "train", H5P_DEFAULT));
-            test::detail::writeDoubleAttribute(g.get(), "paired", 0.0);
+            test::Simulator sim(m_spec);
+            std::mt19937_64 rng(m_spec.seed);
+            test::SplitData train = test::simulateSplit("train", m_spec.train, m_spec, sim, rng);
+            train.attributes["paired"] = 0;
+            const test::SplitData val = test::simulateSplit("val", m_spec.val, m_spec, sim, rng);
+            test::writeDataset(unpaired, {train, val}, m_spec.geometry, m_spec.seed);
         }
         o.dataPath = unpaired;
         QVERIFY(message(o).find("unpaired") != std::string::npos);

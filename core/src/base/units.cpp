@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -84,6 +86,20 @@ std::string formatLength(double metres, int digits)
     if (a == 0)
         return "0 m";
     return formatNumber(metres / 1e-12, digits) + " pm";
+}
+
+double parseNumber(const std::string& text, const std::string& what)
+{
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(v))
+        throw InputError(what + " '" + text + "': not a number");
+    return v;
 }
 
 } // namespace phaselab::core

@@ -2,15 +2,16 @@
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/error.h>
-#include <phaselab/core/hdf5_handle.h>
+#include <phaselab/core/hdf5_lock.h>
 #include <phaselab/version.h>
+
+#include "io/hdf5_handle.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <set>
 
 namespace phaselab::core {
@@ -20,13 +21,6 @@ namespace {
 [[noreturn]] void fail(const std::string& where, const std::string& problem)
 {
     throw InputError(where + ": " + problem);
-}
-
-// The HDF5 library in Debian is built without thread safety: serialise every call into it.
-std::recursive_mutex& hdf5Mutex()
-{
-    static std::recursive_mutex m;
-    return m;
 }
 
 // Never follow external links: a file must not make PhaseLab open another file.
@@ -246,14 +240,14 @@ bool Hdf5DatasetInfo::isImage() const
 
 std::vector<Hdf5DatasetInfo> listHdf5Datasets(const std::string& file)
 {
-    std::lock_guard lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const H5Handle f = openFile(file);
     return listOpen(f.get());
 }
 
 Hdf5DatasetInfo hdf5DatasetInfo(const std::string& file, const std::string& dataset)
 {
-    std::lock_guard lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const H5Handle f = openFile(file);
     const H5Handle ds = openDataset(f.get(), file, dataset);
     return describeDataset(ds.get(), normalisePath(dataset));
@@ -343,7 +337,7 @@ void applyMetadata(const nlohmann::json& attrs, ImageMetadata& meta)
 
 nlohmann::json readHdf5Attributes(const std::string& file, const std::string& objectPath)
 {
-    std::lock_guard lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const H5Handle f = openFile(file);
     const std::string path = normalisePath(objectPath);
     if (path != "/" && H5Lexists(f.get(), path.c_str(), H5P_DEFAULT) <= 0)
@@ -357,7 +351,7 @@ nlohmann::json readHdf5Attributes(const std::string& file, const std::string& ob
 
 ImageMetadata readHdf5Metadata(const std::string& file, const std::string& dataset)
 {
-    std::lock_guard lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const H5Handle f = openFile(file);
     ImageMetadata meta;
     applyMetadata(attributesOf(f.get()), meta);
@@ -376,10 +370,11 @@ struct Hdf5Stack::Impl {
 };
 
 Hdf5Stack::Hdf5Stack(const std::string& file, const std::string& dataset)
-    : m_impl(std::make_unique<Impl>())
 {
-    std::lock_guard lock(hdf5Mutex());
-    Impl& d = *m_impl;
+    const auto lock = lockHdf5();
+    // Built here and moved in at the end, so that a throw closes the handles under the lock.
+    auto impl = std::make_unique<Impl>();
+    Impl& d = *impl;
     d.file = file;
     d.where = file + ":" + normalisePath(dataset);
     d.f = openFile(file);
@@ -411,17 +406,26 @@ Hdf5Stack::Hdf5Stack(const std::string& file, const std::string& dataset)
     d.space = H5Handle(H5Dget_space(d.ds.get()));
     if (!d.space)
         fail(d.where, "cannot read its dataspace");
+    m_impl = std::move(impl);
 }
 
 Hdf5Stack::~Hdf5Stack()
 {
     if (m_impl) {
-        std::lock_guard lock(hdf5Mutex());
+        const auto lock = lockHdf5();
         m_impl.reset();
     }
 }
 Hdf5Stack::Hdf5Stack(Hdf5Stack&&) noexcept = default;
-Hdf5Stack& Hdf5Stack::operator=(Hdf5Stack&&) noexcept = default;
+Hdf5Stack& Hdf5Stack::operator=(Hdf5Stack&& other) noexcept
+{
+    if (this != &other) {
+        // Closes the handles this stack held: under the lock, as in the destructor.
+        const auto lock = lockHdf5();
+        m_impl = std::move(other.m_impl);
+    }
+    return *this;
+}
 
 const Hdf5DatasetInfo& Hdf5Stack::info() const noexcept { return m_impl->info; }
 int Hdf5Stack::frames() const noexcept { return m_impl->frames; }
@@ -431,7 +435,7 @@ int Hdf5Stack::height() const noexcept { return m_impl->height; }
 template <typename T>
 Image<T> Hdf5Stack::readFrame(int frame)
 {
-    std::lock_guard lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     silenceHdf5Errors();
     Impl& d = *m_impl;
     if (frame < 0 || frame >= d.frames)
@@ -475,7 +479,7 @@ template Image<double> readHdf5Frame(const std::string&, const std::string&, int
 
 std::optional<NxTomoInfo> findNxTomo(const std::string& file)
 {
-    std::lock_guard lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const H5Handle f = openFile(file);
     Collected top;
     hsize_t idx = 0;
@@ -609,7 +613,7 @@ void writeCommonAttrs(hid_t obj, const ImageMetadata& meta, const std::string& f
 void writeHdf5Images(const std::string& file, const std::vector<NamedImage>& images,
                      const ImageMetadata& meta)
 {
-    std::lock_guard lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     silenceHdf5Errors();
     if (images.empty())
         fail(file, "refusing to write an HDF5 file without images");

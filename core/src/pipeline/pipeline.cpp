@@ -343,6 +343,22 @@ nlohmann::json ReconstructionOutcome::metadata() const
     return j;
 }
 
+nlohmann::json ReconstructionOutcome::report() const
+{
+    nlohmann::json j = {{"method", method.id},
+                        {"seconds", seconds},
+                        {"iterations", iterations},
+                        {"residual", residualRms},
+                        {"stop_reason", stopReason},
+                        {"shape", {phase.height(), phase.width()}},
+                        {"options", request.options ? request.options->toJson() : nlohmann::json::object()},
+                        {"details", details},
+                        {"warnings", warnings}};
+    if (method.kind == MethodKind::Iterative)
+        j["residual_history"] = residualHistory;
+    return j;
+}
+
 ResultPaths resultPaths(const std::string& prefix)
 {
     return {prefix + "_phase.tif", prefix + "_absorption.tif"};

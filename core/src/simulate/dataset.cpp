@@ -1,7 +1,9 @@
 #include <phaselab/core/dataset.h>
 
 #include <phaselab/core/error.h>
-#include <phaselab/core/hdf5_handle.h>
+#include <phaselab/core/hdf5_lock.h>
+
+#include "io/hdf5_handle.h"
 
 #include <zlib.h>
 
@@ -10,19 +12,11 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <mutex>
+#include <optional>
 
 namespace phaselab::core {
 
 namespace {
-
-// Debian's HDF5 is built without its thread-safety option: every call into it is serialised.
-std::recursive_mutex& hdf5Mutex()
-{
-    static std::recursive_mutex m;
-    return m;
-}
-using Lock = std::lock_guard<std::recursive_mutex>;
 
 void check(herr_t status, const std::string& what)
 {
@@ -200,6 +194,72 @@ nlohmann::json readAttributes(hid_t obj)
     return out;
 }
 
+// One attribute looked up by name (never by walking the attribute table; see hdf5_io.cpp's
+// attributesOf()): its JSON value, or null when absent or unreadable.
+nlohmann::json readNamedAttribute(hid_t obj, const char* name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return nullptr;
+    H5Handle a(H5Aopen(obj, name, H5P_DEFAULT));
+    return a ? readAttribute(a.get()) : nlohmann::json();
+}
+
+// A number stored as a scalar or as a one-element array.
+std::optional<double> readNumber(hid_t obj, const char* name)
+{
+    nlohmann::json v = readNamedAttribute(obj, name);
+    if (v.is_array() && v.size() == 1)
+        v = v[0];
+    if (!v.is_number())
+        return std::nullopt;
+    return v.get<double>();
+}
+
+std::optional<std::string> readString(hid_t obj, const char* name)
+{
+    const nlohmann::json v = readNamedAttribute(obj, name);
+    if (!v.is_string())
+        return std::nullopt;
+    return v.get<std::string>();
+}
+
+// The beam energy [keV]. `energy_keV` is the one spelling (architecture.md); the simulator wrote
+// `energy_kev` before PhaseLab settled on it, so that spelling is still read, here and only here,
+// for data sets written by those versions.
+std::optional<double> readEnergyKeV(hid_t obj)
+{
+    if (auto e = readNumber(obj, "energy_keV"))
+        return e;
+    return readNumber(obj, "energy_kev");
+}
+
+// The physics attributes on `places`, the first place that has each value winning.
+DatasetPhysics physicsOn(std::initializer_list<hid_t> places)
+{
+    DatasetPhysics p;
+    for (hid_t o : places) {
+        if (o < 0)
+            continue;
+        if (!p.energyKeV)
+            p.energyKeV = readEnergyKeV(o);
+        if (!p.distanceM)
+            p.distanceM = readNumber(o, "distance_m");
+        if (!p.pixelSizeM)
+            p.pixelSizeM = readNumber(o, "pixel_size_m");
+        if (!p.padding)
+            p.padding = readString(o, "padding");
+    }
+    return p;
+}
+
+std::string shapeText(const std::vector<hsize_t>& dims)
+{
+    std::string t = "[";
+    for (std::size_t i = 0; i < dims.size(); ++i)
+        t += (i ? ", " : "") + std::to_string(dims[i]);
+    return t + "]";
+}
+
 const char* kImageNames[] = {"hologram", "absorption", "phase"};
 
 } // namespace
@@ -232,7 +292,7 @@ struct DatasetWriter::Impl {
 DatasetWriter::DatasetWriter(const std::string& path, int width, int height, int deflateLevel)
     : m(std::make_unique<Impl>())
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     silenceHdf5Errors();
     if (width <= 0 || height <= 0)
         throw InputError(path + ": image size must be positive");
@@ -254,7 +314,7 @@ DatasetWriter::DatasetWriter(const std::string& path, int width, int height, int
 DatasetWriter::~DatasetWriter()
 {
     if (m) {
-        Lock lock(hdf5Mutex());
+        const auto lock = lockHdf5();
         m->datasets.clear();
         m->groups.clear();
         m->file.reset();
@@ -268,7 +328,7 @@ int DatasetWriter::deflateLevel() const noexcept
 
 void DatasetWriter::setAttributes(const nlohmann::json& attributes)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     for (auto it = attributes.begin(); it != attributes.end(); ++it)
         writeAttribute(m->file.get(), it.key(), it.value(), m->path);
@@ -278,7 +338,7 @@ void DatasetWriter::createSplit(const std::string& split, std::size_t count,
                                 const nlohmann::json& attributes,
                                 const std::vector<std::string>& scalars)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     const std::string where = m->path + ":/" + split;
     H5Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
@@ -348,7 +408,7 @@ DatasetWriter::EncodedImage DatasetWriter::encode(const ImageF& image, int defla
 void DatasetWriter::writeImage(const std::string& split, const std::string& name,
                                std::size_t index, const EncodedImage& encoded)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     if (encoded.width != m->width || encoded.height != m->height)
         throw InputError(m->path + ": image of " + std::to_string(encoded.width) + "×" +
@@ -374,7 +434,7 @@ void DatasetWriter::writeScalars(const std::string& split, const std::string& na
 {
     if (values.empty())
         return;
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     m->requireOpen();
     const hid_t d = m->dataset(split, name);
     if (first + values.size() > m->rows[split + "/" + name])
@@ -390,7 +450,7 @@ void DatasetWriter::writeScalars(const std::string& split, const std::string& na
 
 void DatasetWriter::close()
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     if (!m->file)
         return;
     m->datasets.clear();
@@ -402,6 +462,11 @@ void DatasetWriter::close()
 // =============================================================================================
 // DatasetReader
 
+bool DatasetPhysics::complete() const noexcept
+{
+    return energyKeV && distanceM && pixelSizeM;
+}
+
 struct DatasetReader::Impl {
     std::string path;
     H5Handle file;
@@ -409,13 +474,18 @@ struct DatasetReader::Impl {
     std::vector<std::string> splits;
     mutable std::map<std::string, H5Handle> datasets;
 
+    bool hasSplit(const std::string& split) const
+    {
+        return std::find(splits.begin(), splits.end(), split) != splits.end();
+    }
+
     hid_t dataset(const std::string& split, const std::string& name, bool required = true) const
     {
         const std::string key = split + "/" + name;
         auto it = datasets.find(key);
         if (it != datasets.end())
             return it->second.get();
-        if (std::find(splits.begin(), splits.end(), split) == splits.end()) {
+        if (!hasSplit(split)) {
             if (!required)
                 return H5I_INVALID_HID;
             throw InputError(path + ": no split '" + split + "'");
@@ -445,46 +515,87 @@ struct DatasetReader::Impl {
             H5Sget_simple_extent_dims(space.get(), out.data(), nullptr);
         return out;
     }
+
+    // The image datasets of a split hold numbers, are [n, H, W], and agree with the hologram.
+    void validateSplit(const std::string& split)
+    {
+        std::vector<hsize_t> holoDims;
+        for (const char* name : kImageNames) {
+            const hid_t d = dataset(split, name, false);
+            if (d < 0)
+                continue;
+            const std::string where = path + ": /" + split + "/" + name;
+            H5Handle type(H5Dget_type(d));
+            const H5T_class_t cls = type ? H5Tget_class(type.get()) : H5T_NO_CLASS;
+            if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+                throw InputError(where + " is not numeric");
+            const std::vector<hsize_t> dims = this->dims(d);
+            if (dims.size() != 3)
+                throw InputError(where + " has shape " + shapeText(dims) + ", not [n, H, W]");
+            if (holoDims.empty())
+                holoDims = dims;  // the hologram, always present in a listed split
+            else if (dims != holoDims)
+                throw InputError(where + " has shape " + shapeText(dims) + " but /" + split +
+                                 "/hologram has " + shapeText(holoDims));
+        }
+        if (width == 0) {
+            height = int(holoDims[1]);
+            width = int(holoDims[2]);
+        } else if (height != int(holoDims[1]) || width != int(holoDims[2])) {
+            throw InputError(path + ": splits have different image sizes");
+        }
+    }
+
+    hid_t group(const std::string& split, H5Handle& holder) const
+    {
+        if (!hasSplit(split))
+            throw InputError(path + ": no split '" + split + "'");
+        holder = checked(H5Gopen2(file.get(), split.c_str(), H5P_DEFAULT),
+                         path + ": cannot open /" + split);
+        return holder.get();
+    }
 };
 
-DatasetReader::DatasetReader(const std::string& path) : m(std::make_unique<Impl>())
+DatasetReader::DatasetReader(const std::string& path)
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     silenceHdf5Errors();
-    m->path = path;
+    // Built here and moved in at the end, so that a throw closes the handles under the lock.
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw InputError(path + ": not an HDF5 file (or cannot be read)");
-    m->file = checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                      path + ": cannot open the HDF5 file");
+    impl->file = checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+                         path + ": cannot open the HDF5 file");
     for (const std::string& s : datasetSplits())
-        if (linkExists(m->file.get(), s) && linkExists(m->file.get(), s + "/hologram")) {
-            m->splits.push_back(s);
-            const hid_t d = m->dataset(s, "hologram");
-            const auto dims = m->dims(d);
-            if (dims.size() != 3)
-                throw InputError(path + ": /" + s + "/hologram is not [n, H, W]");
-            if (m->width == 0) {
-                m->height = int(dims[1]);
-                m->width = int(dims[2]);
-            } else if (m->height != int(dims[1]) || m->width != int(dims[2])) {
-                throw InputError(path + ": splits have different image sizes");
-            }
+        if (linkExists(impl->file.get(), s) && linkExists(impl->file.get(), s + "/hologram")) {
+            impl->splits.push_back(s);
+            impl->validateSplit(s);
         }
-    if (m->splits.empty())
+    if (impl->splits.empty())
         throw InputError(path + ": no train, val or test group with a hologram dataset");
+    m = std::move(impl);
 }
 
 DatasetReader::~DatasetReader()
 {
     if (m) {
-        Lock lock(hdf5Mutex());
-        m->datasets.clear();
-        m->file.reset();
+        const auto lock = lockHdf5();
+        m.reset();
     }
 }
 
 DatasetReader::DatasetReader(DatasetReader&&) noexcept = default;
-DatasetReader& DatasetReader::operator=(DatasetReader&&) noexcept = default;
+
+DatasetReader& DatasetReader::operator=(DatasetReader&& other) noexcept
+{
+    if (this != &other) {
+        // Closes the file this reader held: under the lock, as in the destructor.
+        const auto lock = lockHdf5();
+        m = std::move(other.m);
+    }
+    return *this;
+}
 
 const std::string& DatasetReader::path() const noexcept
 {
@@ -498,12 +609,18 @@ std::vector<std::string> DatasetReader::splits() const
 
 bool DatasetReader::hasSplit(const std::string& split) const
 {
-    return std::find(m->splits.begin(), m->splits.end(), split) != m->splits.end();
+    return m->hasSplit(split);
+}
+
+bool DatasetReader::contains(const std::string& split, const std::string& name) const
+{
+    const auto lock = lockHdf5();
+    return m->dataset(split, name, false) >= 0;
 }
 
 std::size_t DatasetReader::count(const std::string& split) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     return std::size_t(m->dims(m->dataset(split, "hologram"))[0]);
 }
 
@@ -519,16 +636,16 @@ int DatasetReader::height() const noexcept
 
 bool DatasetReader::paired(const std::string& split) const
 {
-    const nlohmann::json a = splitAttributes(split);
-    if (a.contains("paired") && a["paired"].is_number())
-        return a["paired"].get<double>() != 0;
-    return true;
+    const auto lock = lockHdf5();
+    H5Handle g;
+    return readNumber(m->group(split, g), "paired").value_or(1.0) != 0;
 }
 
-ImageF DatasetReader::readImage(const std::string& split, const std::string& name,
-                                std::size_t index) const
+void DatasetReader::readImage(const std::string& split, const std::string& name,
+                              std::size_t index, float* out) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
+    silenceHdf5Errors();  // the training loader reads on threads of its own
     const hid_t d = m->dataset(split, name);
     const auto dims = m->dims(d);
     if (dims.size() != 3 || int(dims[1]) != m->height || int(dims[2]) != m->width)
@@ -542,15 +659,21 @@ ImageF DatasetReader::readImage(const std::string& split, const std::string& nam
     const hsize_t count[3] = {1, hsize_t(m->height), hsize_t(m->width)};
     H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
     H5Handle memSpace(H5Screate_simple(3, count, nullptr));
-    ImageF img(m->width, m->height, kNoInit);
-    check(H5Dread(d, H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT, img.data()),
+    check(H5Dread(d, H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT, out),
           m->path + ": cannot read row " + std::to_string(index) + " of /" + split + "/" + name);
+}
+
+ImageF DatasetReader::readImage(const std::string& split, const std::string& name,
+                                std::size_t index) const
+{
+    ImageF img(m->width, m->height, kNoInit);
+    readImage(split, name, index, img.data());
     return img;
 }
 
 DatasetSample DatasetReader::read(const std::string& split, std::size_t index) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     DatasetSample s;
     s.hologram = readImage(split, "hologram", index);
     s.absorption = readImage(split, "absorption", index);
@@ -574,7 +697,7 @@ DatasetSample DatasetReader::read(const std::string& split, std::size_t index) c
 std::vector<double> DatasetReader::readScalars(const std::string& split,
                                                const std::string& name) const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     const hid_t d = m->dataset(split, name, false);
     if (d < 0)
         return {};
@@ -590,30 +713,40 @@ std::vector<double> DatasetReader::readScalars(const std::string& split,
 
 nlohmann::json DatasetReader::attributes() const
 {
-    Lock lock(hdf5Mutex());
+    const auto lock = lockHdf5();
     return readAttributes(m->file.get());
 }
 
 nlohmann::json DatasetReader::splitAttributes(const std::string& split) const
 {
-    Lock lock(hdf5Mutex());
-    if (!hasSplit(split))
-        throw InputError(m->path + ": no split '" + split + "'");
-    H5Handle g = checked(H5Gopen2(m->file.get(), split.c_str(), H5P_DEFAULT),
-                         m->path + ": cannot open /" + split);
-    return readAttributes(g.get());
+    const auto lock = lockHdf5();
+    H5Handle g;
+    return readAttributes(m->group(split, g));
+}
+
+DatasetPhysics DatasetReader::physics(const std::string& split) const
+{
+    const auto lock = lockHdf5();
+    H5Handle g;
+    const hid_t group = m->group(split, g);
+    return physicsOn({group, m->file.get(), m->dataset(split, "hologram")});
 }
 
 Geometry DatasetReader::geometry() const
 {
-    const nlohmann::json a = attributes();
-    for (const char* key : {"energy_kev", "distance_m", "pixel_size_m"})
-        if (!a.contains(key) || !a[key].is_number())
+    const auto lock = lockHdf5();
+    const DatasetPhysics p = physicsOn({m->file.get()});
+    auto require = [&](const std::optional<double>& value, const char* key) {
+        if (!value)
             throw InputError(m->path + ": attribute '" + std::string(key) + "' is missing");
+    };
+    require(p.energyKeV, "energy_keV");
+    require(p.distanceM, "distance_m");
+    require(p.pixelSizeM, "pixel_size_m");
     Geometry g;
-    g.energyKeV = a["energy_kev"].get<double>();
-    g.distanceM = a["distance_m"].get<double>();
-    g.pixelSizeM = a["pixel_size_m"].get<double>();
+    g.energyKeV = *p.energyKeV;
+    g.distanceM = *p.distanceM;
+    g.pixelSizeM = *p.pixelSizeM;
     g.validate();
     return g;
 }

@@ -160,7 +160,7 @@ nlohmann::json SimulationParams::toJson() const
 {
     nlohmann::json j;
     j["protocol"] = toString(protocol);
-    j["energy_kev"] = geometry.energyKeV;
+    j["energy_keV"] = geometry.energyKeV;
     j["distance_m"] = geometry.distanceM;
     j["pixel_size_m"] = geometry.pixelSizeM;
     j["wavelength_m"] = geometry.wavelengthM();

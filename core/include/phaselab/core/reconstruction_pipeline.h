@@ -89,6 +89,10 @@ struct ReconstructionOutcome {
     /// method_name, iterations, residual, residual_history, stop_reason, seconds, warnings,
     /// details, input_details. ReconstructionRequest::fromJson() reads it back.
     [[nodiscard]] nlohmann::json metadata() const;
+    /// A short report (the command line's --json output): method, seconds, iterations,
+    /// residual, stop_reason, shape [H, W], options, details, warnings, and residual_history for
+    /// iterative methods.
+    [[nodiscard]] nlohmann::json report() const;
 };
 
 /// Runs `method` on `hologram` as `request` says (completed first, see completeRequest()):

@@ -16,6 +16,10 @@ double parseLengthM(const std::string& text);
 /// "1.5 µm", "20 mm").
 std::string formatLength(double metres, int digits = 4);
 
+/// Parses a whole string as a finite number ("1e-3", "20"); throws InputError("<what> '<text>':
+/// not a number") otherwise.
+double parseNumber(const std::string& text, const std::string& what);
+
 /// Formats a value with `digits` significant digits (like printf %g).
 std::string formatNumber(double value, int digits = 4);
 

@@ -18,13 +18,15 @@
 namespace phaselab::models {
 
 /// One split (`train`, `val` or `test`) of a dataset file laid out as architecture.md "Datasets":
-/// group `/<split>` with float32 datasets `hologram`, `absorption` and `phase`, each [n, H, W];
-/// the physics in attributes `energy_keV` (or `energy_kev`), `distance_m`, `pixel_size_m` (searched on the split
+/// group `/<split>` with numeric datasets `hologram`, `absorption` and `phase`, each [n, H, W];
+/// the physics in attributes `energy_keV`, `distance_m`, `pixel_size_m` (searched on the split
 /// group, then the file root, then the hologram dataset) and optionally `padding`
-/// ("periodic" | "replicate" | "unit"; default periodic).
+/// ("periodic" | "replicate" | "unit"; default periodic). The file is read through
+/// core::DatasetReader, the one reader of that format (core/dataset.h), which also reads the
+/// legacy spelling `energy_kev` of older files.
 ///
-/// read() may be called from any thread: every HDF5 call of every DatasetSplit goes through one
-/// process-wide mutex (Debian's HDF5 is not built thread-safe).
+/// read() may be called from any thread: every HDF5 call goes through core::lockHdf5(), the one
+/// process-wide HDF5 lock (Debian's HDF5 is not built thread-safe).
 class DatasetSplit {
 public:
     /// Opens `path` and the group `split`. Throws core::InputError("<path>: <problem>") for a
@@ -34,7 +36,8 @@ public:
     DatasetSplit(const DatasetSplit&) = delete;
     DatasetSplit& operator=(const DatasetSplit&) = delete;
 
-    /// True when `path` has a group named `split` (false when the file cannot be opened).
+    /// True when `path` is a data set with a split group `split` holding a hologram dataset
+    /// (false when the file cannot be opened or is not a data set).
     static bool hasSplit(const std::string& path, const std::string& split);
 
     [[nodiscard]] int size() const noexcept;    ///< n, the number of samples

@@ -1,5 +1,7 @@
 #pragma once
-// Owning handles for HDF5 identifiers, shared by every HDF5 reader and writer in core.
+// Owning handles for HDF5 identifiers, shared by every HDF5 reader and writer in core. Private to
+// core (core/src/io): no public header includes <hdf5.h>, and HDF5 is linked PRIVATE. Create, use
+// and close handles while holding lockHdf5() (hdf5_lock.h): Debian's HDF5 is not thread-safe.
 
 #include <hdf5.h>
 

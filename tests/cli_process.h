@@ -1,0 +1,59 @@
+#pragma once
+// Running phaselab-cli (the program named by $PHASELAB_CLI) as a user does, for the tests of the
+// command line.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <string>
+
+namespace phaselab::test {
+
+/// Exit code (-1: did not finish in time, -2: crashed), stdout and stderr of one run.
+struct CliResult {
+    int code = -1;
+    QString out, err;
+};
+
+inline CliResult run(const QStringList& args, int timeoutMs = 240000)
+{
+    QProcess p;
+    p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    CliResult r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+/// The one JSON object a --json run prints on stdout (null when it is not exactly one).
+inline nlohmann::json parseOneJsonLine(const QString& out)
+{
+    const QString text = out.trimmed();
+    if (text.isEmpty() || text.contains(QLatin1Char('\n')))
+        return nullptr;
+    return nlohmann::json::parse(text.toStdString(), nullptr, false);
+}
+
+/// True when `pid` has a handler installed for SIGINT (bit 2 of SigCgt in /proc/pid/status).
+inline bool catchesSigint(qint64 pid)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("SigCgt:", 0) == 0)
+            return (std::stoull(line.substr(7), nullptr, 16) >> (SIGINT - 1)) & 1;
+    return false;
+}
+
+} // namespace phaselab::test
