@@ -326,6 +326,13 @@ private slots:
         QCOMPARE(info.metadata.parameters["quantity"].get<std::string>(), std::string("phase"));
         QCOMPARE(info.metadata.parameters["residual"].get<double>(), out.residualRms);
         QCOMPARE(core::readRequestFile(paths.absorption).toJson(), out.request.toJson());
+        // And the pair reads back as the outcome it was written from.
+        const core::ReconstructionOutcome back = core::readResult(paths);
+        QVERIFY(bitEqual(back.phase, out.phase));
+        QVERIFY(bitEqual(back.absorption, out.absorption));
+        QCOMPARE(back.metadata(), out.metadata());
+        QVERIFY_THROWS_EXCEPTION(core::InputError,
+                                 core::readResult({paths.phase, path("missing_absorption.tif")}));
 
         // Paganin needs δ/β: the reason, before any work.
         core::ReconstructionRequest noRatio = request("paganin");

@@ -393,6 +393,34 @@ ResultPaths writeResult(const std::string& prefix, const ReconstructionOutcome& 
     return paths;
 }
 
+ReconstructionOutcome readResult(const ResultPaths& paths)
+{
+    ReconstructionOutcome o;
+    TiffInfo info;
+    o.phase = readTiff<float>(paths.phase, &info);
+    o.absorption = readTiff<float>(paths.absorption);
+    if (!o.phase.sameShape(o.absorption))
+        throw InputError(paths.absorption + ": another shape than " + paths.phase);
+    const nlohmann::json& j = info.metadata.parameters;
+    o.request = ReconstructionRequest::fromJson(j, paths.phase);
+    for (const MethodInfo& m : MethodRegistry::instance().methods())
+        if (m.id == o.request.method)
+            o.method = m;
+    try {
+        o.residualRms = j.value("residual", 0.0);
+        o.residualHistory = j.value("residual_history", std::vector<double>{});
+        o.iterations = j.value("iterations", 0);
+        o.stopReason = j.value("stop_reason", o.stopReason);
+        o.seconds = j.value("seconds", 0.0);
+        o.warnings = j.value("warnings", std::vector<std::string>{});
+        o.details = j.value("details", nlohmann::json::object());
+        o.inputDetails = j.value("input_details", nlohmann::json::object());
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(paths.phase + ": unreadable result metadata (" + e.what() + ")");
+    }
+    return o;
+}
+
 ResultPaths writeResultStack(const std::string& prefix,
                              const std::vector<std::shared_ptr<const ReconstructionOutcome>>& outcomes,
                              const CancelToken* cancel)

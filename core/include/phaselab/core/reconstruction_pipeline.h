@@ -129,6 +129,10 @@ ResultPaths resultPaths(const std::string& prefix);
 /// only once both are complete. `cancel` is polled before the renames. Throws InputError.
 ResultPaths writeResult(const std::string& prefix, const ReconstructionOutcome& outcome,
                         const CancelToken* cancel = nullptr);
+/// Reads a pair written by writeResult(): the images and the outcome their metadata describes
+/// (request, method, iterations, residual and its history, stop reason, seconds, warnings,
+/// details, input details), without the residual image. Throws InputError naming the file.
+ReconstructionOutcome readResult(const ResultPaths& paths);
 /// The same for several frames: multi-page PREFIX_phase.tif and PREFIX_absorption.tif (BigTIFF
 /// above 4 GB), the first outcome's metadata plus `frames` (the frame indices).
 ResultPaths writeResultStack(const std::string& prefix,
