@@ -1,9 +1,11 @@
 // phaselab: the desktop application. `phaselab [FILE.tif]` opens a hologram, or the built-in
 // demo hologram when no file is given.
+#include <phaselab/core/classical_methods.h>
 #include <phaselab/core/parallel.h>
 #include <phaselab/models/runtime.h>
 #include <phaselab/version.h>
 #include <phaselab/widgets/main_window.h>
+#include <phaselab/widgets/method_form.h>
 #include <phaselab/widgets/method_panel.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/resolution_panel.h>
@@ -38,12 +40,14 @@ void stageDemoScreenshot(MainWindow& window, const QString& view, std::function<
         window.workspace()->setLayoutMode(ImageWorkspace::Layout::SideBySide);
         window.parameterPanel()->setDeltaOverBeta(30);
         const phaselab::core::ImageStats st = phaselab::core::imageStats(window.current()->image);
+        phaselab::core::IrgnMethodOptions irgn;
+        irgn.unknowns = phaselab::core::IrgnUnknowns::Homogeneous;
+        irgn.irgn.alpha0 = 10.0;
+        irgn.irgn.newtonSteps = 40;
+        irgn.irgn.positivity = true;
+        irgn.irgn.noiseLevel = (st.max - st.min) / 100;
         methods->setCurrentMethod(QStringLiteral("irgn"));
-        methods->setOptions(QStringLiteral("irgn"), {{"unknowns", "homogeneous"},
-                                                     {"alpha0", 10.0},
-                                                     {"newton_steps", 40},
-                                                     {"positivity", true},
-                                                     {"noise_level", (st.max - st.min) / 100}});
+        methods->form(QStringLiteral("irgn"))->setOptions(irgn);
         methods->run();
     });
     QObject::connect(methods, &MethodPanel::failed, &window, [save](const QString& message) {

@@ -2,6 +2,7 @@
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/materials.h>
+#include <phaselab/core/reconstruction_request.h>
 #include <phaselab/core/units.h>
 #include <phaselab/widgets/quantity_edit.h>
 
@@ -223,10 +224,7 @@ void ParameterPanel::setPadding(core::Padding mode, double factor)
 
 nlohmann::json ParameterPanel::toJson() const
 {
-    const core::Geometry g = geometry();
-    return {{"energy_keV", g.energyKeV},
-            {"distance_m", g.distanceM},
-            {"pixel_size_m", g.pixelSizeM},
+    return {{"geometry", core::toJson(geometry())},
             {"units",
              {{"energy", m_energy->unit().toStdString()},
               {"distance", m_distance->unit().toStdString()},
@@ -235,7 +233,6 @@ nlohmann::json ParameterPanel::toJson() const
             {"formula", m_formula->text().toStdString()},
             {"density_g_cm3", m_density->value()},
             {"delta_over_beta_typed", m_ratio->text().toStdString()},
-            {"beta_over_delta", m_betaOverDelta},
             {"padding", m_padding->currentData().toString().toStdString()},
             {"pad_factor", m_padFactor->value()}};
 }
@@ -245,24 +242,36 @@ void ParameterPanel::fromJson(const nlohmann::json& j)
     if (!j.is_object())
         return;
     const auto units = j.value("units", nlohmann::json::object());
-    m_energy->setUnit(QString::fromStdString(units.value("energy", "keV")));
-    m_distance->setUnit(QString::fromStdString(units.value("distance", "mm")));
-    m_pixel->setUnit(QString::fromStdString(units.value("pixel", "nm")));
-    const core::Geometry g = geometry();
+    // Absent keys keep what the fields show.
+    auto text = [&j](const char* key, const QString& current) {
+        return QString::fromStdString(j.value(key, current.toStdString()));
+    };
+    auto unit = [&units](const char* key, const QuantityEdit* edit) {
+        return QString::fromStdString(units.value(key, edit->unit().toStdString()));
+    };
+    m_energy->setUnit(unit("energy", m_energy));
+    m_distance->setUnit(unit("distance", m_distance));
+    m_pixel->setUnit(unit("pixel", m_pixel));
     {
         const QSignalBlocker b1(m_material), b2(m_formula), b3(m_density), b4(m_ratio),
             b5(m_padding), b6(m_padFactor);
-        m_formula->setText(QString::fromStdString(j.value("formula", std::string("SiO2"))));
-        m_density->setValue(j.value("density_g_cm3", 2.2));
-        m_ratio->setText(QString::fromStdString(j.value("delta_over_beta_typed", std::string("100"))));
-        setMaterialId(QString::fromStdString(j.value("material", std::string("phase"))));
+        m_formula->setText(text("formula", m_formula->text()));
+        m_density->setValue(j.value("density_g_cm3", m_density->value()));
+        m_ratio->setText(text("delta_over_beta_typed", m_ratio->text()));
+        setMaterialId(text("material", materialId()));
         m_padding->setCurrentIndex(std::max(
-            0, m_padding->findData(QString::fromStdString(j.value("padding", std::string("periodic"))))));
-        m_padFactor->setValue(j.value("pad_factor", 2.0));
+            0, m_padding->findData(text("padding", m_padding->currentData().toString()))));
+        m_padFactor->setValue(j.value("pad_factor", m_padFactor->value()));
     }
-    setGeometry(core::Geometry{j.value("energy_keV", g.energyKeV),
-                               j.value("distance_m", g.distanceM),
-                               j.value("pixel_size_m", g.pixelSizeM)});
+    core::Geometry g = geometry();
+    if (j.contains("geometry")) {
+        try {
+            g = core::geometryFromJson(j["geometry"], "parameters");
+        } catch (const core::InputError&) {
+            // An invalid geometry in a hand-edited file: keep the fields as they are.
+        }
+    }
+    setGeometry(g);
 }
 
 QString ParameterPanel::validationError() const

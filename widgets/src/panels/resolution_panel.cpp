@@ -1,6 +1,7 @@
 #include <phaselab/widgets/resolution_panel.h>
 
 #include <phaselab/core/atomic_file.h>
+#include <phaselab/core/curve_csv.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/units.h>
 #include <phaselab/widgets/job_runner.h>
@@ -19,7 +20,6 @@
 #include <qcustomplot.h>
 
 #include <cmath>
-#include <fstream>
 
 namespace phaselab::widgets {
 
@@ -375,36 +375,27 @@ QString ResolutionPanel::regionText() const
 void ResolutionPanel::exportCurrent(const QString& path) const
 {
     const bool frc = m_tabs->currentIndex() == 1;
-    QCustomPlot* plot = frc ? m_frcPlot : m_edgePlot;
     const std::string file = QFile::encodeName(path).toStdString();
+    if (path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive)) {
+        // The command line's CSV, through core.
+        if (frc && m_evaluation)
+            core::writeFrcCsv(file, m_evaluation->frc);
+        else if (!frc && m_edge)
+            core::writeEdgeProfileCsv(file, *m_edge, m_pixelSize());
+        else
+            throw core::InputError(path.toStdString() + ": nothing measured yet");
+        return;
+    }
+    QCustomPlot* plot = frc ? m_frcPlot : m_edgePlot;
     core::AtomicFile out(file);
     const QString temp = QFile::decodeName(out.tempPath().c_str());
     bool ok = false;
-    if (path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) {
+    if (path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive))
         ok = plot->savePng(temp, 0, 0, 2.0);
-    } else if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
+    else if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
         ok = plot->savePdf(temp);
-    } else if (path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive)) {
-        std::ofstream csv(out.tempPath());
-        if (frc && m_evaluation) {
-            const core::FrcResult& r = m_evaluation->frc;
-            csv << "ring,frequency_per_m,frc,threshold,ring_pixels\n";
-            for (std::size_t i = 0; i < r.value.size(); ++i)
-                csv << i << ',' << r.frequencyPerM[i] << ',' << r.value[i] << ','
-                    << r.threshold[i] << ',' << r.ringCount[i] << '\n';
-        } else if (!frc && m_edge) {
-            const core::EdgeProfile& p = m_edge->profile;
-            csv << "position_px,position_m,value,fit\n";
-            for (std::size_t i = 0; i < p.positionPx.size(); ++i)
-                csv << p.positionPx[i] << ',' << p.positionPx[i] * m_pixelSize() << ','
-                    << p.value[i] << ',' << m_edge->fit.fitted.at(i) << '\n';
-        } else {
-            throw core::InputError(path.toStdString() + ": nothing measured yet");
-        }
-        ok = bool(csv.flush());
-    } else {
+    else
         throw core::InputError(path.toStdString() + ": use .png, .pdf or .csv");
-    }
     if (!ok)
         throw core::InputError(path.toStdString() + ": cannot write");
     out.commit();

@@ -1,7 +1,6 @@
 #include "session_io.h"
 
 #include <phaselab/core/error.h>
-#include <phaselab/core/tiff_io.h>
 #include <phaselab/widgets/main_window.h>
 #include <phaselab/widgets/method_form.h>
 #include <phaselab/widgets/method_panel.h>
@@ -31,36 +30,6 @@ QString stemOf(QString path)
     if (path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive))
         path.chop(5);
     return path;
-}
-
-/// A result as written by core::writeResult, read back with the metadata it carries.
-std::shared_ptr<core::ReconstructionOutcome> readResult(const std::string& phasePath,
-                                                        const std::string& absorptionPath)
-{
-    auto o = std::make_shared<core::ReconstructionOutcome>();
-    core::TiffInfo info;
-    o->phase = core::readTiff<float>(phasePath, &info);
-    o->absorption = core::readTiff<float>(absorptionPath);
-    if (!o->phase.sameShape(o->absorption))
-        throw core::InputError(absorptionPath + ": another shape than " + phasePath);
-    const nlohmann::json& m = info.metadata.parameters;
-    o->request = core::ReconstructionRequest::fromJson(m, phasePath);
-    for (const core::MethodInfo& method : core::MethodRegistry::instance().methods())
-        if (method.id == o->request.method)
-            o->method = method;
-    try {
-        o->residualRms = m.value("residual", 0.0);
-        o->residualHistory = m.value("residual_history", std::vector<double>{});
-        o->iterations = m.value("iterations", 0);
-        o->stopReason = m.value("stop_reason", o->stopReason);
-        o->seconds = m.value("seconds", 0.0);
-        o->warnings = m.value("warnings", std::vector<std::string>{});
-        o->details = m.value("details", nlohmann::json::object());
-        o->inputDetails = m.value("input_details", nlohmann::json::object());
-    } catch (const nlohmann::json::exception& e) {
-        throw core::InputError(phasePath + ": unreadable result metadata (" + e.what() + ")");
-    }
-    return o;
 }
 
 /// Sets the parameter panel to the request's physics. The material (from the view state) stays
@@ -117,9 +86,9 @@ void loadSession(MainWindow& w, const QString& path)
     if (gui.contains("result")) {
         const QDir dir = QFileInfo(path).absoluteDir();
         const nlohmann::json r = gui["result"];
-        result = readResult(
-            localPath(dir.filePath(QString::fromStdString(r.value("phase", std::string())))),
-            localPath(dir.filePath(QString::fromStdString(r.value("absorption", std::string())))));
+        result = std::make_shared<core::ReconstructionOutcome>(core::readResult(
+            {localPath(dir.filePath(QString::fromStdString(r.value("phase", std::string())))),
+             localPath(dir.filePath(QString::fromStdString(r.value("absorption", std::string()))))}));
     }
 
     ParameterPanel* parameters = w.parameterPanel();

@@ -92,7 +92,7 @@ public:
             if (auto* e = qobject_cast<const NumberEdit*>(r.widget); e && !e->isValid())
                 return QString::fromStdString(r.field.key) + QLatin1Char(' ') + e->requirement();
         try {
-            options();
+            (void)options();  // the options' own reading: wrong values throw
         } catch (const core::InputError& e) {
             return QString::fromStdString(e.what());
         }

@@ -3,6 +3,7 @@
 // method, and whether its physics match the request, the method itself says (check(), warnings()).
 #include "forms.h"
 
+#include <phaselab/core/reconstruction_request.h>
 #include <phaselab/models/learned.h>
 #include <phaselab/models/learned_method.h>
 
@@ -111,17 +112,19 @@ private:
             return;
         }
         try {
-            const nlohmann::json m = models::modelInfo(QFile::encodeName(path).toStdString());
-            const nlohmann::json physics = m.value("physics", nlohmann::json::object());
+            const std::string file = QFile::encodeName(path).toStdString();
+            const nlohmann::json m = models::modelInfo(file);
+            const core::Geometry physics = core::geometryFromJson(
+                m.value("physics", nlohmann::json::object()), file + ": training physics");
             const nlohmann::json training = m.value("training", nlohmann::json::object());
             m_info->setText(
                 tr("%1 model, %2 parameters; trained at %3 keV, %4 mm, %5 nm pixels; best epoch "
                    "%6, validation loss %7")
                     .arg(QString::fromStdString(m.value("method", std::string("?"))))
                     .arg(m.value("parameter_count", 0))
-                    .arg(physics.value("energy_keV", 0.0), 0, 'g', 5)
-                    .arg(physics.value("distance_m", 0.0) * 1e3, 0, 'g', 5)
-                    .arg(physics.value("pixel_size_m", 0.0) * 1e9, 0, 'g', 5)
+                    .arg(physics.energyKeV, 0, 'g', 5)
+                    .arg(physics.distanceM * 1e3, 0, 'g', 5)
+                    .arg(physics.pixelSizeM * 1e9, 0, 'g', 5)
                     .arg(training.value("best_epoch", 0))
                     .arg(training.value("best_val_loss", 0.0), 0, 'g', 4));
         } catch (const std::exception& e) {
