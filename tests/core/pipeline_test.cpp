@@ -12,6 +12,7 @@
 #include <phaselab/core/reconstruction_pipeline.h>
 #include <phaselab/core/tiff_io.h>
 
+#include "nan_method.h"
 #include "test_util.h"
 
 #include <cmath>
@@ -23,32 +24,6 @@ using namespace phaselab;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A test-only method: returns NaN in the phase after `iterations` steps (an injected failure).
-class NanMethod final : public core::ReconstructionMethod {
-public:
-    static const core::MethodInfo& staticInfo()
-    {
-        static const core::MethodInfo info{"nan_test", "NaN test", "returns NaN",
-                                           core::MethodKind::Iterative, false};
-        return info;
-    }
-    const core::MethodInfo& info() const override { return staticInfo(); }
-    std::unique_ptr<core::MethodOptions> defaultOptions() const override
-    {
-        return std::make_unique<core::NoMethodOptions>();
-    }
-    core::MethodResult solve(const core::ReconstructionRequest&, const core::ImageF& hologram,
-                             const core::ProgressReporter&, const core::PreviewFn&) override
-    {
-        core::MethodResult r;
-        r.object.absorption = core::ImageF(hologram.width(), hologram.height(), 0.0f);
-        r.object.phase = core::ImageF(hologram.width(), hologram.height(), 0.0f);
-        r.object.phase(3, 4) = std::numeric_limits<float>::quiet_NaN();
-        r.iterations = 3;
-        return r;
-    }
-};
 
 bool bitEqual(const core::ImageF& a, const core::ImageF& b)
 {
@@ -227,8 +202,7 @@ private slots:
 
     void nonFiniteResultIsAFailure()
     {
-        core::MethodRegistry::instance().add(NanMethod::staticInfo(),
-                                             [] { return std::make_unique<NanMethod>(); });
+        test::registerNanMethod();
         auto m = core::MethodRegistry::instance().create("nan_test");
         try {
             (void)core::reconstruct(*m, request("nan_test"), demoInput());

@@ -1,12 +1,17 @@
 #pragma once
-// Shared by the GUI tests: settings kept out of the user's files, and waiting for a load.
+// Shared by the GUI tests: settings kept out of the user's files, waiting for a load, running
+// a method through its buttons.
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTest>
 
 #include <phaselab/widgets/main_window.h>
+#include <phaselab/widgets/method_panel.h>
 
 namespace phaselab::test {
 
@@ -24,6 +29,35 @@ inline bool waitLoaded(widgets::MainWindow& w, int ms = 120000)
 {
     QSignalSpy loaded(&w, &widgets::MainWindow::loaded);
     return loaded.wait(ms);
+}
+
+/// Clicks `button` (Run, Continue) of the method panel and waits (up to `ms`) for its final
+/// result; null (with a warning saying why) when the button is disabled or the run fails.
+inline widgets::OutcomePtr clickAndWait(widgets::MethodPanel* p, QPushButton* button,
+                                        int ms = 120000)
+{
+    QSignalSpy done(p, &widgets::MethodPanel::resultReady);
+    QSignalSpy failed(p, &widgets::MethodPanel::failed);
+    if (!button->isEnabled()) {
+        qWarning("%s is disabled: %s", qPrintable(button->text()), qPrintable(p->blockReason()));
+        return nullptr;
+    }
+    QTest::mouseClick(button, Qt::LeftButton);
+    QElapsedTimer t;
+    t.start();
+    while (done.isEmpty() && failed.isEmpty() && t.elapsed() < ms)
+        QTest::qWait(20);
+    if (!failed.isEmpty()) {
+        qWarning("failed: %s", qPrintable(failed.first().first().toString()));
+        return nullptr;
+    }
+    return done.isEmpty() ? nullptr : done.first().first().value<widgets::OutcomePtr>();
+}
+
+/// Clicks Run and waits for the final result of the current method.
+inline widgets::OutcomePtr runAndWait(widgets::MainWindow& w, int ms = 120000)
+{
+    return clickAndWait(w.methodPanel(), w.methodPanel()->runButton(), ms);
 }
 
 } // namespace phaselab::test

@@ -7,6 +7,7 @@
 #include <QtWidgets>
 
 #include "gui_test_util.h"
+#include "nan_method.h"
 
 #include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
@@ -27,7 +28,6 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <limits>
 
 using namespace phaselab;
 using widgets::ImageRole;
@@ -37,55 +37,9 @@ using widgets::OutcomePtr;
 
 namespace {
 
-// A test-only method whose result has a NaN pixel: the injected failure.
-class NanMethod final : public core::ReconstructionMethod {
-public:
-    static const core::MethodInfo& staticInfo()
-    {
-        static const core::MethodInfo info{"nan_test", "NaN test", "returns a NaN pixel",
-                                           core::MethodKind::Direct, false};
-        return info;
-    }
-    const core::MethodInfo& info() const override { return staticInfo(); }
-    std::unique_ptr<core::MethodOptions> defaultOptions() const override
-    {
-        return std::make_unique<core::NoMethodOptions>();
-    }
-    core::MethodResult solve(const core::ReconstructionRequest&, const core::ImageF& hologram,
-                             const core::ProgressReporter&, const core::PreviewFn&) override
-    {
-        core::MethodResult r;
-        r.object.absorption = core::ImageF(hologram.width(), hologram.height(), 0.0f);
-        r.object.phase = core::ImageF(hologram.width(), hologram.height(), 0.0f);
-        r.object.phase(3, 4) = std::numeric_limits<float>::quiet_NaN();
-        return r;
-    }
-};
-
 bool bitEqual(const core::ImageF& a, const core::ImageF& b)
 {
     return a.sameShape(b) && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-/// Clicks Run (or `button`) and waits for the panel's result; null on failure or timeout.
-OutcomePtr clickAndWait(MethodPanel* p, QPushButton* button, int timeoutMs = 120000)
-{
-    QSignalSpy done(p, &MethodPanel::resultReady);
-    QSignalSpy failed(p, &MethodPanel::failed);
-    if (!button->isEnabled()) {
-        qWarning("%s is disabled: %s", qPrintable(button->text()), qPrintable(p->blockReason()));
-        return nullptr;
-    }
-    QTest::mouseClick(button, Qt::LeftButton);
-    QElapsedTimer t;
-    t.start();
-    while (done.isEmpty() && failed.isEmpty() && t.elapsed() < timeoutMs)
-        QTest::qWait(20);
-    if (!failed.isEmpty()) {
-        qWarning("failed: %s", qPrintable(failed.first().first().toString()));
-        return nullptr;
-    }
-    return done.isEmpty() ? nullptr : done.first().first().value<OutcomePtr>();
 }
 
 void closeMessageBoxes(QWidget& w)
@@ -106,8 +60,7 @@ private slots:
     {
         test::isolateSettings("gui_pipeline_test");
         QVERIFY(m_dir.isValid());
-        core::MethodRegistry::instance().add(NanMethod::staticInfo(),
-                                             [] { return std::make_unique<NanMethod>(); });
+        test::registerNanMethod();
     }
 
     // (a) Raw detector counts: the input's problem, word for word, above the images and as
@@ -150,7 +103,7 @@ private slots:
         QVERIFY2(p->runButton()->isEnabled(), qPrintable(p->blockReason()));
         QVERIFY(p->reasonLabel()->isHidden());
 
-        const OutcomePtr ctf = clickAndWait(p, p->runButton());
+        const OutcomePtr ctf = test::clickAndWait(p, p->runButton());
         QVERIFY(ctf);
         QVERIFY(ctf->request.input.normalise == core::Normalisation::Mean);
         QCOMPARE(ctf->inputDetails["normalisation"].value("method", ""), std::string("mean"));
@@ -174,7 +127,7 @@ private slots:
         QVERIFY(p->continueButton()->isVisible());
         QVERIFY(!p->continueButton()->isEnabled());  // nothing to continue yet
 
-        const OutcomePtr first = clickAndWait(p, p->runButton());
+        const OutcomePtr first = test::clickAndWait(p, p->runButton());
         QVERIFY(first);
         QCOMPARE(first->iterations, 2);
         QCOMPARE(first->stopReason, std::string("iteration_limit"));
@@ -182,7 +135,7 @@ private slots:
         QCOMPARE(p->residualPlot()->graph(0)->dataCount(), 3);
 
         p->continueSteps()->setValue(3);
-        const OutcomePtr more = clickAndWait(p, p->continueButton());
+        const OutcomePtr more = test::clickAndWait(p, p->continueButton());
         QVERIFY(more);
         QCOMPARE(more->iterations, 5);
         QCOMPARE(more->residualHistory.size(), std::size_t(6));
@@ -192,7 +145,7 @@ private slots:
         // The form shows the continued run's options, so Run now repeats it from scratch.
         QCOMPARE(p->currentForm()->options()->toJson(), more->request.options->toJson());
 
-        const OutcomePtr straight = clickAndWait(p, p->runButton());
+        const OutcomePtr straight = test::clickAndWait(p, p->runButton());
         QVERIFY(straight);
         QCOMPARE(straight->iterations, 5);
         QVERIFY(bitEqual(straight->phase, more->phase));
@@ -220,7 +173,7 @@ private slots:
         w.openDemo(64);
         QVERIFY(test::waitLoaded(w));
         p->setCurrentMethod("ctf");
-        QVERIFY(clickAndWait(p, p->runButton()));
+        QVERIFY(test::clickAndWait(p, p->runButton()));
         QVERIFY(w.result());
         QVERIFY(w.workspace()->has(ImageRole::Phase));
 
@@ -266,9 +219,9 @@ private slots:
             w.parameterPanel()->distanceEdit()->setUnit("cm");
             p->setCurrentMethod("irgn");
             p->setOptions("irgn", {{"newton_steps", 2}, {"alpha0", 3.0}});
-            QVERIFY(clickAndWait(p, p->runButton()));
+            QVERIFY(test::clickAndWait(p, p->runButton()));
             p->continueSteps()->setValue(2);
-            saved = clickAndWait(p, p->continueButton());
+            saved = test::clickAndWait(p, p->continueButton());
             QVERIFY(saved);
             QCOMPARE(saved->iterations, 4);
             // Edits after the run change the window, not the session's request.
@@ -328,7 +281,7 @@ private slots:
         w.openDemo(64);
         QVERIFY(test::waitLoaded(w));
         p->setCurrentMethod("ctf");
-        const OutcomePtr ctf = clickAndWait(p, p->runButton());
+        const OutcomePtr ctf = test::clickAndWait(p, p->runButton());
         QVERIFY(ctf);
         const QString prefix = m_dir.filePath("exported");
         w.exportResults(prefix);

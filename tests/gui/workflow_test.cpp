@@ -48,28 +48,6 @@ class WorkflowTest : public QObject {
 
     QTemporaryDir m_dir;
 
-    /// Clicks Run and waits for the final result of the current method.
-    static Result runAndWait(MainWindow& w, int timeoutMs = 120000)
-    {
-        MethodPanel* p = w.methodPanel();
-        QSignalSpy done(p, &MethodPanel::resultReady);
-        QSignalSpy failed(p, &MethodPanel::failed);
-        if (!p->runButton()->isEnabled()) {
-            qWarning("Run is disabled: %s", qPrintable(p->blockReason()));
-            return nullptr;
-        }
-        QTest::mouseClick(p->runButton(), Qt::LeftButton);
-        QElapsedTimer t;
-        t.start();
-        while (done.isEmpty() && failed.isEmpty() && t.elapsed() < timeoutMs)
-            QTest::qWait(20);
-        if (!failed.isEmpty()) {
-            qWarning("failed: %s", qPrintable(failed.first().first().toString()));
-            return nullptr;
-        }
-        return done.isEmpty() ? nullptr : done.first().first().value<Result>();
-    }
-
     /// The one child named `name` on screen (each method's options page has its own).
     template <typename T>
     static T* visibleChild(QWidget* parent, const char* name)
@@ -121,7 +99,7 @@ private slots:
         // CTF with a homogeneous prior δ/β = 30 (between the phantom's Au, Pd and Zn).
         params->setDeltaOverBeta(30);
         p->setCurrentMethod("ctf");
-        const Result ctf = runAndWait(w);
+        const Result ctf = test::runAndWait(w);
         QVERIFY(ctf);
         QCOMPARE(ctf->method.id, std::string("ctf"));
         QCOMPARE(ctf->phase.width(), n);
@@ -143,7 +121,7 @@ private slots:
                                {"positivity", true},
                                {"noise_level", sigma}});
         QSignalSpy previews(p, &MethodPanel::previewReady);
-        const Result irgn = runAndWait(w);
+        const Result irgn = test::runAndWait(w);
         QVERIFY(irgn);
         QVERIFY(irgn->iterations > 2 && irgn->iterations < 30);
         QCOMPARE(irgn->stopReason, std::string("discrepancy"));
@@ -227,7 +205,7 @@ private slots:
         // Two reconstructions compared: the IRGN phase kept as the reference, then CTF against it.
         w.usePhaseAsReference();
         p->setCurrentMethod("ctf");
-        const Result ctf2 = runAndWait(w);
+        const Result ctf2 = test::runAndWait(w);
         QVERIFY(ctf2);
         r->computeFrc(ImageRole::Phase, ImageRole::Reference, core::FrcThreshold::TwoSigma);
         QVERIFY(frc.wait(60000));
@@ -426,7 +404,7 @@ private slots:
 
         // The model loads once: two runs in a row read its weights one time.
         const int loadsBefore = models::modelLoadCount();
-        const Result dgn = runAndWait(w);
+        const Result dgn = test::runAndWait(w);
         QVERIFY(dgn);
         QCOMPARE(models::modelLoadCount(), loadsBefore + 1);
         QCOMPARE(dgn->method.id, std::string("dgn"));
@@ -435,7 +413,7 @@ private slots:
         for (float x : dgn->phase)
             QVERIFY(std::isfinite(x));
         QVERIFY(dgn->details["model"].value("parameter_count", 0) > 1000);
-        const Result again = runAndWait(w);
+        const Result again = test::runAndWait(w);
         QVERIFY(again);
         QCOMPARE(models::modelLoadCount(), loadsBefore + 1);
         QCOMPARE(again->phase.width(), 128);
@@ -454,7 +432,7 @@ private slots:
         QVERIFY2(p->blockReason().contains("dgn model"), qPrintable(p->blockReason()));
         p->setOptions("msd", {{"model", msdFile.toStdString()}, {"device", "cpu"}});
         QVERIFY2(p->runButton()->isEnabled(), qPrintable(p->blockReason()));
-        const Result msd = runAndWait(w);
+        const Result msd = test::runAndWait(w);
         QVERIFY(msd);
         QCOMPARE(msd->method.id, std::string("msd"));
         QCOMPARE(msd->details.value("device", ""), std::string("cpu"));
