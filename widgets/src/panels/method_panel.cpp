@@ -149,7 +149,7 @@ QStringList MethodPanel::methodIds() const
 {
     QStringList ids;
     for (const Entry& e : m_entries)
-        ids << QString::fromStdString(e.method->info().id);
+        ids << QString::fromStdString(e.form->info().id);
     return ids;
 }
 
@@ -193,7 +193,7 @@ core::ReconstructionRequest MethodPanel::request() const
 {
     core::ReconstructionRequest r = m_sources.baseRequest();
     if (const Entry* e = current()) {
-        r.method = e->method->info().id;
+        r.method = e->form->info().id;
         r.options = e->form->options();
     }
     return r;
@@ -303,6 +303,7 @@ void MethodPanel::startJob(const std::shared_ptr<core::ReconstructionMethod>& me
                            const HologramPtr& hologram, Work work)
 {
     m_progress->setValue(0);
+    const QString id = QString::fromStdString(method->info().id);
     const bool accepted = m_runner->start<core::ReconstructionOutcome>(
         [work = std::move(work)](const JobContext<core::ReconstructionOutcome>& c) {
             return std::make_shared<const core::ReconstructionOutcome>(work(c.progress, c.publish));
@@ -319,7 +320,7 @@ void MethodPanel::startJob(const std::shared_ptr<core::ReconstructionMethod>& me
     if (!accepted)
         return;
     updateState();
-    emit started(QString::fromStdString(method->info().id));
+    emit started(id);
 }
 
 void MethodPanel::finishedRun(OutcomePtr outcome)
@@ -345,7 +346,7 @@ void MethodPanel::inputChanged()
 {
     updateState();
     const Entry* e = current();
-    if (e && e->method->info().interactive && m_auto->isChecked() &&
+    if (e && e->form->info().interactive && m_auto->isChecked() &&
         (m_runner->isRunning() || m_reason->text().isEmpty()))
         m_debounce->start();
 }
@@ -361,8 +362,8 @@ void MethodPanel::updateState()
     m_list->setEnabled(!running);
     m_reason->setText(reason);
     m_reason->setVisible(!reason.isEmpty());
-    m_auto->setVisible(e && e->method->info().interactive);
-    const bool iterative = e && e->method->info().kind == core::MethodKind::Iterative;
+    m_auto->setVisible(e && e->form->info().interactive);
+    const bool iterative = e && e->form->info().kind == core::MethodKind::Iterative;
     m_continue->setVisible(iterative);
     m_steps->setVisible(iterative);
     // The method objects are the worker's while a job runs: ask them only when none does.
@@ -373,9 +374,14 @@ void MethodPanel::updateState()
                            m_sources.hologram() == m_lastHologram &&
                            e->method->canContinue(m_last->request));
     QStringList warnings;
-    if (reason.isEmpty())
-        for (const std::string& w : e->method->warnings(completed))
-            warnings << QString::fromStdString(w);
+    try {
+        if (reason.isEmpty())
+            for (const std::string& w : e->method->warnings(completed))
+                warnings << QString::fromStdString(w);
+    } catch (const std::exception& ex) {
+        // Warnings are advice: one that cannot be worked out is shown as such, never fatal.
+        warnings << QString::fromStdString(ex.what());
+    }
     e->form->setWarnings(warnings);
 }
 
