@@ -436,7 +436,7 @@ private slots:
         models::writeModelFile(path, *net, {{"format", models::kModelFormat},
                                             {"method", models::toString(m)},
                                             {"architecture", net->architecture()},
-                                            {"physics", models::toJson(kGeometry)}});
+                                            {"physics", core::toJson(kGeometry)}});
         QVERIFY(models::looksLikeModelFile(path));
         models::LearnedModel loaded = models::LearnedModel::load(path, "cpu");
         QCOMPARE(loaded.parameterCount(), net->parameterCount());
