@@ -1,0 +1,83 @@
+#pragma once
+// The model library and the training facts the application shows: which methods train, which
+// GPU there is, the model files of a folder (list, rename, delete, import, export) and the
+// checkpoints of running trainings. Torch-free: widgets include it.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <phaselab/core/geometry.h>
+#include <phaselab/models/learned.h>
+
+namespace phaselab::models {
+
+/// The methods train() accepts, in the order a user is offered them. The one list: a new
+/// trainable method is added here (and gets its options form in the application).
+const std::vector<Method>& trainableMethods();
+
+/// The GPU LibTorch can train on.
+struct GpuInfo {
+    bool available = false;  ///< torch::cuda::is_available()
+    int devices = 0;
+    /// The first device's model as the NVIDIA driver names it ("NVIDIA H200"); "CUDA device 0"
+    /// when the driver does not say; empty without a GPU.
+    std::string name;
+};
+GpuInfo gpuInfo();
+
+/// One model file of a library folder, from its metadata (modelInfo()) and the file system.
+struct ModelEntry {
+    std::string path;                 ///< absolute path of the file
+    std::string name;                 ///< file name without the folder
+    bool valid = false;               ///< false: `error` says why the file could not be read
+    std::string error;
+    std::string method;               ///< "dgn", "msd", …
+    std::int64_t parameterCount = 0;
+    bool hasGeometry = false;         ///< false when the training set had no physics
+    core::Geometry geometry;          ///< the physics the model was trained with
+    std::vector<EpochRecord> history; ///< the training history (empty for untrained files)
+    std::int64_t modifiedSeconds = 0; ///< last modification, seconds since the Unix epoch
+    bool readOnly = false;            ///< shipped models: the folder cannot be changed
+};
+
+/// The model's entry for `path`; never throws (an unreadable file gives valid = false).
+ModelEntry describeModel(const std::string& path);
+
+/// Every regular file in `folder` that looks like a model file (looksLikeModelFile()), sorted
+/// by name; an absent folder lists nothing. `readOnly` marks each entry (shipped models).
+std::vector<ModelEntry> listModels(const std::string& folder, bool readOnly = false);
+
+/// Renames a model file inside its folder to `newName` (a plain file name, no separators).
+/// Returns the new path. Throws core::InputError when the name is empty or has a separator,
+/// the target exists, or the rename fails.
+std::string renameModel(const std::string& path, const std::string& newName);
+
+/// Deletes a model file. Throws core::InputError when `path` is not a PhaseLab model file or
+/// cannot be removed.
+void deleteModel(const std::string& path);
+
+/// Copies `path` to `destination` atomically (temporary sibling, then rename) after checking
+/// that it is a PhaseLab model file (modelInfo()). Throws core::InputError otherwise.
+void exportModel(const std::string& path, const std::string& destination);
+
+/// Copies the model file `source` into `folder` under its own name (an existing name gets
+/// " (2)", " (3)", … before its extension); returns the new path. Throws core::InputError for
+/// a file that is not a PhaseLab model or a folder that cannot be written.
+std::string importModel(const std::string& source, const std::string& folder);
+
+/// The metadata of a training checkpoint (train()'s per-epoch file): `method`,
+/// `architecture`, `physics`, `training` {history, epochs_done, epochs, …}. Throws
+/// core::InputError when `path` is not a PhaseLab checkpoint.
+nlohmann::json checkpointInfo(const std::string& path);
+
+/// Writes, atomically, a model file holding the current weights of a checkpoint (`best` false)
+/// or its best validation epoch's (`best` true), with the checkpoint's metadata, so that
+/// LearnedModel::load() can apply a training that is still running. Throws core::InputError
+/// for a file that is not a checkpoint.
+void modelFromCheckpoint(const std::string& checkpoint, const std::string& modelPath,
+                         bool best = false);
+
+} // namespace phaselab::models

@@ -1,0 +1,201 @@
+// The model library: model files of a folder, checkpoints of running trainings, the GPU.
+#include <phaselab/models/library.h>
+
+#include "model_io.h"
+#include "options_json.h"
+
+#include <phaselab/core/atomic_file.h>
+#include <phaselab/core/error.h>
+#include <phaselab/models/runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+namespace phaselab::models {
+
+namespace fs = std::filesystem;
+
+const std::vector<Method>& trainableMethods()
+{
+    static const std::vector<Method> methods = {Method::Dgn, Method::Msd};
+    return methods;
+}
+
+namespace {
+
+// The driver's name of the first NVIDIA GPU (/proc/driver/nvidia/gpus/*/information,
+// "Model:  NVIDIA H200"); empty when there is none.
+std::string nvidiaModelName()
+{
+    std::error_code ec;
+    std::vector<fs::path> gpus;
+    for (const auto& e : fs::directory_iterator("/proc/driver/nvidia/gpus", ec))
+        gpus.push_back(e.path());
+    std::sort(gpus.begin(), gpus.end());
+    for (const fs::path& gpu : gpus) {
+        std::ifstream in(gpu / "information");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind("Model:", 0) == 0) {
+                const auto first = line.find_first_not_of(" \t", 6);
+                if (first != std::string::npos)
+                    return line.substr(first);
+            }
+    }
+    return {};
+}
+
+std::int64_t modifiedSeconds(const fs::path& p)
+{
+    std::error_code ec;
+    const auto t = fs::last_write_time(p, ec);
+    if (ec)
+        return 0;
+    // file_clock → system_clock (C++17: through the difference of the two clocks' now()).
+    const auto sys = std::chrono::system_clock::now() +
+                     std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                         t - fs::file_time_type::clock::now());
+    return std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count();
+}
+
+void copyAtomically(const std::string& from, const std::string& to)
+{
+    core::AtomicFile out(to);
+    std::error_code ec;
+    fs::copy_file(from, out.tempPath(), fs::copy_options::overwrite_existing, ec);
+    if (ec)
+        throw core::InputError(to + ": cannot copy " + from + " (" + ec.message() + ")");
+    out.commit();
+}
+
+nlohmann::json readCheckpointMeta(torch::serialize::InputArchive& archive, const std::string& path)
+{
+    loadArchive(archive, path, torch::kCPU);
+    nlohmann::json meta = readJson(archive, "phaselab_checkpoint", path);
+    if (meta.value("format", "") != kCheckpointFormat)
+        throw core::InputError(path + ": not a PhaseLab training checkpoint");
+    return meta;
+}
+
+} // namespace
+
+GpuInfo gpuInfo()
+{
+    const RuntimeInfo r = initialiseRuntime();
+    GpuInfo g;
+    g.available = r.cudaAvailable;
+    g.devices = r.cudaDevices;
+    if (g.available) {
+        g.name = nvidiaModelName();
+        if (g.name.empty())
+            g.name = "CUDA device 0";
+    }
+    return g;
+}
+
+ModelEntry describeModel(const std::string& path)
+{
+    ModelEntry e;
+    const fs::path p = fs::absolute(path);
+    e.path = p.string();
+    e.name = p.filename().string();
+    e.modifiedSeconds = modifiedSeconds(p);
+    try {
+        const nlohmann::json meta = modelInfo(e.path);
+        e.method = meta.value("method", "");
+        e.parameterCount = meta.value("parameter_count", std::int64_t(0));
+        if (meta.contains("physics") && meta["physics"].is_object() &&
+            meta["physics"].value("from_dataset", true)) {
+            e.geometry = core::geometryFromJson(meta["physics"], e.path + ": physics");
+            e.hasGeometry = true;
+        }
+        if (meta.contains("training") && meta["training"].is_object())
+            for (const auto& r : meta["training"].value("history", nlohmann::json::array()))
+                e.history.push_back(epochRecordFromJson(r));
+        e.valid = true;
+    } catch (const std::exception& ex) {
+        e.error = ex.what();
+    }
+    return e;
+}
+
+std::vector<ModelEntry> listModels(const std::string& folder, bool readOnly)
+{
+    std::vector<ModelEntry> out;
+    std::error_code ec;
+    for (const auto& f : fs::directory_iterator(folder, ec)) {
+        if (!f.is_regular_file() || !looksLikeModelFile(f.path().string()))
+            continue;
+        // A checkpoint is a model's companion, not a model.
+        if (f.path().extension() == ".ckpt")
+            continue;
+        out.push_back(describeModel(f.path().string()));
+        out.back().readOnly = readOnly;
+    }
+    std::sort(out.begin(), out.end(),
+              [](const ModelEntry& a, const ModelEntry& b) { return a.name < b.name; });
+    return out;
+}
+
+std::string renameModel(const std::string& path, const std::string& newName)
+{
+    if (newName.empty() || newName.find('/') != std::string::npos || newName == "." ||
+        newName == "..")
+        throw core::InputError("'" + newName + "' is not a file name");
+    const fs::path target = fs::path(path).parent_path() / newName;
+    if (fs::exists(target))
+        throw core::InputError(target.string() + ": a file of that name exists");
+    std::error_code ec;
+    fs::rename(path, target, ec);
+    if (ec)
+        throw core::InputError(path + ": cannot rename (" + ec.message() + ")");
+    return target.string();
+}
+
+void deleteModel(const std::string& path)
+{
+    modelInfo(path);  // refuses anything that is not a model file
+    std::error_code ec;
+    if (!fs::remove(path, ec) || ec)
+        throw core::InputError(path + ": cannot delete (" +
+                               (ec ? ec.message() : std::string("no such file")) + ")");
+}
+
+void exportModel(const std::string& path, const std::string& destination)
+{
+    modelInfo(path);
+    copyAtomically(path, destination);
+}
+
+std::string importModel(const std::string& source, const std::string& folder)
+{
+    modelInfo(source);
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    const fs::path src(source);
+    fs::path target = fs::path(folder) / src.filename();
+    for (int i = 2; fs::exists(target); ++i)
+        target = fs::path(folder) /
+                 (src.stem().string() + " (" + std::to_string(i) + ")" + src.extension().string());
+    copyAtomically(source, target.string());
+    return target.string();
+}
+
+nlohmann::json checkpointInfo(const std::string& path)
+{
+    torch::serialize::InputArchive archive;
+    return readCheckpointMeta(archive, path);
+}
+
+void modelFromCheckpoint(const std::string& checkpoint, const std::string& modelPath, bool best)
+{
+    torch::serialize::InputArchive archive;
+    nlohmann::json meta = readCheckpointMeta(archive, checkpoint);
+    Network net = networkFromMetadata(meta, checkpoint);
+    loadWeights(*net, archive, best ? "best_model" : "model", checkpoint);
+    writeModelFile(modelPath, *net, std::move(meta));
+}
+
+} // namespace phaselab::models
