@@ -79,7 +79,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(core::InputError,
                                  core::compareWithReference("x", 0, refB, refP, nullptr, nullptr, dx));
         QVERIFY_THROWS_EXCEPTION(core::InputError, core::compareWithReference(
-                                                       "x", 0, randomImage(16, 4), refP, nullptr,
+                                                       "x", 0, refB, randomImage(16, 4), nullptr,
                                                        &refP, dx));
     }
 

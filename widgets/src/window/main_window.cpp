@@ -8,6 +8,7 @@
 #include <phaselab/widgets/display_panel.h>
 #include <phaselab/widgets/input_controller.h>
 #include <phaselab/widgets/input_problem_bar.h>
+#include <phaselab/widgets/lab_window.h>
 #include <phaselab/widgets/method_form.h>
 #include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/quantity_edit.h>
@@ -294,6 +295,15 @@ void MainWindow::createActions()
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
 
+    QMenu* labMenu = menuBar()->addMenu(tr("&Lab"));
+    labMenu->setObjectName(QStringLiteral("labMenu"));
+    for (const auto& [text, tab] :
+         {std::pair{tr("&Data sets…"), LabWindow::Tab::Data},
+          std::pair{tr("&Training…"), LabWindow::Tab::Training},
+          std::pair{tr("&Model library…"), LabWindow::Tab::Models},
+          std::pair{tr("&Compare methods…"), LabWindow::Tab::Compare}})
+        labMenu->addAction(text, this, [this, tab = tab] { lab()->showTab(tab); });
+
     QMenu* language = view->addMenu(tr("&Language"));
     auto* languageGroup = new QActionGroup(this);
     const QString currentLanguage = QSettings().value(QStringLiteral("ui/language")).toString();
@@ -350,8 +360,19 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_lab && !m_lab->confirmClose()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     event->accept();
+}
+
+LabWindow* MainWindow::lab()
+{
+    if (!m_lab)
+        m_lab = new LabWindow(*this, this);
+    return m_lab;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

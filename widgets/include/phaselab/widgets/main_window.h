@@ -24,6 +24,7 @@ namespace phaselab::widgets {
 class DisplayPanel;
 class InputController;
 class InputProblemBar;
+class LabWindow;
 class ParameterPanel;
 class ResolutionPanel;
 
@@ -72,6 +73,8 @@ public:
     [[nodiscard]] InputController* input() const noexcept { return m_input; }
     /// The bar above the images that names the input's problem, with its Normalise button.
     [[nodiscard]] InputProblemBar* inputProblemBar() const noexcept { return m_problemBar; }
+    /// The lab window (data, training, models, compare), created on first use.
+    LabWindow* lab();
     /// The current hologram (null before the first load).
     [[nodiscard]] const core::LoadedHologram* current() const;
 
@@ -150,6 +153,7 @@ private:
     QProgressBar* m_progress;
     QPushButton* m_cancelLoading;
     QMenu* m_recentMenu = nullptr;
+    LabWindow* m_lab = nullptr;
     OutcomePtr m_result;
     QStringList m_recent;
     QString m_lastFolder;

@@ -1,0 +1,122 @@
+#include <phaselab/widgets/lab_window.h>
+
+#include <phaselab/models/learned.h>
+#include <phaselab/widgets/compare_view.h>
+#include <phaselab/widgets/data_panel.h>
+#include <phaselab/widgets/input_controller.h>
+#include <phaselab/widgets/main_window.h>
+#include <phaselab/widgets/method_form.h>
+#include <phaselab/widgets/method_panel.h>
+#include <phaselab/widgets/model_library.h>
+#include <phaselab/widgets/parameter_panel.h>
+#include <phaselab/widgets/training_panel.h>
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace phaselab::widgets {
+
+LabWindow::LabWindow(MainWindow& main, QWidget* parent)
+    : QWidget(parent, Qt::Window),
+      m_main(main),
+      m_tabs(new QTabWidget),
+      m_data(new DataPanel),
+      m_training(new TrainingPanel),
+      m_library(new ModelLibrary),
+      m_compare(new CompareView(
+          {[&main] { return main.baseRequest(); }, [&main] { return main.input()->current(); },
+           [&main](const QString& id) -> std::shared_ptr<const core::MethodOptions> {
+               MethodForm* form = main.methodPanel()->form(id);
+               return form ? form->options() : nullptr;
+           },
+           // The window's Reference image when one is loaded, else the demo's truth.
+           [&main]() -> std::shared_ptr<const core::ImageF> {
+               if (auto ref = main.workspace()->image(ImageRole::Reference))
+                   return ref;
+               const auto h = main.input()->current();
+               return h ? h->truePhase : nullptr;
+           },
+           [&main]() -> std::shared_ptr<const core::ImageF> {
+               if (main.workspace()->image(ImageRole::Reference))
+                   return nullptr;  // a loaded reference is a phase
+               const auto h = main.input()->current();
+               return h ? h->trueAbsorption : nullptr;
+           }})),
+      m_ask([this](const QString& question) {
+          return QMessageBox::question(this, tr("PhaseLab"), question) == QMessageBox::Yes;
+      })
+{
+    setWindowTitle(tr("PhaseLab — Lab"));
+    m_tabs->addTab(m_data, tr("Data"));
+    m_tabs->addTab(m_training, tr("Training"));
+    m_tabs->addTab(m_library, tr("Models"));
+    m_tabs->addTab(m_compare, tr("Compare"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tabs);
+    resize(1200, 800);
+
+    const QString folder = defaultModelFolder();
+    QDir().mkpath(folder);
+    m_library->setFolders(folder, {QCoreApplication::applicationDirPath() +
+                                   QStringLiteral("/../share/phaselab/models")});
+    m_training->setOutputPath(
+        folder + QStringLiteral("/model_%1.pt")
+                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd_HHmm"))));
+
+    connect(m_data, &DataPanel::datasetOpened, m_training, &TrainingPanel::setDataPath);
+    connect(m_training, &TrainingPanel::finished, m_library, &ModelLibrary::refresh);
+    connect(m_library, &ModelLibrary::modelChosen, this,
+            [this](const QString& path, const QString& method) {
+                MethodPanel* p = m_main.methodPanel();
+                p->setCurrentMethod(method);
+                p->setOptions(method, {{"model", path.toStdString()}});
+                m_main.log(tr("Model %1 loaded into the method panel").arg(path));
+            });
+    connect(m_main.parameterPanel(), &ParameterPanel::parametersChanged, this,
+            &LabWindow::updateGeometry);
+    updateGeometry();
+}
+
+LabWindow::~LabWindow() = default;
+
+QString LabWindow::defaultModelFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/models");
+}
+
+void LabWindow::showTab(Tab tab)
+{
+    m_tabs->setCurrentIndex(int(tab));
+    show();
+    raise();
+    activateWindow();
+}
+
+bool LabWindow::confirmClose()
+{
+    if (m_training->isRunning()) {
+        if (!m_ask(tr("A training is running. Stop it and close? The checkpoint of its last "
+                      "finished epoch is kept, and Resume continues from it.")))
+            return false;
+        m_training->stopNow();
+    }
+    if (m_data->isRunning())
+        m_data->cancel();
+    return true;
+}
+
+void LabWindow::updateGeometry()
+{
+    const core::Geometry g = m_main.parameterPanel()->geometry();
+    m_data->setGeometry(g);
+    m_library->setGeometry(g);
+}
+
+} // namespace phaselab::widgets

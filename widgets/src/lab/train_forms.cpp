@@ -1,0 +1,122 @@
+#include "train_forms.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QSpinBox>
+
+namespace phaselab::widgets {
+
+namespace {
+
+QSpinBox* spin(int lo, int hi, const QString& tip)
+{
+    auto* s = new QSpinBox;
+    s->setRange(lo, hi);
+    s->setToolTip(tip);
+    return s;
+}
+
+// Deep Gauss–Newton: physics.md §5; the defaults are the paper's network (31,300 parameters).
+class DgnTrainForm : public TrainForm {
+    Q_OBJECT
+
+public:
+    explicit DgnTrainForm(QWidget* parent) : TrainForm(parent)
+    {
+        auto* form = new QFormLayout(this);
+        form->setContentsMargins(0, 0, 0, 0);
+        form->addRow(tr("Iterations N"), m_iterations);
+        form->addRow(tr("Widths"), m_width1);
+        form->addRow(QString(), m_width2);
+        form->addRow(QString(), m_hessian);
+        for (QSpinBox* s : {m_iterations, m_width1, m_width2})
+            connect(s, &QSpinBox::valueChanged, this, &TrainForm::changed);
+        connect(m_hessian, &QCheckBox::toggled, this, &TrainForm::changed);
+        setOptions({});
+    }
+
+    void setOptions(const models::TrainOptions& o) override
+    {
+        m_iterations->setValue(o.dgn.iterations);
+        m_width1->setValue(o.dgn.width1);
+        m_width2->setValue(o.dgn.width2);
+        m_hessian->setChecked(o.dgn.hessianInput);
+    }
+    void apply(models::TrainOptions& o) const override
+    {
+        o.dgn.iterations = m_iterations->value();
+        o.dgn.width1 = m_width1->value();
+        o.dgn.width2 = m_width2->value();
+        o.dgn.hessianInput = m_hessian->isChecked();
+    }
+    std::int64_t parameterCount() const override
+    {
+        models::TrainOptions o;
+        apply(o);
+        return models::parameterCount(o.dgn);
+    }
+
+private:
+    QSpinBox* m_iterations = spin(1, 50, tr("Unrolled Gauss–Newton iterations sharing one block"));
+    QSpinBox* m_width1 = spin(1, 256, tr("Channels after the first convolution"));
+    QSpinBox* m_width2 = spin(1, 256, tr("Channels after the second convolution"));
+    QCheckBox* m_hessian = new QCheckBox(tr("Hessian input F′*F′g (Eq. 4)"));
+};
+
+// MS-D Net: 100 layers of width 1 and dilations 1…10 give 45,754 parameters.
+class MsdTrainForm : public TrainForm {
+    Q_OBJECT
+
+public:
+    explicit MsdTrainForm(QWidget* parent) : TrainForm(parent)
+    {
+        auto* form = new QFormLayout(this);
+        form->setContentsMargins(0, 0, 0, 0);
+        form->addRow(tr("Depth"), m_depth);
+        form->addRow(tr("Width"), m_width);
+        form->addRow(tr("Largest dilation"), m_dilation);
+        for (QSpinBox* s : {m_depth, m_width, m_dilation})
+            connect(s, &QSpinBox::valueChanged, this, &TrainForm::changed);
+        setOptions({});
+    }
+
+    void setOptions(const models::TrainOptions& o) override
+    {
+        m_depth->setValue(o.msd.depth);
+        m_width->setValue(o.msd.width);
+        m_dilation->setValue(o.msd.maxDilation);
+    }
+    void apply(models::TrainOptions& o) const override
+    {
+        o.msd.depth = m_depth->value();
+        o.msd.width = m_width->value();
+        o.msd.maxDilation = m_dilation->value();
+    }
+    std::int64_t parameterCount() const override
+    {
+        models::TrainOptions o;
+        apply(o);
+        return models::parameterCount(o.msd);
+    }
+
+private:
+    QSpinBox* m_depth = spin(1, 500, tr("Layers, each adding its width in feature maps"));
+    QSpinBox* m_width = spin(1, 16, tr("Feature maps per layer"));
+    QSpinBox* m_dilation = spin(1, 64, tr("Layer i uses dilation (i mod this) + 1"));
+};
+
+} // namespace
+
+TrainForm* createTrainForm(models::Method method, QWidget* parent)
+{
+    switch (method) {
+    case models::Method::Dgn: return new DgnTrainForm(parent);
+    case models::Method::Msd: return new MsdTrainForm(parent);
+    }
+    return nullptr;
+}
+
+} // namespace phaselab::widgets
+
+#include "train_forms.moc"
