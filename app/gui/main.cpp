@@ -1,5 +1,7 @@
 // phaselab: the desktop application. `phaselab [FILE.tif]` opens a hologram, or the built-in
 // demo hologram when no file is given.
+#include "lab_scenes.h"
+
 #include <phaselab/core/classical_methods.h>
 #include <phaselab/core/parallel.h>
 #include <phaselab/models/runtime.h>
@@ -104,7 +106,8 @@ int main(int argc, char** argv)
     QCommandLineOption viewOption(
         QStringLiteral("view"),
         QStringLiteral("With --screenshot on the demo: hologram, reconstruction (IRGN, side by "
-                       "side), profile (edge fit) or frc (against the demo's truth)"),
+                       "side), profile (edge fit), frc (against the demo's truth), training "
+                       "(the lab's training panel mid-run) or compare (the lab's compare view)"),
         QStringLiteral("view"), QStringLiteral("hologram"));
     viewOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(langOption);
@@ -149,6 +152,13 @@ int main(int argc, char** argv)
         } else if (view == QLatin1String("reconstruction") || view == QLatin1String("profile") ||
                    view == QLatin1String("frc")) {
             stageDemoScreenshot(window, view, save);
+        } else if (isLabScene(view)) {
+            stageLabScene(window, view, [&app, shot](QWidget* widget) {
+                const bool ok = widget->grab().save(shot);
+                if (!ok)
+                    std::fprintf(stderr, "phaselab: cannot write %s\n", qPrintable(shot));
+                app.exit(ok ? 0 : 1);
+            });
         } else {
             std::fprintf(stderr, "phaselab: unknown --view %s\n", qPrintable(view));
             return 2;

@@ -186,7 +186,8 @@ private slots:
         md << std::ifstream(path("table.md").toStdString()).rdbuf();
         QCOMPARE(csv.str(), core::comparisonCsv(view.rows()));
         QCOMPARE(md.str(), core::comparisonMarkdown(view.rows()));
-        QCOMPARE(int(std::count(csv.str().begin(), csv.str().end(), '\n')), 4);
+        const std::string csvText = csv.str();
+        QCOMPARE(int(std::count(csvText.begin(), csvText.end(), '\n')), 4);
     }
 
     void libraryDeletesAndMarks()
