@@ -128,6 +128,7 @@ CompareView::CompareView(Sources sources, QWidget* parent)
     right->addWidget(bottom);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
+    right->setSizes({560, 300});  // the images first; the table has a row per method
     auto* rightBox = new QVBoxLayout;
     rightBox->addWidget(m_status);
     rightBox->addWidget(right, 1);

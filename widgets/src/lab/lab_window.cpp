@@ -34,16 +34,14 @@ LabWindow::LabWindow(MainWindow& main, QWidget* parent)
                MethodForm* form = main.methodPanel()->form(id);
                return form ? form->options() : nullptr;
            },
-           // The window's Reference image when one is loaded, else the demo's truth.
+           // The demo's truth when there is one, else the window's Reference image (a phase).
            [&main]() -> std::shared_ptr<const core::ImageF> {
-               if (auto ref = main.workspace()->image(ImageRole::Reference))
-                   return ref;
                const auto h = main.input()->current();
-               return h ? h->truePhase : nullptr;
+               if (h && h->truePhase)
+                   return h->truePhase;
+               return main.workspace()->image(ImageRole::Reference);
            },
            [&main]() -> std::shared_ptr<const core::ImageF> {
-               if (main.workspace()->image(ImageRole::Reference))
-                   return nullptr;  // a loaded reference is a phase
                const auto h = main.input()->current();
                return h ? h->trueAbsorption : nullptr;
            }})),
