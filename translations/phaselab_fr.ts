@@ -39,6 +39,117 @@
     </message>
 </context>
 <context>
+    <name>phaselab::widgets::CompareView</name>
+    <message>
+        <source>Run all</source>
+        <translation>Tout lancer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Export table…</source>
+        <translation>Exporter le tableau…</translation>
+    </message>
+    <message>
+        <source>Time (s)</source>
+        <translation>Temps (s)</translation>
+    </message>
+    <message>
+        <source>B NMSE (%)</source>
+        <translation>B NMSE (%)</translation>
+    </message>
+    <message>
+        <source>B FRCM (%)</source>
+        <translation>B FRCM (%)</translation>
+    </message>
+    <message>
+        <source>B resolution (nm)</source>
+        <translation>B résolution (nm)</translation>
+    </message>
+    <message>
+        <source>φ NMSE (%)</source>
+        <translation>φ NMSE (%)</translation>
+    </message>
+    <message>
+        <source>φ FRCM (%)</source>
+        <translation>φ FRCM (%)</translation>
+    </message>
+    <message>
+        <source>φ resolution (nm)</source>
+        <translation>φ résolution (nm)</translation>
+    </message>
+    <message>
+        <source>spatial frequency [1/µm]</source>
+        <translation>fréquence spatiale [1/µm]</translation>
+    </message>
+    <message>
+        <source>phase FRC</source>
+        <translation>FRC de la phase</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>Methods</source>
+        <translation>Méthodes</translation>
+    </message>
+    <message>
+        <source>Load a hologram first</source>
+        <translation>Chargez d&apos;abord un hologramme</translation>
+    </message>
+    <message>
+        <source>Check at least one method</source>
+        <translation>Cochez au moins une méthode</translation>
+    </message>
+    <message>
+        <source>A comparison is running</source>
+        <translation>Une comparaison est en cours</translation>
+    </message>
+    <message>
+        <source>%1 methods compared</source>
+        <translation>%1 méthodes comparées</translation>
+    </message>
+    <message>
+        <source>%1: failed</source>
+        <translation>%1 : échec</translation>
+    </message>
+    <message>
+        <source>%1 — %2 s</source>
+        <translation>%1 — %2 s</translation>
+    </message>
+    <message>
+        <source>%1: phase φ</source>
+        <translation>%1 : phase φ</translation>
+    </message>
+    <message>
+        <source>%1: absorption B</source>
+        <translation>%1 : absorption B</translation>
+    </message>
+    <message>
+        <source>No table to export: load a reference and run the methods</source>
+        <translation>Aucun tableau à exporter : chargez une référence et lancez les méthodes</translation>
+    </message>
+    <message>
+        <source>Export the table</source>
+        <translation>Exporter le tableau</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;Markdown (*.md)</source>
+        <translation>CSV (*.csv);;Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Table written to %1</source>
+        <translation>Tableau écrit dans %1</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+</context>
+<context>
     <name>phaselab::widgets::CtfForm</name>
     <message>
         <source>α below the first CTF maximum</source>
@@ -51,6 +162,188 @@
     <message>
         <source>CTF: </source>
         <translation>CTF : </translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::DataPanel</name>
+    <message>
+        <source>E = %1 keV, D = %2, Δx = %3</source>
+        <translation>E = %1 keV, D = %2, Δx = %3</translation>
+    </message>
+    <message>
+        <source>Unpaired training split (PhaseGAN)</source>
+        <translation>Partie d&apos;entraînement non appariée (PhaseGAN)</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Générer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>DGN (ellipsoids and paraboloids of Au, Pd, Zn)</source>
+        <translation>DGN (ellipsoïdes et paraboloïdes en Au, Pd, Zn)</translation>
+    </message>
+    <message>
+        <source>PhaseGAN (rectangles and circles, Poisson noise)</source>
+        <translation>PhaseGAN (rectangles et cercles, bruit de Poisson)</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source> dB</source>
+        <translation> dB</translation>
+    </message>
+    <message>
+        <source>data set to write (.h5)</source>
+        <translation>jeu de données à écrire (.h5)</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
+        <source>Generate a simulated set</source>
+        <translation>Générer un jeu simulé</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protocole</translation>
+    </message>
+    <message>
+        <source>Physics</source>
+        <translation>Physique</translation>
+    </message>
+    <message>
+        <source>Image size</source>
+        <translation>Taille d&apos;image</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Échantillons</translation>
+    </message>
+    <message>
+        <source>Noise (PPSNR)</source>
+        <translation>Bruit (PPSNR)</translation>
+    </message>
+    <message>
+        <source>Photons per frame</source>
+        <translation>Photons par image</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <source>Open a data set…</source>
+        <translation>Ouvrir un jeu de données…</translation>
+    </message>
+    <message>
+        <source>Data set</source>
+        <translation>Jeu de données</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>annulé</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>échec</translation>
+    </message>
+    <message>
+        <source>Choose the file to write</source>
+        <translation>Choisissez le fichier à écrire</translation>
+    </message>
+    <message>
+        <source>%1 samples in %2 s</source>
+        <translation>%1 échantillons en %2 s</translation>
+    </message>
+    <message>
+        <source>A data set is being generated</source>
+        <translation>Un jeu de données est en cours de génération</translation>
+    </message>
+    <message>
+        <source>%1 × %2 px, protocol %3, seed %4</source>
+        <translation>%1 × %2 px, protocole %3, graine %4</translation>
+    </message>
+    <message>
+        <source>, padding %1</source>
+        <translation>, bords %1</translation>
+    </message>
+    <message>
+        <source>No physics attributes (energy_keV, distance_m, pixel_size_m)</source>
+        <translation>Pas d&apos;attributs physiques (energy_keV, distance_m, pixel_size_m)</translation>
+    </message>
+    <message>
+        <source>%1: %2 samples%3</source>
+        <translation>%1 : %2 échantillons%3</translation>
+    </message>
+    <message>
+        <source> (unpaired)</source>
+        <translation> (non appariés)</translation>
+    </message>
+    <message>
+        <source>hologram</source>
+        <translation>hologramme</translation>
+    </message>
+    <message>
+        <source>phase</source>
+        <translation>phase</translation>
+    </message>
+    <message>
+        <source>Data set to write</source>
+        <translation>Jeu de données à écrire</translation>
+    </message>
+    <message>
+        <source>HDF5 data sets (*.h5)</source>
+        <translation>Jeux de données HDF5 (*.h5)</translation>
+    </message>
+    <message>
+        <source>Open a data set</source>
+        <translation>Ouvrir un jeu de données</translation>
+    </message>
+    <message>
+        <source>HDF5 data sets (*.h5 *.hdf5)</source>
+        <translation>Jeux de données HDF5 (*.h5 *.hdf5)</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::DgnTrainForm</name>
+    <message>
+        <source>Iterations N</source>
+        <translation>Itérations N</translation>
+    </message>
+    <message>
+        <source>Widths</source>
+        <translation>Largeurs</translation>
+    </message>
+    <message>
+        <source>Unrolled Gauss–Newton iterations sharing one block</source>
+        <translation>Itérations de Gauss–Newton déroulées partageant un même bloc</translation>
+    </message>
+    <message>
+        <source>Channels after the first convolution</source>
+        <translation>Canaux après la première convolution</translation>
+    </message>
+    <message>
+        <source>Channels after the second convolution</source>
+        <translation>Canaux après la seconde convolution</translation>
+    </message>
+    <message>
+        <source>Hessian input F′*F′g (Eq. 4)</source>
+        <translation>Entrée hessienne F′*F′g (éq. 4)</translation>
     </message>
 </context>
 <context>
@@ -326,6 +619,41 @@
     </message>
 </context>
 <context>
+    <name>phaselab::widgets::LabWindow</name>
+    <message>
+        <source>PhaseLab</source>
+        <translation>PhaseLab</translation>
+    </message>
+    <message>
+        <source>PhaseLab — Lab</source>
+        <translation>PhaseLab — Labo</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Données</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Entraînement</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Modèles</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Comparer</translation>
+    </message>
+    <message>
+        <source>Model %1 loaded into the method panel</source>
+        <translation>Modèle %1 chargé dans le panneau des méthodes</translation>
+    </message>
+    <message>
+        <source>A training is running. Stop it and close? The checkpoint of its last finished epoch is kept, and Resume continues from it.</source>
+        <translation>Un entraînement est en cours. L&apos;arrêter et fermer ? Le point de reprise de sa dernière époque terminée est conservé, et Reprendre repart de lui.</translation>
+    </message>
+</context>
+<context>
     <name>phaselab::widgets::LearnedForm</name>
     <message>
         <source>model file (.pt)</source>
@@ -374,6 +702,45 @@
     <message>
         <source>%1 model, %2 parameters; trained at %3 keV, %4 mm, %5 nm pixels; best epoch %6, validation loss %7</source>
         <translation>modèle %1, %2 paramètres ; entraîné à %3 keV, %4 mm, pixels de %5 nm ; meilleure époque %6, perte de validation %7</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::LossPlot</name>
+    <message>
+        <source>loss</source>
+        <translation>perte</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>entraînement</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>validation</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>Époque</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>Itération</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>Échelle log</translation>
+    </message>
+    <message>
+        <source>x-axis</source>
+        <translation>axe x</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>époque</translation>
+    </message>
+    <message>
+        <source>iteration (batch)</source>
+        <translation>itération (lot)</translation>
     </message>
 </context>
 <context>
@@ -742,6 +1109,26 @@
         <source>Cannot load the session</source>
         <translation>Impossible de charger la session</translation>
     </message>
+    <message>
+        <source>&amp;Lab</source>
+        <translation>&amp;Labo</translation>
+    </message>
+    <message>
+        <source>&amp;Data sets…</source>
+        <translation>&amp;Jeux de données…</translation>
+    </message>
+    <message>
+        <source>&amp;Training…</source>
+        <translation>&amp;Entraînement…</translation>
+    </message>
+    <message>
+        <source>&amp;Model library…</source>
+        <translation>&amp;Bibliothèque de modèles…</translation>
+    </message>
+    <message>
+        <source>&amp;Compare methods…</source>
+        <translation>&amp;Comparer les méthodes…</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::MethodForm</name>
@@ -859,6 +1246,167 @@
     <message>
         <source> more steps</source>
         <translation> itérations</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::ModelLibrary</name>
+    <message>
+        <source>unknown</source>
+        <translation>inconnue</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>Charger</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Renommer…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importer…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Trained at</source>
+        <translation>Entraîné à</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Époques</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source> (shipped)</source>
+        <translation> (fourni)</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>illisible</translation>
+    </message>
+    <message>
+        <source>Trained on a data set without physics</source>
+        <translation>Entraîné sur un jeu de données sans physique</translation>
+    </message>
+    <message>
+        <source>energy</source>
+        <translation>énergie</translation>
+    </message>
+    <message>
+        <source>distance</source>
+        <translation>distance</translation>
+    </message>
+    <message>
+        <source>pixel size</source>
+        <translation>taille de pixel</translation>
+    </message>
+    <message>
+        <source>trained at another %1</source>
+        <translation>entraîné à une autre %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s) in %1</source>
+        <translation>
+            <numerusform>%n modèle dans %1</numerusform>
+            <numerusform>%n modèles dans %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Physics differs from the window&apos;s: %1</source>
+        <translation>La physique diffère de celle de la fenêtre : %1</translation>
+    </message>
+    <message>
+        <source>Select a model first</source>
+        <translation>Sélectionnez d&apos;abord un modèle</translation>
+    </message>
+    <message>
+        <source>Shipped models cannot be changed; export a copy instead</source>
+        <translation>Les modèles fournis ne peuvent pas être modifiés ; exportez-en une copie</translation>
+    </message>
+    <message>
+        <source>Delete model</source>
+        <translation>Supprimer le modèle</translation>
+    </message>
+    <message>
+        <source>Delete %1? This cannot be undone.</source>
+        <translation>Supprimer %1 ? Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <source>Rename model</source>
+        <translation>Renommer le modèle</translation>
+    </message>
+    <message>
+        <source>New file name</source>
+        <translation>Nouveau nom de fichier</translation>
+    </message>
+    <message>
+        <source>Export model</source>
+        <translation>Exporter le modèle</translation>
+    </message>
+    <message>
+        <source>PhaseLab models (*.pt)</source>
+        <translation>Modèles PhaseLab (*.pt)</translation>
+    </message>
+    <message>
+        <source>Import model</source>
+        <translation>Importer un modèle</translation>
+    </message>
+    <message>
+        <source>PhaseLab models (*.pt);;All files (*)</source>
+        <translation>Modèles PhaseLab (*.pt);;Tous les fichiers (*)</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::MsdTrainForm</name>
+    <message>
+        <source>Depth</source>
+        <translation>Profondeur</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Largeur</translation>
+    </message>
+    <message>
+        <source>Largest dilation</source>
+        <translation>Plus grande dilatation</translation>
+    </message>
+    <message>
+        <source>Layers, each adding its width in feature maps</source>
+        <translation>Couches, chacune ajoutant sa largeur en cartes de caractéristiques</translation>
+    </message>
+    <message>
+        <source>Feature maps per layer</source>
+        <translation>Cartes de caractéristiques par couche</translation>
+    </message>
+    <message>
+        <source>Layer i uses dilation (i mod this) + 1</source>
+        <translation>La couche i utilise la dilatation (i mod cette valeur) + 1</translation>
     </message>
 </context>
 <context>
@@ -1329,6 +1877,209 @@
     <message>
         <source>%1 pixels: mean %2, deviation %3; NE %4 %, RSD %5 %</source>
         <translation>%1 pixels : moyenne %2, écart-type %3 ; NE %4 %, RSD %5 %</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::TrainingPanel</name>
+    <message>
+        <source>Start</source>
+        <translation>Démarrer</translation>
+    </message>
+    <message>
+        <source>Stop at end of epoch</source>
+        <translation>Arrêter en fin d&apos;époque</translation>
+    </message>
+    <message>
+        <source>Stop now</source>
+        <translation>Arrêter maintenant</translation>
+    </message>
+    <message>
+        <source>Resume…</source>
+        <translation>Reprendre…</translation>
+    </message>
+    <message>
+        <source>HDF5 data set with train and val splits</source>
+        <translation>Jeu de données HDF5 avec les parties train et val</translation>
+    </message>
+    <message>
+        <source>model file to write</source>
+        <translation>fichier de modèle à écrire</translation>
+    </message>
+    <message>
+        <source>Initial learning rate of Adam; empty or 0: the method&apos;s (DGN 5e-4, MS-D Net 1e-3)</source>
+        <translation>Taux d&apos;apprentissage initial d&apos;Adam ; vide ou 0 : celui de la méthode (DGN 5e-4, MS-D Net 1e-3)</translation>
+    </message>
+    <message>
+        <source>the method&apos;s (auto)</source>
+        <translation>celui de la méthode (auto)</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>constant</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>cosinus</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>par paliers</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <source>GPU: %1 (%2 device(s))</source>
+        <translation>GPU : %1 (%2 périphérique(s))</translation>
+    </message>
+    <message>
+        <source>No GPU: training runs on the CPU (%1 threads)</source>
+        <translation>Pas de GPU : l&apos;entraînement tourne sur le CPU (%1 fils)</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Réglages</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>Data set</source>
+        <translation>Jeu de données</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>Fichier de modèle</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Époques</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Taille de lot</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Taux d&apos;apprentissage</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Programme</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Périphérique</translation>
+    </message>
+    <message>
+        <source>Finish the current epoch, then save the model of the best epoch</source>
+        <translation>Terminer l&apos;époque en cours, puis enregistrer le modèle de la meilleure époque</translation>
+    </message>
+    <message>
+        <source>Stop at the next batch; the checkpoint of the last finished epoch stays, and Resume continues from it</source>
+        <translation>Arrêter au prochain lot ; le point de reprise de la dernière époque terminée reste, et Reprendre repart de lui</translation>
+    </message>
+    <message>
+        <source>Validation sample: phase after the last epoch | truth</source>
+        <translation>Échantillon de validation : phase après la dernière époque | vérité</translation>
+    </message>
+    <message>
+        <source>Stopped; the checkpoint of the last finished epoch is kept: %1</source>
+        <translation>Arrêté ; le point de reprise de la dernière époque terminée est conservé : %1</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>Échec de l&apos;entraînement : %1</translation>
+    </message>
+    <message>
+        <source>The learning rate %1</source>
+        <translation>Le taux d&apos;apprentissage %1</translation>
+    </message>
+    <message>
+        <source>Choose a data set to train on</source>
+        <translation>Choisissez un jeu de données pour entraîner</translation>
+    </message>
+    <message>
+        <source>Choose the model file to write</source>
+        <translation>Choisissez le fichier de modèle à écrire</translation>
+    </message>
+    <message>
+        <source>Resuming %1 after epoch %2</source>
+        <translation>Reprise de %1 après l&apos;époque %2</translation>
+    </message>
+    <message>
+        <source>Another training is running; two trainings would share the processor cores. Stop it or wait until it ends.</source>
+        <translation>Un autre entraînement est en cours ; deux entraînements se partageraient les cœurs du processeur. Arrêtez-le ou attendez qu&apos;il se termine.</translation>
+    </message>
+    <message>
+        <source>Training %1 on %2 → %3 (%4 epochs, batch %5, device %6)</source>
+        <translation>Entraînement de %1 sur %2 → %3 (%4 époques, lot %5, périphérique %6)</translation>
+    </message>
+    <message>
+        <source>Stopping at the end of this epoch…</source>
+        <translation>Arrêt à la fin de cette époque…</translation>
+    </message>
+    <message>
+        <source>Stopping now…</source>
+        <translation>Arrêt immédiat…</translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation>%1 échantillons/s</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>Reste %1</translation>
+    </message>
+    <message>
+        <source>epoch %1: training loss %2, validation loss %3, learning rate %4, %5</source>
+        <translation>époque %1 : perte d&apos;entraînement %2, perte de validation %3, taux d&apos;apprentissage %4, %5</translation>
+    </message>
+    <message>
+        <source>Stopped after epoch %1; model of the best epoch written to %2</source>
+        <translation>Arrêté après l&apos;époque %1 ; modèle de la meilleure époque écrit dans %2</translation>
+    </message>
+    <message>
+        <source>Finished on %1; model written to %2</source>
+        <translation>Terminé sur %1 ; modèle écrit dans %2</translation>
+    </message>
+    <message>
+        <source>Training data set</source>
+        <translation>Jeu de données d&apos;entraînement</translation>
+    </message>
+    <message>
+        <source>HDF5 data sets (*.h5 *.hdf5)</source>
+        <translation>Jeux de données HDF5 (*.h5 *.hdf5)</translation>
+    </message>
+    <message>
+        <source>PhaseLab models (*.pt)</source>
+        <translation>Modèles PhaseLab (*.pt)</translation>
+    </message>
+    <message>
+        <source>Resume from checkpoint</source>
+        <translation>Reprendre depuis un point de reprise</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.ckpt);;All files (*)</source>
+        <translation>Points de reprise (*.ckpt);;Tous les fichiers (*)</translation>
     </message>
 </context>
 </TS>
