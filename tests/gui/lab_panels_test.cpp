@@ -140,7 +140,16 @@ private slots:
             r.betaOverDelta = 1.0 / 30;
             return r;
         };
-        sources.options = [](const QString& id) -> std::shared_ptr<const core::MethodOptions> {
+        // A one-epoch DGN at the demo's physics: a learned method in the table (its weights are
+        // poor; the plumbing is what is tested).
+        const std::string dgnModel = tinyModel("compare_dgn.pt", *hologram->geometry).toStdString();
+        sources.options = [dgnModel](const QString& id) -> std::shared_ptr<const core::MethodOptions> {
+            if (id == QLatin1String("dgn")) {
+                auto o = std::make_shared<models::LearnedMethodOptions>();
+                o->model = dgnModel;
+                o->device = "cpu";
+                return o;
+            }
             if (id != QLatin1String("irgn"))
                 return nullptr;
             auto o = std::make_shared<core::IrgnMethodOptions>();
@@ -149,18 +158,19 @@ private slots:
         };
         CompareView view(sources);
         view.show();
-        QVERIFY(view.methodIds().contains("dgn"));  // every registered method is offered
-        // DGN without a model fails with its reason; the others fill the table.
-        view.setCheckedMethods({"ctf", "paganin", "irgn", "dgn"});
+        QVERIFY(view.methodIds().contains("msd"));  // every registered method is offered
+        // MS-D Net without a model fails with its reason; the others fill the table.
+        view.setCheckedMethods({"ctf", "paganin", "irgn", "dgn", "msd"});
         QSignalSpy finished(&view, &CompareView::finished);
         QVERIFY(view.run());
         QVERIFY(finished.wait(180000));
-        QCOMPARE(int(view.rows().size()), 3);
-        QCOMPARE(view.table()->rowCount(), 3);
-        QVERIFY(view.failures().count("dgn") == 1);
-        QCOMPARE(view.frcPlot()->graphCount(), 3);
+        QCOMPARE(int(view.rows().size()), 4);
+        QCOMPARE(view.table()->rowCount(), 4);
+        QCOMPARE(int(view.failures().size()), 1);
+        QVERIFY(view.failures().count("msd") == 1);
+        QCOMPARE(view.frcPlot()->graphCount(), 4);
         const double dx = hologram->geometry->pixelSizeM;
-        for (int m = 0; m < 3; ++m) {
+        for (int m = 0; m < 4; ++m) {
             const core::ComparisonRow& row = view.rows()[std::size_t(m)];
             QVERIFY(row.absorption && row.phase);
             QVERIFY(row.seconds > 0);
@@ -187,7 +197,7 @@ private slots:
         QCOMPARE(csv.str(), core::comparisonCsv(view.rows()));
         QCOMPARE(md.str(), core::comparisonMarkdown(view.rows()));
         const std::string csvText = csv.str();
-        QCOMPARE(int(std::count(csvText.begin(), csvText.end(), '\n')), 4);
+        QCOMPARE(int(std::count(csvText.begin(), csvText.end(), '\n')), 5);
     }
 
     void libraryDeletesAndMarks()

@@ -1,5 +1,7 @@
 #include <phaselab/widgets/data_panel.h>
 
+#include "../jobs/reporter_sink.h"
+
 #include <phaselab/core/dataset.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/simulate.h>
@@ -223,13 +225,8 @@ bool DataPanel::generate()
     const std::string path = s.path.toStdString();
     const bool ok = m_runner->start<core::DatasetReport>(
         [request, path](const JobContext<core::DatasetReport>& c) {
-            // generateDataset polls the token before every sample; the reporter's step() throws
-            // on cancel at the next batch as well.
-            struct Sink : core::ProgressSink {
-                const core::ProgressReporter& r;
-                explicit Sink(const core::ProgressReporter& rr) : r(rr) {}
-                void report(double f, const std::string& stage) override { r.step(f, stage); }
-            } sink(c.progress);
+            // Cancel ends it at its next progress report, between batches of samples.
+            ReporterSink sink(c.progress);
             return std::make_shared<const core::DatasetReport>(
                 core::generateDataset(request, path, &sink, nullptr));
         },

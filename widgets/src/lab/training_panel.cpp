@@ -2,6 +2,7 @@
 
 #include "../panels/forms/number_edit.h"
 #include "train_forms.h"
+#include "training_job.h"
 
 #include <phaselab/core/dataset.h>
 #include <phaselab/core/error.h>
@@ -49,20 +50,6 @@ QPointer<TrainingPanel>& activePanel()
     return panel;
 }
 
-// Hands train()'s progress to the job's reporter, whose step() also throws Cancelled when Stop
-// now was pressed: train() stops at its next batch.
-class ReporterSink : public core::ProgressSink {
-public:
-    explicit ReporterSink(const core::ProgressReporter& r) : m_reporter(r) {}
-    void report(double fraction, const std::string& stage) override
-    {
-        m_reporter.step(fraction, stage);
-    }
-
-private:
-    const core::ProgressReporter& m_reporter;
-};
-
 QString durationText(double seconds)
 {
     if (!(seconds >= 0) || !std::isfinite(seconds))
@@ -73,11 +60,6 @@ QString durationText(double seconds)
     if (s >= 60)
         return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
     return QStringLiteral("%1 s").arg(s);
-}
-
-std::string checkpointOf(const models::TrainOptions& o)
-{
-    return o.checkpointPath.empty() ? o.outPath + ".ckpt" : o.checkpointPath;
 }
 
 } // namespace
@@ -360,15 +342,10 @@ bool TrainingPanel::resume(const QString& checkpoint)
     m_plot->clear();
     if (t.contains("initial_val_loss") && t["initial_val_loss"].is_number())
         m_plot->setInitialValidation(t["initial_val_loss"].get<double>());
-    const int batches = (t.value("train_samples", 0) + std::max(1, t.value("batch_size", 1)) - 1) /
-                        std::max(1, t.value("batch_size", 1));
-    for (const auto& r : t.value("history", nlohmann::json::array())) {
-        models::EpochRecord rec;
-        rec.epoch = r.value("epoch", 0);
-        rec.trainLoss = r.value("train_loss", 0.0);
-        rec.valLoss = r.value("val_loss", 0.0);
+    const int batchSize = std::max(1, t.value("batch_size", 1));
+    const int batches = (t.value("train_samples", 0) + batchSize - 1) / batchSize;
+    for (const models::EpochRecord& rec : checkpointHistory(o.resumePath))
         m_plot->addEpoch(rec, batches);
-    }
     log(tr("Resuming %1 after epoch %2").arg(checkpoint).arg(done));
     return launch(o);
 }
@@ -384,79 +361,32 @@ bool TrainingPanel::launch(models::TrainOptions o)
     }
     m_refusal.clear();
     m_stopAtEpoch->store(false);
-    m_lastCheckpoint = QString::fromStdString(checkpointOf(o));
+    m_lastCheckpoint = QString::fromStdString(checkpointPath(o));
     const QPointer<TrainingPanel> self(this);
     const auto stopAtEpoch = m_stopAtEpoch;
     const bool ok = m_runner->start<TrainingOutcome>(
         [o, self, stopAtEpoch](const JobContext<TrainingOutcome>& c) {
-            // The fixed validation sample (the first), and a scratch model file for its preview.
-            auto truth = std::make_shared<core::ImageF>();
-            core::ImageF hologram;
-            const std::string data =
-                o.dataPath.empty() && !o.resumePath.empty()
-                    ? models::checkpointInfo(o.resumePath)["training"].value("data", std::string())
-                    : o.dataPath;
-            {
-                const core::DatasetReader reader(data);
-                if (reader.hasSplit("val") && reader.count("val") > 0) {
-                    hologram = reader.readImage("val", "hologram", 0);
-                    *truth = reader.readImage("val", "phase", 0);
-                }
-            }
-            QTemporaryDir scratch;
-            const std::string previewModel = (scratch.path() + "/preview.pt").toStdString();
-            const std::string ckpt = checkpointOf(o);
-            auto lastLive = std::chrono::steady_clock::time_point{};
-            bool stoppedAtEpochEnd = false;
-            auto observer = [&](const models::TrainProgress& p) {
-                const auto now = std::chrono::steady_clock::now();
-                if (p.epochFinished) {
-                    const models::EpochRecord rec = p.finished;
-                    const int batches = p.batches;
-                    QMetaObject::invokeMethod(
-                        self, [self, rec, batches] { if (self) self->showEpoch(rec, batches); },
-                        Qt::QueuedConnection);
-                    if (!hologram.empty()) {
-                        models::modelFromCheckpoint(ckpt, previewModel);
-                        auto rec2 = std::make_shared<core::ImageF>(
-                            models::LearnedModel::load(previewModel, "cpu").reconstruct(hologram).phase);
-                        std::shared_ptr<const core::ImageF> t = truth;
-                        QMetaObject::invokeMethod(
-                            self, [self, rec2, t] { if (self) self->showSample(rec2, t); },
-                            Qt::QueuedConnection);
-                    }
-                    if (stopAtEpoch->load()) {
-                        stoppedAtEpochEnd = true;
-                        throw core::Cancelled();
-                    }
-                } else if (now - lastLive > std::chrono::milliseconds(100)) {
-                    lastLive = now;
-                    Live live{p};
-                    QMetaObject::invokeMethod(
-                        self, [self, live] { if (self) self->showLive(live); },
-                        Qt::QueuedConnection);
-                }
+            // Every callback hands a copy to the GUI thread; Qt drops the call if the panel is
+            // gone by then.
+            TrainingCallbacks callbacks;
+            callbacks.live = [self](const models::TrainProgress& p) {
+                const Live live{p};
+                QMetaObject::invokeMethod(
+                    self, [self, live] { if (self) self->showLive(live); }, Qt::QueuedConnection);
             };
-            ReporterSink sink(c.progress);
-            auto out = std::make_shared<TrainingOutcome>();
-            out->checkpointPath = ckpt;
-            out->modelPath = o.outPath;
-            try {
-                const models::TrainResult r = models::train(o, &sink, nullptr, observer);
-                out->history = r.history;
-                out->device = r.device;
-            } catch (const core::Cancelled&) {
-                if (!stoppedAtEpochEnd)
-                    throw;
-                // Stopped at an epoch's end: the model file of the best epoch so far.
-                models::modelFromCheckpoint(ckpt, o.outPath, true);
-                out->stoppedAtEpochEnd = true;
-                const nlohmann::json info = models::checkpointInfo(ckpt);
-                for (const auto& r : info["training"]["history"])
-                    out->history.push_back({r.value("epoch", 0), r.value("train_loss", 0.0),
-                                            r.value("val_loss", 0.0)});
-            }
-            return std::shared_ptr<const TrainingOutcome>(out);
+            callbacks.epoch = [self](const models::EpochRecord& r, int batches) {
+                QMetaObject::invokeMethod(
+                    self, [self, r, batches] { if (self) self->showEpoch(r, batches); },
+                    Qt::QueuedConnection);
+            };
+            callbacks.sample = [self](std::shared_ptr<const core::ImageF> rec,
+                                      std::shared_ptr<const core::ImageF> truth) {
+                QMetaObject::invokeMethod(
+                    self, [self, rec, truth] { if (self) self->showSample(rec, truth); },
+                    Qt::QueuedConnection);
+            };
+            return std::make_shared<const TrainingOutcome>(
+                runTraining(o, c.progress, *stopAtEpoch, callbacks));
         },
         [this](std::shared_ptr<const TrainingOutcome> outcome) { onFinished(outcome); });
     if (!ok)
