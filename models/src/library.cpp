@@ -189,6 +189,24 @@ nlohmann::json checkpointInfo(const std::string& path)
     return readCheckpointMeta(archive, path);
 }
 
+CheckpointSummary checkpointSummary(const std::string& path)
+{
+    const nlohmann::json info = checkpointInfo(path);
+    CheckpointSummary c;
+    c.method = parseMethod(info.value("method", ""));
+    const nlohmann::json t = info.value("training", nlohmann::json::object());
+    c.dataPath = t.value("data", std::string());
+    c.epochsDone = t.value("epochs_done", 0);
+    c.epochs = t.value("epochs", 0);
+    c.batchSize = t.value("batch_size", 0);
+    c.trainSamples = t.value("train_samples", 0);
+    if (t.contains("initial_val_loss") && t["initial_val_loss"].is_number())
+        c.initialValLoss = t["initial_val_loss"].get<double>();
+    for (const auto& r : t.value("history", nlohmann::json::array()))
+        c.history.push_back(epochRecordFromJson(r));
+    return c;
+}
+
 void modelFromCheckpoint(const std::string& checkpoint, const std::string& modelPath, bool best)
 {
     torch::serialize::InputArchive archive;

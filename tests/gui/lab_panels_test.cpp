@@ -18,6 +18,8 @@
 #include <phaselab/widgets/lab_window.h>
 #include <phaselab/widgets/loss_plot.h>
 #include <phaselab/widgets/main_window.h>
+#include <phaselab/widgets/method_form.h>
+#include <phaselab/widgets/method_panel.h>
 #include <phaselab/widgets/model_library.h>
 #include <phaselab/widgets/training_panel.h>
 
@@ -250,6 +252,14 @@ private slots:
             MainWindow w;
             w.show();
             LabWindow* lab = w.lab();
+            // Load in the library applies the model in the method panel.
+            const QString model = tinyModel("load.pt", {13.0, 20e-3, 12e-9});
+            emit lab->library()->modelChosen(model, "dgn");
+            const auto held = w.methodPanel()->form("dgn")->options();
+            const auto* chosen = dynamic_cast<const models::LearnedMethodOptions*>(held.get());
+            QVERIFY(chosen);
+            QCOMPARE(QString::fromStdString(chosen->model), model);
+            QCOMPARE(w.methodPanel()->currentMethodId(), QStringLiteral("dgn"));
             TrainingPanel* t = lab->trainingPanel();
             models::TrainOptions o;
             o.dgn.iterations = 2;

@@ -115,6 +115,16 @@ private slots:
         const nlohmann::json info = models::checkpointInfo(m_checkpoint);
         QCOMPARE(info["training"]["epochs_done"].get<int>(), 2);
         QVERIFY_THROWS_EXCEPTION(core::InputError, models::checkpointInfo(m_model));
+        const models::CheckpointSummary c = models::checkpointSummary(m_checkpoint);
+        QVERIFY(c.method == models::Method::Dgn);
+        QCOMPARE(c.epochsDone, 2);
+        QCOMPARE(c.epochs, 2);
+        QCOMPARE(c.batchSize, 2);
+        QCOMPARE(c.trainSamples, m_spec.train);
+        QCOMPARE(c.dataPath, path("tiny.h5"));
+        QVERIFY(c.initialValLoss > 0);
+        QCOMPARE(int(c.history.size()), 2);
+        QCOMPARE(c.history[1].valLoss, info["training"]["history"][1]["val_loss"].get<double>());
 
         // The best epoch's weights of the checkpoint are the model file's: same reconstruction.
         const std::string fromCkpt = path("from_ckpt.pt");

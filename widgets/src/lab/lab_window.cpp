@@ -1,6 +1,7 @@
 #include <phaselab/widgets/lab_window.h>
 
 #include <phaselab/models/learned.h>
+#include <phaselab/models/learned_method.h>
 #include <phaselab/widgets/compare_view.h>
 #include <phaselab/widgets/data_panel.h>
 #include <phaselab/widgets/input_controller.h>
@@ -72,8 +73,16 @@ LabWindow::LabWindow(MainWindow& main, QWidget* parent)
     connect(m_library, &ModelLibrary::modelChosen, this,
             [this](const QString& path, const QString& method) {
                 MethodPanel* p = m_main.methodPanel();
+                MethodForm* form = p->form(method);
+                const std::shared_ptr<const core::MethodOptions> held =
+                    form ? form->options() : nullptr;
+                const auto* current = dynamic_cast<const models::LearnedMethodOptions*>(held.get());
+                if (!current)
+                    return;
+                models::LearnedMethodOptions options = *current;  // keeps the chosen device
+                options.model = path.toStdString();
+                form->setOptions(options);
                 p->setCurrentMethod(method);
-                p->setOptions(method, {{"model", path.toStdString()}});
                 m_main.log(tr("Model %1 loaded into the method panel").arg(path));
             });
     connect(m_main.parameterPanel(), &ParameterPanel::parametersChanged, this,

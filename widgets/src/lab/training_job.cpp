@@ -39,21 +39,6 @@ private:
 
 } // namespace
 
-std::vector<models::EpochRecord> checkpointHistory(const std::string& checkpoint)
-{
-    std::vector<models::EpochRecord> out;
-    const nlohmann::json info = models::checkpointInfo(checkpoint);
-    for (const auto& r : info["training"].value("history", nlohmann::json::array())) {
-        models::EpochRecord rec;
-        rec.epoch = r.value("epoch", 0);
-        rec.trainLoss = r.value("train_loss", 0.0);
-        rec.valLoss = r.value("val_loss", 0.0);
-        rec.learningRate = r.value("learning_rate", 0.0);
-        out.push_back(rec);
-    }
-    return out;
-}
-
 std::string checkpointPath(const models::TrainOptions& o)
 {
     return o.checkpointPath.empty() ? o.outPath + ".ckpt" : o.checkpointPath;
@@ -64,10 +49,9 @@ TrainingOutcome runTraining(const models::TrainOptions& o, const core::ProgressR
                             const TrainingCallbacks& callbacks)
 {
     // The fixed validation sample: the first of the `val` split.
-    const std::string data =
-        o.dataPath.empty() && !o.resumePath.empty()
-            ? models::checkpointInfo(o.resumePath)["training"].value("data", std::string())
-            : o.dataPath;
+    const std::string data = o.dataPath.empty() && !o.resumePath.empty()
+                                 ? models::checkpointSummary(o.resumePath).dataPath
+                                 : o.dataPath;
     core::ImageF hologram;
     auto truth = std::make_shared<core::ImageF>();
     {
@@ -118,7 +102,7 @@ TrainingOutcome runTraining(const models::TrainOptions& o, const core::ProgressR
             throw;
         models::modelFromCheckpoint(ckpt, o.outPath, true);
         out.stoppedAtEpochEnd = true;
-        out.history = checkpointHistory(ckpt);
+        out.history = models::checkpointSummary(ckpt).history;
     }
     return out;
 }

@@ -31,10 +31,6 @@ struct TrainingCallbacks {
 /// The checkpoint train() writes for `options`.
 std::string checkpointPath(const models::TrainOptions& options);
 
-/// The epoch records of a checkpoint's training history. Throws core::InputError for a file
-/// that is not a checkpoint.
-std::vector<models::EpochRecord> checkpointHistory(const std::string& checkpoint);
-
 /// Runs models::train(options) reporting to `progress` (which throws core::Cancelled on cancel,
 /// ending the run at its next batch with the last epoch's checkpoint kept). When
 /// `stopAtEpochEnd` is set, the run ends after the current epoch and the model file of its best

@@ -319,17 +319,16 @@ bool TrainingPanel::start()
 bool TrainingPanel::resume(const QString& checkpoint)
 {
     models::TrainOptions o = options();
-    nlohmann::json info;
+    models::CheckpointSummary c;
     try {
-        info = models::checkpointInfo(checkpoint.toStdString());
+        c = models::checkpointSummary(checkpoint.toStdString());
     } catch (const std::exception& e) {
         m_refusal = QString::fromStdString(e.what());
         log(m_refusal);
         emit failed(m_refusal);
         return false;
     }
-    const nlohmann::json& t = info["training"];
-    const int done = t.value("epochs_done", 0);
+    const int done = c.epochsDone;
     o.resumePath = checkpoint.toStdString();
     o.checkpointPath = o.resumePath;
     o.epochs = o.epochs > done ? o.epochs : 0;  // 0: the checkpoint's own total
@@ -340,11 +339,10 @@ bool TrainingPanel::resume(const QString& checkpoint)
         m_output->setText(out);
     }
     m_plot->clear();
-    if (t.contains("initial_val_loss") && t["initial_val_loss"].is_number())
-        m_plot->setInitialValidation(t["initial_val_loss"].get<double>());
-    const int batchSize = std::max(1, t.value("batch_size", 1));
-    const int batches = (t.value("train_samples", 0) + batchSize - 1) / batchSize;
-    for (const models::EpochRecord& rec : checkpointHistory(o.resumePath))
+    if (c.initialValLoss > 0)
+        m_plot->setInitialValidation(c.initialValLoss);
+    const int batches = (c.trainSamples + std::max(1, c.batchSize) - 1) / std::max(1, c.batchSize);
+    for (const models::EpochRecord& rec : c.history)
         m_plot->addEpoch(rec, batches);
     log(tr("Resuming %1 after epoch %2").arg(checkpoint).arg(done));
     return launch(o);
@@ -503,7 +501,7 @@ void TrainingPanel::chooseResume()
         return;
     try {
         // Resume runs to the checkpoint's own total unless the user asks for more afterwards.
-        m_epochs->setValue(models::checkpointInfo(f.toStdString())["training"].value("epochs", 1));
+        m_epochs->setValue(models::checkpointSummary(f.toStdString()).epochs);
     } catch (const std::exception&) {
         // resume() says what is wrong with the file.
     }

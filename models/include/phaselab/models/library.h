@@ -73,6 +73,20 @@ std::string importModel(const std::string& source, const std::string& folder);
 /// core::InputError when `path` is not a PhaseLab checkpoint.
 nlohmann::json checkpointInfo(const std::string& path);
 
+/// What the application shows of a checkpoint: the run's settings and history so far.
+struct CheckpointSummary {
+    Method method = Method::Dgn;
+    std::string dataPath;              ///< the data set it trains on
+    int epochsDone = 0;                ///< finished epochs
+    int epochs = 0;                    ///< the run's total
+    int batchSize = 0;
+    int trainSamples = 0;              ///< training samples per epoch
+    double initialValLoss = 0;         ///< validation loss before the first epoch (0: unknown)
+    std::vector<EpochRecord> history;  ///< every finished epoch
+};
+/// checkpointInfo() as typed values. Throws core::InputError as checkpointInfo().
+CheckpointSummary checkpointSummary(const std::string& path);
+
 /// Writes, atomically, a model file holding the current weights of a checkpoint (`best` false)
 /// or its best validation epoch's (`best` true), with the checkpoint's metadata, so that
 /// LearnedModel::load() can apply a training that is still running. Throws core::InputError
