@@ -1730,6 +1730,41 @@
     </message>
 </context>
 <context>
+    <name>phaselab::widgets::PhaseGanTrainForm</name>
+    <message>
+        <source>Channel multiplier of the generators and discriminators</source>
+        <translation>Multiplicateur de canaux des générateurs et des discriminateurs</translation>
+    </message>
+    <message>
+        <source>Weight of the object cycle&apos;s L1 loss</source>
+        <translation>Poids de la perte L1 du cycle de l&apos;objet</translation>
+    </message>
+    <message>
+        <source>Weight of the intensity cycle&apos;s L1 loss</source>
+        <translation>Poids de la perte L1 du cycle de l&apos;intensité</translation>
+    </message>
+    <message>
+        <source>Weight of both cycles&apos; FRC losses</source>
+        <translation>Poids des pertes FRC des deux cycles</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Largeur</translation>
+    </message>
+    <message>
+        <source>Object cycle weight</source>
+        <translation>Poids du cycle de l&apos;objet</translation>
+    </message>
+    <message>
+        <source>Intensity cycle weight</source>
+        <translation>Poids du cycle de l&apos;intensité</translation>
+    </message>
+    <message>
+        <source>FRC loss weight</source>
+        <translation>Poids de la perte FRC</translation>
+    </message>
+</context>
+<context>
     <name>phaselab::widgets::QuantityEdit</name>
     <message>
         <source>%1: &apos;%2&apos; is not a number with a unit</source>
@@ -1906,10 +1941,6 @@
         <translation>fichier de modèle à écrire</translation>
     </message>
     <message>
-        <source>Initial learning rate of Adam; empty or 0: the method&apos;s (DGN 5e-4, MS-D Net 1e-3)</source>
-        <translation>Taux d&apos;apprentissage initial d&apos;Adam ; vide ou 0 : celui de la méthode (DGN 5e-4, MS-D Net 1e-3)</translation>
-    </message>
-    <message>
         <source>the method&apos;s (auto)</source>
         <translation>celui de la méthode (auto)</translation>
     </message>
@@ -2080,6 +2111,14 @@
     <message>
         <source>Checkpoints (*.ckpt);;All files (*)</source>
         <translation>Points de reprise (*.ckpt);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Initial learning rate of Adam; empty or 0: the method&apos;s (DGN 5e-4, MS-D Net 1e-3, PhaseGAN 2e-4)</source>
+        <translation>Taux d&apos;apprentissage initial d&apos;Adam ; vide ou 0 : celui de la méthode (DGN 5e-4, MS-D Net 1e-3, PhaseGAN 2e-4)</translation>
+    </message>
+    <message>
+        <source>GPU %1 present, but this LibTorch build cannot use it: training runs on the CPU (%2 threads)</source>
+        <translation>GPU %1 présent, mais cette version de LibTorch ne peut pas l&apos;utiliser : l&apos;entraînement tourne sur le CPU (%2 fils)</translation>
     </message>
 </context>
 </TS>

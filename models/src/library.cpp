@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 const std::vector<Method>& trainableMethods()
 {
-    static const std::vector<Method> methods = {Method::Dgn, Method::Msd};
+    static const std::vector<Method> methods = {Method::Dgn, Method::Msd, Method::PhaseGan};
     return methods;
 }
 
@@ -87,11 +87,9 @@ GpuInfo gpuInfo()
     GpuInfo g;
     g.available = r.cudaAvailable;
     g.devices = r.cudaDevices;
-    if (g.available) {
-        g.name = nvidiaModelName();
-        if (g.name.empty())
-            g.name = "CUDA device 0";
-    }
+    g.name = nvidiaModelName();
+    if (g.available && g.name.empty())
+        g.name = "CUDA device 0";
     return g;
 }
 
@@ -212,7 +210,11 @@ void modelFromCheckpoint(const std::string& checkpoint, const std::string& model
     torch::serialize::InputArchive archive;
     nlohmann::json meta = readCheckpointMeta(archive, checkpoint);
     Network net = networkFromMetadata(meta, checkpoint);
-    loadWeights(*net, archive, best ? "best_model" : "model", checkpoint);
+    // PhaseGAN's checkpoints keep the whole cycle, and its object generator as a model only for
+    // the best epoch: that one stands for the current weights too.
+    torch::serialize::InputArchive probe;
+    const bool hasCurrent = !best && archive.try_read("model", probe);
+    loadWeights(*net, archive, hasCurrent ? "model" : "best_model", checkpoint);
     writeModelFile(modelPath, *net, std::move(meta));
 }
 

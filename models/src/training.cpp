@@ -2,6 +2,7 @@
 // model, atomic checkpoints, resume, progress and cancel.
 #include "model_io.h"
 #include "options_json.h"
+#include "phasegan_training.h"
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/units.h>
@@ -191,6 +192,11 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
                   const core::CancelToken* cancel,
                   const std::function<void(const TrainProgress&)>& observer)
 {
+    // PhaseGAN trains four networks on unpaired sets: its own loop (phasegan_training.cpp).
+    if (options.method == Method::PhaseGan ||
+        (!options.resumePath.empty() && isPhaseGanCheckpoint(options.resumePath)))
+        return trainPhaseGan(options, sink, cancel, observer);
+
     const auto runStart = Clock::now();
     initialiseRuntime();
     const core::ProgressReporter reporter(sink, cancel);

@@ -7,6 +7,8 @@
 
 #include <phaselab/models/learned.h>
 #include <phaselab/models/library.h>
+#include <phaselab/core/simulate.h>
+#include <phaselab/widgets/data_panel.h>
 #include <phaselab/widgets/image_view.h>
 #include <phaselab/widgets/loss_plot.h>
 #include <phaselab/widgets/training_panel.h>
@@ -46,6 +48,7 @@ private slots:
     void initTestCase()
     {
         test::isolateSettings("gui_lab_training_test");
+        qputenv("PHASELAB_FFTW_WISDOM", path("wisdom").toUtf8());
         test::SimSpec spec;
         spec.size = 32;
         spec.train = 24;
@@ -84,6 +87,42 @@ private slots:
         QVERIFY(panel.lossPlot()->trainPoints() >= 1);
         QCOMPARE(panel.lossPlot()->validationPoints(), 1);
         QVERIFY(panel.startButton()->isEnabled());
+    }
+
+    // PhaseGAN end to end: an unpaired set generated from the data panel, then one epoch.
+    void phaseGanOnAnUnpairedSetFromTheDataPanel()
+    {
+        widgets::DataPanel data;
+        data.setGeometry(core::SimulationParams::phaseGan().geometry);
+        widgets::DataPanel::Settings s;
+        s.protocol = "phasegan";
+        s.size = 32;
+        s.count = 16;
+        s.unpaired = true;
+        s.path = path("unpaired.h5");
+        data.setSettings(s);
+        QSignalSpy generated(&data, &widgets::DataPanel::generated);
+        QVERIFY(data.generate());
+        QVERIFY(generated.wait(120000));
+        QVERIFY(data.summaryText().contains("(unpaired)"));
+
+        TrainingPanel panel;
+        models::TrainOptions o = tiny("gan.pt", 1);
+        o.method = models::Method::PhaseGan;
+        o.phasegan.width = 0.125;
+        o.dataPath = s.path.toStdString();
+        o.batchSize = 4;
+        panel.setOptions(o);
+        QVERIFY(panel.options().method == models::Method::PhaseGan);
+        QCOMPARE(panel.options().phasegan.width, 0.125);
+        QSignalSpy finished(&panel, &TrainingPanel::finished);
+        QSignalSpy sample(&panel, &TrainingPanel::sampleShown);
+        QVERIFY(panel.start());
+        QVERIFY2(finished.wait(300000), qPrintable(panel.logText()));
+        QCOMPARE(int(panel.lossPlot()->epochs().size()), 1);
+        QCOMPARE(sample.count(), 1);
+        const nlohmann::json info = models::modelInfo(path("gan.pt").toStdString());
+        QCOMPARE(info["method"].get<std::string>(), std::string("phasegan"));
     }
 
     void stopInTheMiddleThenResume()

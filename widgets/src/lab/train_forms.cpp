@@ -1,6 +1,7 @@
 #include "train_forms.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QSpinBox>
@@ -106,6 +107,69 @@ private:
     QSpinBox* m_dilation = spin(1, 64, tr("Layer i uses dilation (i mod this) + 1"));
 };
 
+// PhaseGAN: the width multiplier of its four networks and the weights of its losses (Eq. 1–4);
+// the model file holds G_O (22.93 M parameters at width 1).
+class PhaseGanTrainForm : public TrainForm {
+    Q_OBJECT
+
+public:
+    explicit PhaseGanTrainForm(QWidget* parent) : TrainForm(parent)
+    {
+        for (const auto& [text, w] : {std::pair{QStringLiteral("1"), 1.0},
+                                      std::pair{QStringLiteral("½"), 0.5},
+                                      std::pair{QStringLiteral("¼"), 0.25},
+                                      std::pair{QStringLiteral("⅛"), 0.125}})
+            m_width->addItem(text, w);
+        m_width->setToolTip(tr("Channel multiplier of the generators and discriminators"));
+        for (QDoubleSpinBox* b : {m_cycleObject, m_cycleIntensity, m_frc}) {
+            b->setRange(0, 1000);
+            b->setDecimals(1);
+        }
+        m_cycleObject->setToolTip(tr("Weight of the object cycle's L1 loss"));
+        m_cycleIntensity->setToolTip(tr("Weight of the intensity cycle's L1 loss"));
+        m_frc->setToolTip(tr("Weight of both cycles' FRC losses"));
+        auto* form = new QFormLayout(this);
+        form->setContentsMargins(0, 0, 0, 0);
+        form->addRow(tr("Width"), m_width);
+        form->addRow(tr("Object cycle weight"), m_cycleObject);
+        form->addRow(tr("Intensity cycle weight"), m_cycleIntensity);
+        form->addRow(tr("FRC loss weight"), m_frc);
+        connect(m_width, &QComboBox::currentIndexChanged, this, &TrainForm::changed);
+        for (QDoubleSpinBox* b : {m_cycleObject, m_cycleIntensity, m_frc})
+            connect(b, &QDoubleSpinBox::valueChanged, this, &TrainForm::changed);
+        setOptions({});
+    }
+
+    void setOptions(const models::TrainOptions& o) override
+    {
+        const int i = m_width->findData(o.phasegan.width);
+        m_width->setCurrentIndex(i >= 0 ? i : 0);
+        m_cycleObject->setValue(o.phasegan.cycleObjectWeight);
+        m_cycleIntensity->setValue(o.phasegan.cycleIntensityWeight);
+        m_frc->setValue(o.phasegan.frcObjectWeight);
+    }
+    void apply(models::TrainOptions& o) const override
+    {
+        o.phasegan.width = m_width->currentData().toDouble();
+        o.phasegan.cycleObjectWeight = m_cycleObject->value();
+        o.phasegan.cycleIntensityWeight = m_cycleIntensity->value();
+        o.phasegan.frcObjectWeight = m_frc->value();
+        o.phasegan.frcIntensityWeight = m_frc->value();
+    }
+    std::int64_t parameterCount() const override
+    {
+        models::TrainOptions o;
+        apply(o);
+        return models::parameterCount(o.phasegan);
+    }
+
+private:
+    QComboBox* m_width = new QComboBox;
+    QDoubleSpinBox* m_cycleObject = new QDoubleSpinBox;
+    QDoubleSpinBox* m_cycleIntensity = new QDoubleSpinBox;
+    QDoubleSpinBox* m_frc = new QDoubleSpinBox;
+};
+
 } // namespace
 
 TrainForm* createTrainForm(models::Method method, QWidget* parent)
@@ -113,6 +177,7 @@ TrainForm* createTrainForm(models::Method method, QWidget* parent)
     switch (method) {
     case models::Method::Dgn: return new DgnTrainForm(parent);
     case models::Method::Msd: return new MsdTrainForm(parent);
+    case models::Method::PhaseGan: return new PhaseGanTrainForm(parent);
     }
     return nullptr;
 }

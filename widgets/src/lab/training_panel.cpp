@@ -7,6 +7,7 @@
 #include <phaselab/core/dataset.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/parallel.h>
+#include <phaselab/core/reconstruction_method.h>
 #include <phaselab/models/library.h>
 #include <phaselab/widgets/image_view.h>
 #include <phaselab/widgets/job_runner.h>
@@ -93,8 +94,12 @@ TrainingPanel::TrainingPanel(QWidget* parent)
 {
     for (models::Method m : models::trainableMethods()) {
         TrainForm* form = createTrainForm(m);
-        m_method->addItem(QString::fromStdString(models::toString(m)).toUpper(),
-                          QString::fromStdString(models::toString(m)));
+        const std::string id = models::toString(m);
+        QString name = QString::fromStdString(id).toUpper();
+        for (const core::MethodInfo& info : core::MethodRegistry::instance().methods())
+            if (info.id == id)
+                name = QString::fromStdString(info.name);
+        m_method->addItem(name, QString::fromStdString(id));
         m_forms->addWidget(form);
         connect(form, &TrainForm::changed, this, &TrainingPanel::showMethodForm);
     }
@@ -110,7 +115,7 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     m_batch->setRange(1, 4096);
     m_batch->setValue(10);
     m_lr->setToolTip(tr("Initial learning rate of Adam; empty or 0: the method's (DGN 5e-4, "
-                        "MS-D Net 1e-3)"));
+                        "MS-D Net 1e-3, PhaseGAN 2e-4)"));
     m_lr->clear();
     for (const char* s : {"auto", "constant", "cosine", "step"})
         m_schedule->addItem(QString::fromLatin1(s), QString::fromLatin1(s));
@@ -128,10 +133,16 @@ TrainingPanel::TrainingPanel(QWidget* parent)
             item->setEnabled(false);
     m_gpu->setObjectName(QStringLiteral("gpuInfo"));
     m_gpu->setWordWrap(true);
-    m_gpu->setText(gpu.available
-                       ? tr("GPU: %1 (%2 device(s))").arg(QString::fromStdString(gpu.name)).arg(gpu.devices)
-                       : tr("No GPU: training runs on the CPU (%1 threads)")
-                             .arg(core::threadCount()));
+    const QString gpuName = QString::fromStdString(gpu.name);
+    if (gpu.available)
+        m_gpu->setText(tr("GPU: %1 (%2 device(s))").arg(gpuName).arg(gpu.devices));
+    else if (!gpuName.isEmpty())
+        m_gpu->setText(tr("GPU %1 present, but this LibTorch build cannot use it: training runs "
+                          "on the CPU (%2 threads)")
+                           .arg(gpuName)
+                           .arg(core::threadCount()));
+    else
+        m_gpu->setText(tr("No GPU: training runs on the CPU (%1 threads)").arg(core::threadCount()));
 
     auto* browseData = new QPushButton(tr("…"));
     auto* browseOut = new QPushButton(tr("…"));

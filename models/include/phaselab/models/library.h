@@ -18,12 +18,13 @@ namespace phaselab::models {
 /// trainable method is added here (and gets its options form in the application).
 const std::vector<Method>& trainableMethods();
 
-/// The GPU LibTorch can train on.
+/// The GPU of the machine and whether LibTorch can train on it.
 struct GpuInfo {
-    bool available = false;  ///< torch::cuda::is_available()
-    int devices = 0;
-    /// The first device's model as the NVIDIA driver names it ("NVIDIA H200"); "CUDA device 0"
-    /// when the driver does not say; empty without a GPU.
+    bool available = false;  ///< torch::cuda::is_available(): LibTorch can use it
+    int devices = 0;         ///< CUDA devices LibTorch sees
+    /// The first GPU's model as the NVIDIA driver names it ("NVIDIA H200"), also when LibTorch
+    /// cannot use it (a CPU-only build); "CUDA device 0" when LibTorch has one the driver does
+    /// not name; empty when there is none.
     std::string name;
 };
 GpuInfo gpuInfo();
@@ -89,8 +90,9 @@ CheckpointSummary checkpointSummary(const std::string& path);
 
 /// Writes, atomically, a model file holding the current weights of a checkpoint (`best` false)
 /// or its best validation epoch's (`best` true), with the checkpoint's metadata, so that
-/// LearnedModel::load() can apply a training that is still running. Throws core::InputError
-/// for a file that is not a checkpoint.
+/// LearnedModel::load() can apply a training that is still running. PhaseGAN's checkpoints
+/// hold the object generator of the best epoch only: both give that one. Throws
+/// core::InputError for a file that is not a checkpoint.
 void modelFromCheckpoint(const std::string& checkpoint, const std::string& modelPath,
                          bool best = false);
 
