@@ -283,7 +283,9 @@ private slots:
             QVERIFY(t->isRunning());
             lab->setQuestion([](const QString&) { return true; });
             QSignalSpy stopped(t, &TrainingPanel::stopped);
+            lab->showTab(LabWindow::Tab::Training);
             QVERIFY(w.close());
+            QVERIFY(!lab->isVisible());  // the application ends with its main window
             QVERIFY(stopped.wait(60000));
             ckpt = t->lastCheckpoint();
         }

@@ -364,6 +364,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
         event->ignore();
         return;
     }
+    if (m_lab)
+        m_lab->hide();  // the application ends with its main window
     saveSettings();
     event->accept();
 }
