@@ -84,7 +84,7 @@ nlohmann::json readJson(torch::serialize::InputArchive& archive, const std::stri
     }
 }
 
-void saveWeights(const NetworkImpl& net, torch::serialize::OutputArchive& archive,
+void saveWeights(const torch::nn::Module& net, torch::serialize::OutputArchive& archive,
                  const std::string& key)
 {
     torch::serialize::OutputArchive nested;
@@ -92,8 +92,8 @@ void saveWeights(const NetworkImpl& net, torch::serialize::OutputArchive& archiv
     archive.write(key, nested);
 }
 
-void loadWeights(NetworkImpl& net, torch::serialize::InputArchive& archive, const std::string& key,
-                 const std::string& path)
+void loadWeights(torch::nn::Module& net, torch::serialize::InputArchive& archive,
+                 const std::string& key, const std::string& path)
 {
     torch::serialize::InputArchive nested;
     if (!archive.try_read(key, nested))

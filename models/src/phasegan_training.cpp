@@ -7,6 +7,7 @@
 #include "model_io.h"
 #include "options_json.h"
 #include "phasegan_json.h"
+#include "training_util.h"
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/metrics.h>
@@ -22,37 +23,6 @@
 namespace phaselab::models {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// SplitMix64 (as the shared trainer's): independent seeds per epoch and purpose.
-std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t a, std::uint64_t b)
-{
-    std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (a + 1) + 0xBF58476D1CE4E5B9ull * (b + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-std::string formatDuration(double s)
-{
-    char buf[32];
-    if (!(s >= 0) || !std::isfinite(s))
-        return "?";
-    const long t = long(s + 0.5);
-    if (t >= 3600)
-        std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t % 3600) / 60);
-    else if (t >= 60)
-        std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%lds", t);
-    return buf;
-}
 
 torch::Tensor bce(const torch::Tensor& logits, double label)
 {
@@ -75,28 +45,6 @@ std::vector<torch::Tensor> concat(std::vector<torch::Tensor> a, const std::vecto
 {
     a.insert(a.end(), b.begin(), b.end());
     return a;
-}
-
-void saveModule(const torch::nn::Module& m, torch::serialize::OutputArchive& archive,
-                const std::string& key)
-{
-    torch::serialize::OutputArchive nested;
-    m.save(nested);
-    archive.write(key, nested);
-}
-
-void loadModule(torch::nn::Module& m, torch::serialize::InputArchive& archive,
-                const std::string& key, const std::string& path)
-{
-    torch::serialize::InputArchive nested;
-    if (!archive.try_read(key, nested))
-        throw core::InputError(path + ": no '" + key + "' weights");
-    try {
-        m.load(nested);
-    } catch (const c10::Error& e) {
-        throw core::InputError(path + ": weights do not match the architecture (" +
-                               e.what_without_backtrace() + ")");
-    }
 }
 
 } // namespace
@@ -229,10 +177,10 @@ PhaseGanCycle::Losses PhaseGanCycle::step(const torch::Tensor& holograms, const 
 
 void PhaseGanCycle::save(torch::serialize::OutputArchive& a) const
 {
-    saveModule(*objectGenerator, a, "g_o");
-    saveModule(*detectorGenerator, a, "g_d");
-    saveModule(*objectDiscriminator, a, "d_o");
-    saveModule(*detectorDiscriminator, a, "d_d");
+    saveWeights(*objectGenerator, a, "g_o");
+    saveWeights(*detectorGenerator, a, "g_d");
+    saveWeights(*objectDiscriminator, a, "d_o");
+    saveWeights(*detectorDiscriminator, a, "d_d");
     torch::serialize::OutputArchive g, d;
     m_optG->save(g);
     m_optD->save(d);
@@ -242,10 +190,10 @@ void PhaseGanCycle::save(torch::serialize::OutputArchive& a) const
 
 void PhaseGanCycle::load(torch::serialize::InputArchive& a, const std::string& path)
 {
-    loadModule(*objectGenerator, a, "g_o", path);
-    loadModule(*detectorGenerator, a, "g_d", path);
-    loadModule(*objectDiscriminator, a, "d_o", path);
-    loadModule(*detectorDiscriminator, a, "d_d", path);
+    loadWeights(*objectGenerator, a, "g_o", path);
+    loadWeights(*detectorGenerator, a, "g_d", path);
+    loadWeights(*objectDiscriminator, a, "d_o", path);
+    loadWeights(*detectorDiscriminator, a, "d_d", path);
     torch::serialize::InputArchive g, d;
     if (!a.try_read("optimizer_g", g) || !a.try_read("optimizer_d", d))
         throw core::InputError(path + ": no optimiser state");
@@ -257,79 +205,6 @@ void PhaseGanCycle::load(torch::serialize::InputArchive& a, const std::string& p
 // The training run
 
 namespace {
-
-// The resolved settings of a run: options with defaults filled in, or a checkpoint's.
-struct Settings {
-    PhaseGanOptions gan;
-    std::string data;
-    int epochs = 100;
-    int batchSize = 16;
-    double learningRate = 2e-4;
-    Schedule schedule = Schedule::Step;
-    int stepEpochs = 30;
-    double stepGamma = 0.1;
-    std::uint64_t seed = 1;
-    Augmentation augmentation;
-    int maxTrain = 0, maxVal = 0;
-    double gradientClip = 10;
-
-    [[nodiscard]] nlohmann::json toJson() const
-    {
-        return {{"data", data},
-                {"epochs", epochs},
-                {"batch_size", batchSize},
-                {"learning_rate", learningRate},
-                {"schedule", models::toString(schedule)},
-                {"step_epochs", stepEpochs},
-                {"step_gamma", stepGamma},
-                {"seed", seed},
-                {"augmentation", {{"flips", augmentation.flips}, {"rotations", augmentation.rotations}}},
-                {"max_train_samples", maxTrain},
-                {"max_val_samples", maxVal},
-                {"gradient_clip", gradientClip},
-                {"optimizer", "adam"},
-                {"loss", "phasegan (bce adversarial, cycle l1, frc)"},
-                {"phasegan", phaseGanTrainingJson(gan)}};
-    }
-
-    void fromJson(const nlohmann::json& j, const nlohmann::json& architecture, const std::string& path)
-    {
-        try {
-            data = j.value("data", data);
-            epochs = j.value("epochs", epochs);
-            batchSize = j.value("batch_size", batchSize);
-            learningRate = j.value("learning_rate", learningRate);
-            schedule = parseSchedule(j.value("schedule", std::string("step")));
-            stepEpochs = j.value("step_epochs", stepEpochs);
-            stepGamma = j.value("step_gamma", stepGamma);
-            seed = j.value("seed", seed);
-            if (j.contains("augmentation")) {
-                augmentation.flips = j["augmentation"].value("flips", false);
-                augmentation.rotations = j["augmentation"].value("rotations", false);
-            }
-            maxTrain = j.value("max_train_samples", 0);
-            maxVal = j.value("max_val_samples", 0);
-            gradientClip = j.value("gradient_clip", 0.0);
-        } catch (const nlohmann::json::exception&) {
-            throw core::InputError(path + ": damaged training options in the checkpoint");
-        }
-        gan = phaseGanOptionsFromJson(architecture, j.value("phasegan", nlohmann::json::object()),
-                                      path + ": PhaseGAN options");
-    }
-};
-
-struct RunState {
-    double initialValLoss = std::numeric_limits<double>::quiet_NaN();
-    int epochsDone = 0;
-    std::vector<EpochRecord> history;
-    int bestEpoch = 0;
-    double bestValLoss = std::numeric_limits<double>::infinity();
-};
-
-nlohmann::json numberOrNull(double v)
-{
-    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
 
 // Validation of G_O on the paired split: MSE of (B, φ) (the loss DGN and MS-D report), NMSE of
 // phase and absorption and FRCM of the phase through core's metrics, means over the samples.
@@ -403,22 +278,14 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
                           const core::CancelToken* cancel,
                           const std::function<void(const TrainProgress&)>& observer)
 {
-    const auto runStart = Clock::now();
+    const auto runStart = TrainClock::now();
     initialiseRuntime();
     const core::ProgressReporter reporter(sink, cancel);
-
-    if (options.outPath.empty())
-        throw core::InputError("train: no output model path");
-    const std::string checkpointPath =
-        options.checkpointPath.empty() ? options.outPath + ".ckpt" : options.checkpointPath;
-    for (const std::string& file : {options.outPath, checkpointPath}) {
-        const std::filesystem::path dir = std::filesystem::path(file).parent_path();
-        if (!dir.empty() && !std::filesystem::is_directory(dir))
-            throw core::InputError(file + ": folder " + dir.string() + " does not exist");
-    }
+    const std::string checkpointPath = checkpointPathOf(options);
     const torch::Device device = resolveDevice(options.device);
 
-    Settings s;
+    RunSettings s;
+    PhaseGanOptions gan = options.phasegan;
     RunState st;
     torch::serialize::InputArchive resumeArchive;
     const bool resuming = !options.resumePath.empty();
@@ -430,45 +297,25 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
         if (meta.value("method", "") != toString(Method::PhaseGan))
             throw core::InputError(options.resumePath + ": not a PhaseGAN checkpoint");
         const nlohmann::json& t = meta["training"];
-        s.fromJson(t, meta.value("architecture", nlohmann::json::object()), options.resumePath);
-        st.epochsDone = t.value("epochs_done", 0);
-        for (const auto& r : t.value("history", nlohmann::json::array()))
-            st.history.push_back(epochRecordFromJson(r));
-        st.bestEpoch = t.value("best_epoch", 0);
-        if (t.contains("initial_val_loss") && t["initial_val_loss"].is_number())
-            st.initialValLoss = t["initial_val_loss"].get<double>();
-        if (t.contains("best_val_loss") && t["best_val_loss"].is_number())
-            st.bestValLoss = t["best_val_loss"].get<double>();
+        s.method = Method::PhaseGan;
+        s.fromJson(t, options.resumePath);
+        gan = phaseGanOptionsFromJson(meta.value("architecture", nlohmann::json::object()),
+                                      t.value("phasegan", nlohmann::json::object()),
+                                      options.resumePath + ": PhaseGAN options");
+        st.readFrom(t);
         if (!options.dataPath.empty())
             s.data = options.dataPath;
         if (options.epochs > 0)
             s.epochs = options.epochs;
     } else {
-        s.gan = options.phasegan;
-        validate(s.gan);
-        s.data = options.dataPath;
-        s.epochs = options.epochs > 0 ? options.epochs : 100;
-        s.batchSize = options.batchSize > 0 ? options.batchSize : 16;
-        s.learningRate = options.learningRate > 0 ? options.learningRate
-                                                  : defaultLearningRate(Method::PhaseGan);
-        s.schedule = options.schedule == Schedule::Auto ? defaultSchedule(Method::PhaseGan)
-                                                        : options.schedule;
-        s.stepEpochs = options.stepEpochs;
-        s.stepGamma = options.stepGamma;
-        s.seed = options.seed;
-        s.augmentation = options.augmentation;
-        s.maxTrain = options.maxTrainSamples;
-        s.maxVal = options.maxValSamples;
-        s.gradientClip = options.gradientClip > 0   ? options.gradientClip
-                         : options.gradientClip < 0 ? 0.0
-                                                    : defaultGradientClip(Method::PhaseGan);
+        validate(gan);
+        TrainOptions o = options;
+        o.method = Method::PhaseGan;
+        s = RunSettings::fromOptions(o, nullptr);
     }
-    if (s.data.empty())
-        throw core::InputError("train: no dataset (--data)");
-    if (s.epochs < 1 || s.batchSize < 1 || !(s.learningRate > 0) || !std::isfinite(s.learningRate))
-        throw core::InputError("train: epochs, batch size and learning rate must be positive");
-    if (s.stepEpochs < 1 || !(s.stepGamma > 0))
-        throw core::InputError("train: step schedule needs step epochs ≥ 1 and γ > 0");
+    if (s.schedule == Schedule::Auto)
+        s.schedule = defaultSchedule(Method::PhaseGan);
+    s.check();
 
     // The unpaired training split (holograms and objects drawn independently), and the paired
     // validation split when the file has one.
@@ -486,17 +333,17 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
     }
     if (std::min(trainSet.height(), trainSet.width()) < 8)
         throw core::InputError(s.data + ": images are too small for PhaseGAN (at least 8×8)");
-    if (!resuming && s.gan.padding == core::Padding::Periodic)
-        s.gan.padding = core::parsePadding(trainSet.padding());
+    if (!resuming && gan.padding == core::Padding::Periodic)
+        gan.padding = core::parsePadding(trainSet.padding());
     const int nTrain = s.maxTrain > 0 ? std::min(s.maxTrain, trainSet.size()) : trainSet.size();
     const int nVal = !valSet ? 0 : s.maxVal > 0 ? std::min(s.maxVal, valSet->size()) : valSet->size();
     if (nTrain < 1)
         throw core::InputError(s.data + ": the training split is empty");
 
     torch::manual_seed(s.seed);
-    PhaseGanCycle cycle(s.gan, trainSet.geometry(), trainSet.height(), trainSet.width(), device,
-                        s.learningRate, s.gan.discriminatorLearningRate, s.gradientClip);
-    auto best = std::make_shared<PhaseGanGeneratorImpl>(s.gan);
+    PhaseGanCycle cycle(gan, trainSet.geometry(), trainSet.height(), trainSet.width(), device,
+                        s.learningRate, gan.discriminatorLearningRate, s.gradientClip);
+    auto best = std::make_shared<PhaseGanGeneratorImpl>(gan);
     best->to(device);
     if (resuming) {
         cycle.load(resumeArchive, options.resumePath);
@@ -511,40 +358,22 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
     const int stepsPerEpoch = trainBatches + valBatches;
     const double startFraction = double(st.epochsDone) / s.epochs;
     const double pixelSize = trainSet.geometry().pixelSizeM;
+    nlohmann::json physics = core::toJson(trainSet.geometry());
+    physics["padding"] = core::toString(gan.padding);
+    physics["from_dataset"] = true;
 
     auto metadata = [&](const char* format, const PhaseGanGeneratorImpl& net) {
-        nlohmann::json training = s.toJson();
-        training["train_samples"] = nTrain;
-        training["val_samples"] = nVal;
+        nlohmann::json meta = runMetadata(format, s, net.architecture(), net.parameterCount(),
+                                          nullptr, physics, trainSet.height(), trainSet.width(),
+                                          nTrain, nVal, st, devName);
+        nlohmann::json& training = meta["training"];
+        training["phasegan"] = phaseGanTrainingJson(gan);
         training["unpaired"] = !trainSet.paired();
-        training["device"] = devName;
-        nlohmann::json h = nlohmann::json::array();
-        for (const EpochRecord& r : st.history)
-            h.push_back(toJson(r));
-        training["history"] = h;
-        training["epochs_done"] = st.epochsDone;
-        training["initial_val_loss"] = numberOrNull(st.initialValLoss);
-        training["best_epoch"] = st.bestEpoch;
-        training["best_val_loss"] = numberOrNull(st.bestValLoss);
-        training["parameter_counts"] = {
-            {"g_o", phaseGanGeneratorParameterCount(s.gan, 1, 2)},
-            {"g_d", phaseGanGeneratorParameterCount(s.gan, 1, 1)},
-            {"d_o", phaseGanDiscriminatorParameterCount(s.gan, 2)},
-            {"d_d", phaseGanDiscriminatorParameterCount(s.gan, 1)}};
-        nlohmann::json physics = core::toJson(trainSet.geometry());
-        physics["padding"] = core::toString(s.gan.padding);
-        physics["from_dataset"] = true;
-        return nlohmann::json{{"format", format},
-                              {"format_version", kFormatVersion},
-                              {"method", toString(Method::PhaseGan)},
-                              {"architecture", net.architecture()},
-                              {"parameter_count", net.parameterCount()},
-                              {"physics", physics},
-                              {"normalisation", nullptr},
-                              {"image_shape", {trainSet.height(), trainSet.width()}},
-                              {"training", training},
-                              {"torch_version", initialiseRuntime().torchVersion},
-                              {"phaselab_version", PHASELAB_VERSION}};
+        training["parameter_counts"] = {{"g_o", phaseGanGeneratorParameterCount(gan, 1, 2)},
+                                        {"g_d", phaseGanGeneratorParameterCount(gan, 1, 1)},
+                                        {"d_o", phaseGanDiscriminatorParameterCount(gan, 2)},
+                                        {"d_d", phaseGanDiscriminatorParameterCount(gan, 1)}};
+        return meta;
     };
 
     auto writeCheckpoint = [&] {
@@ -555,33 +384,10 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
         saveArchive(a, checkpointPath);
     };
 
-    TrainProgress live;
-    live.epochs = s.epochs;
+    RunProgress progress(reporter, observer, s.epochs, stepsPerEpoch, startFraction, runStart);
     auto report = [&](int epoch, int step, double loss, double samplesPerSecond, bool validating,
                       int batch, int batches) {
-        const double fraction =
-            (double(epoch) + double(step) / double(std::max(1, stepsPerEpoch))) / s.epochs;
-        const double done = fraction - startFraction;
-        const double eta = done > 1e-9 ? secondsSince(runStart) * (1.0 - fraction) / done : -1.0;
-        live.epoch = epoch + 1;
-        live.batch = batch;
-        live.batches = batches;
-        live.validating = validating;
-        live.loss = loss;
-        live.samplesPerSecond = samplesPerSecond;
-        live.etaSeconds = eta;
-        if (observer)
-            observer(live);
-        char label[160];
-        if (validating)
-            std::snprintf(label, sizeof label, "epoch %d/%d validating %d/%d ETA %s", epoch + 1,
-                          s.epochs, batch, batches, formatDuration(eta).c_str());
-        else
-            std::snprintf(label, sizeof label,
-                          "epoch %d/%d batch %d/%d loss %.3g %.1f samples/s ETA %s", epoch + 1,
-                          s.epochs, batch, batches, loss, samplesPerSecond,
-                          formatDuration(eta).c_str());
-        reporter.step(fraction, label);
+        progress.report(epoch, step, loss, samplesPerSecond, validating, batch, batches);
     };
 
     if (!resuming && nVal > 0) {
@@ -593,10 +399,10 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
 
     int epochsThisRun = 0;
     for (int epoch = st.epochsDone; epoch < s.epochs; ++epoch) {
-        const auto epochStart = Clock::now();
+        const auto epochStart = TrainClock::now();
         const double lr = learningRateAt(s.schedule, Method::PhaseGan, s.learningRate, epoch,
                                          s.epochs, s.stepEpochs, s.stepGamma);
-        const double lrD = lr / s.learningRate * s.gan.discriminatorLearningRate;
+        const double lrD = lr / s.learningRate * gan.discriminatorLearningRate;
         cycle.setLearningRates(lr, lrD);
 
         // Two independent shuffles of the unpaired split: holograms from one, objects from the
@@ -679,12 +485,7 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
         }
         st.epochsDone = epoch + 1;
         writeCheckpoint();
-        if (observer) {
-            TrainProgress done = live;
-            done.epochFinished = true;
-            done.finished = r;
-            observer(done);
-        }
+        progress.epochFinished(r);
         ++epochsThisRun;
         if (options.stopAfterEpochs > 0 && epochsThisRun >= options.stopAfterEpochs &&
             epoch + 1 < s.epochs)
