@@ -2,14 +2,16 @@
 #include <phaselab/models/library.h>
 
 #include "model_io.h"
-#include "options_json.h"
+#include "training_util.h"
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/error.h>
+#include <phaselab/core/reconstruction_request.h>
 #include <phaselab/models/runtime.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -109,9 +111,11 @@ ModelEntry describeModel(const std::string& path)
             e.geometry = core::geometryFromJson(meta["physics"], e.path + ": physics");
             e.hasGeometry = true;
         }
-        if (meta.contains("training") && meta["training"].is_object())
-            for (const auto& r : meta["training"].value("history", nlohmann::json::array()))
-                e.history.push_back(epochRecordFromJson(r));
+        if (meta.contains("training") && meta["training"].is_object()) {
+            RunState state;
+            state.readFrom(meta["training"]);
+            e.history = state.history;
+        }
         e.valid = true;
     } catch (const std::exception& ex) {
         e.error = ex.what();
@@ -190,18 +194,21 @@ nlohmann::json checkpointInfo(const std::string& path)
 CheckpointSummary checkpointSummary(const std::string& path)
 {
     const nlohmann::json info = checkpointInfo(path);
+    const nlohmann::json training = info.value("training", nlohmann::json::object());
+    // The training loops' own readers of their checkpoints (training_util.h).
+    RunSettings settings;
+    settings.fromJson(training, path);
+    RunState state;
+    state.readFrom(training);
     CheckpointSummary c;
     c.method = parseMethod(info.value("method", ""));
-    const nlohmann::json t = info.value("training", nlohmann::json::object());
-    c.dataPath = t.value("data", std::string());
-    c.epochsDone = t.value("epochs_done", 0);
-    c.epochs = t.value("epochs", 0);
-    c.batchSize = t.value("batch_size", 0);
-    c.trainSamples = t.value("train_samples", 0);
-    if (t.contains("initial_val_loss") && t["initial_val_loss"].is_number())
-        c.initialValLoss = t["initial_val_loss"].get<double>();
-    for (const auto& r : t.value("history", nlohmann::json::array()))
-        c.history.push_back(epochRecordFromJson(r));
+    c.dataPath = settings.data;
+    c.epochs = settings.epochs;
+    c.batchSize = settings.batchSize;
+    c.trainSamples = training.value("train_samples", 0);
+    c.epochsDone = state.epochsDone;
+    c.history = state.history;
+    c.initialValLoss = std::isfinite(state.initialValLoss) ? state.initialValLoss : 0.0;
     return c;
 }
 
