@@ -148,6 +148,14 @@
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
+    <message>
+        <source>phase φ</source>
+        <translation>phase φ</translation>
+    </message>
+    <message>
+        <source>absorption B</source>
+        <translation>absorption B</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::CtfForm</name>

@@ -269,7 +269,12 @@ void CompareView::clearResults()
 
 void CompareView::showResult(const std::shared_ptr<const Result>& r)
 {
-    const int col = m_columns++;
+    if (m_columns == 0) {
+        // Column 0 names the rows.
+        m_grid->addWidget(new QLabel(tr("phase φ")), 1, 0);
+        m_grid->addWidget(new QLabel(tr("absorption B")), 2, 0);
+    }
+    const int col = ++m_columns;
     auto* title = new QLabel;
     title->setAlignment(Qt::AlignCenter);
     m_grid->addWidget(title, 0, col);
