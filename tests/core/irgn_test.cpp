@@ -167,6 +167,8 @@ private slots:
         // CTF at its defaults and at its best regularisation on a grid: a fair baseline.
         core::CtfOptions c;
         c.betaDelta = obj.betaDelta;
+        c.alphaRule = core::AlphaRule::Manual;  // the α grid below is absolute
+        c.fadeBorder = false;                   // the hologram is periodic
         const double ctfDefault = nmse(core::reconstructCtf(I, g, c).phase, obj.object.phase);
         double ctfBest = std::numeric_limits<double>::infinity();
         for (double high : {1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0}) {
@@ -334,6 +336,7 @@ private slots:
         core::IrgnOptions o;
         o.betaDelta = obj.betaDelta;
         o.newtonSteps = 3;
+        o.ctf.fadeBorder = false;  // the hologram is periodic
         core::Irgn zero(I, g, o);
         o.initialGuess = core::IrgnInitialGuess::Ctf;
         core::Irgn ctf(I, g, o);

@@ -18,19 +18,41 @@ namespace {
 using Field = OptionField;
 using Type = OptionField::Type;
 
+const char* borderName(bool fade)
+{
+    return fade ? "fade" : "padding";
+}
+
+bool parseBorder(const std::string& text)
+{
+    if (text == "fade" || text == "padding")
+        return text == "fade";
+    throw InputError("border '" + text + "' is not one of fade, padding");
+}
+
 nlohmann::json ctfJson(const CtfOptions& c)
 {
-    return {{"alpha_low", c.alphaLow},
+    return {{"alpha_rule", toString(c.alphaRule)},
+            {"alpha_low", c.alphaLow},
             {"alpha_high", c.alphaHigh},
-            {"transition_width", c.transitionWidth}};
+            {"transition_width", c.transitionWidth},
+            {"tau", c.tau},
+            {"border", borderName(c.fadeBorder)}};
 }
 
 void readCtf(const nlohmann::json& j, CtfOptions& c, const std::string& what)
 {
     OptionReader r(j, what);
+    std::string text = toString(c.alphaRule);
+    r.read("alpha_rule", text);
+    c.alphaRule = parseAlphaRule(text);
     r.read("alpha_low", c.alphaLow);
     r.read("alpha_high", c.alphaHigh);
     r.read("transition_width", c.transitionWidth);
+    r.read("tau", c.tau);
+    text = borderName(c.fadeBorder);
+    r.read("border", text);
+    c.fadeBorder = parseBorder(text);
     r.finish();
 }
 
@@ -38,7 +60,8 @@ void validateCtf(const CtfOptions& c, const std::string& prefix)
 {
     for (const auto& [value, name] : {std::pair{c.alphaLow, "α low (alpha_low)"},
                                       std::pair{c.alphaHigh, "α high (alpha_high)"},
-                                      std::pair{c.transitionWidth, "transition width"}})
+                                      std::pair{c.transitionWidth, "transition width"},
+                                      std::pair{c.tau, "discrepancy factor τ (tau)"}})
         if (!(std::isfinite(value) && value > 0))
             throw InputError(prefix + name + " must be a finite number > 0, got " +
                              formatNumber(value, 6));
@@ -52,6 +75,18 @@ CtfOptions ctfFor(const CtfOptions& fields, const ReconstructionRequest& r)
     c.padding = r.propagation.padding;
     c.padFactor = r.propagation.padFactor;
     return c;
+}
+
+/// The α a CTF used, for the outcome's details (metadata, --json and the text report).
+nlohmann::json alphaDetails(const AlphaChoice& a)
+{
+    nlohmann::json j = {{"alpha_rule", toString(a.rule)},
+                        {"alpha_low", a.alphaLow},
+                        {"alpha_high", a.alphaHigh},
+                        {"alpha_relative_to_denominator", a.relativeToDenominator}};
+    if (a.rule == AlphaRule::Discrepancy)
+        j["noise_sigma"] = a.noiseSigma;
+    return j;
 }
 
 template <typename T>
@@ -86,7 +121,10 @@ public:
     {
         progress.step(0.0, "CTF");
         MethodResult out;
-        out.object = reconstructCtf(hologram, *r.geometry, ctfFor(optionsOf<CtfMethodOptions>(r).ctf, r));
+        Ctf ctf(*r.geometry, hologram.width(), hologram.height(),
+                ctfFor(optionsOf<CtfMethodOptions>(r).ctf, r));
+        out.object = ctf.reconstruct(hologram);
+        out.details = alphaDetails(ctf.lastAlpha());
         return out;
     }
 };
@@ -276,13 +314,25 @@ void CtfMethodOptions::validate() const
 std::vector<OptionField> CtfMethodOptions::fields() const
 {
     return {
+        {"alpha_rule", "alpha-rule",
+         "how α is chosen: fov (default) damps only frequencies below one period over twice "
+         "the field of view, α = A(ξ)²/2 there; from the data by generalised cross-validation "
+         "(gcv), the L-curve corner (lcurve), the discrepancy principle with the estimated "
+         "noise (discrepancy) or quasi-optimality (quasi); or as given (manual)",
+         Type::Choice, {"fov", "gcv", "lcurve", "discrepancy", "quasi", "manual"}},
         {"alpha_low", "alpha-low",
-         "α below the first CTF maximum [1]; of the order of β/δ for weak absorbers",
+         "α below the first CTF maximum [1], used with --alpha-rule manual; the data rules keep "
+         "only the ratio α_high/α_low. Scale: the denominator at ξ = 0 is 4(β/δ)²",
          Type::Number, {}},
-        {"alpha_high", "alpha", "α above the first CTF maximum [1]", Type::Number, {}},
+        {"alpha_high", "alpha", "α above the first CTF maximum [1] (see alpha-low)", Type::Number, {}},
         {"transition_width", "transition-width",
          "width of the erfc step between the two α levels, relative to the first maximum [1]",
          Type::Number, {}},
+        {"tau", "tau", "discrepancy rule: residual ≤ τ · noise σ · √n, τ > 0", Type::Number, {}},
+        {"border", "border",
+         "fade: pad with the edge values faded into the flat field (no border offsets); "
+         "padding: the request's padding mode",
+         Type::Choice, {"fade", "padding"}},
     };
 }
 
@@ -372,6 +422,8 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
          Type::Boolean, {}},
         {"initial_guess", "init", "initial guess and centre of the penalty", Type::Choice,
          {"zero", "ctf"}},
+        {"ctf.alpha_rule", "ctf-alpha-rule", "CTF start: how α is chosen", Type::Choice,
+         {"fov", "gcv", "lcurve", "discrepancy", "quasi", "manual"}},
         {"ctf.alpha_low", "alpha-low", "CTF start: α below the first CTF maximum [1]",
          Type::Number, {}},
         {"ctf.alpha_high", "ctf-alpha-high", "CTF start: α above the first CTF maximum [1]",
