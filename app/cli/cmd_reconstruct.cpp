@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "input_options.h"
 
+#include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/reconstruction_pipeline.h>
 #include <phaselab/core/units.h>
@@ -256,6 +257,8 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
         std::cout << " after " << outcome.iterations << " iterations";
     std::cout << ", residual " << core::formatNumber(outcome.residualRms, 4) << ", in "
               << core::formatNumber(outcome.seconds, 3) << " s\n";
+    if (const std::string alpha = core::describeAlpha(outcome.details); !alpha.empty())
+        std::cout << alpha << "\n";
     return kExitOk;
 }
 

@@ -97,7 +97,9 @@ private slots:
         const core::ImageD phi = writeHologram("holo.tif");
         const Result r = run(args("ctf", "holo.tif", "ctf") << "--delta-beta" << "10"
                                                             << "--alpha" << "1e-8"
-                                                            << "--alpha-low" << "1e-8");
+                                                            << "--alpha-low" << "1e-8"
+                                                            << "--alpha-rule" << "manual"
+                                                            << "--border" << "padding");
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("ctf_phase.tif"));
         core::TiffInfo info;
@@ -139,6 +141,27 @@ private slots:
                      .metadata.parameters["propagation"]["padding"]
                      .get<std::string>(),
                  std::string("replicate"));
+    }
+
+    // The α CTF chose is printed (text) and reported (details in --json and the metadata);
+    // --alpha-rule switches the rule.
+    void ctfReportsChosenAlpha()
+    {
+        writeHologram("holo.tif");
+        const Result text = run(args("ctf", "holo.tif", "fov") << "--delta-beta" << "10");
+        QVERIFY2(text.code == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains("rule fov"), qPrintable(text.out));
+        const Result r = run(args("ctf", "holo.tif", "gcv") << "--delta-beta" << "10"
+                                                            << "--alpha-rule" << "gcv" << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["details"]["alpha_rule"].get<std::string>(), std::string("gcv"));
+        QCOMPARE(j["options"]["alpha_rule"].get<std::string>(), std::string("gcv"));
+        QVERIFY(j["details"]["alpha_low"].get<double>() > 0);
+        core::TiffInfo info;
+        core::readTiff<double>(spath("gcv_phase.tif"), &info);
+        QCOMPARE(info.metadata.parameters["details"]["alpha_low"].get<double>(),
+                 j["details"]["alpha_low"].get<double>());
     }
 
     void irgnReportsJson()

@@ -438,6 +438,21 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
     };
 }
 
+std::string describeAlpha(const nlohmann::json& details)
+{
+    if (!details.is_object() || !details.contains("alpha_rule") || !details.contains("alpha_low"))
+        return {};
+    std::string s = "α_low " + formatNumber(details.value("alpha_low", 0.0), 3) + ", α_high " +
+                    formatNumber(details.value("alpha_high", 0.0), 3) + " (rule " +
+                    details.value("alpha_rule", std::string("?"));
+    const double rel = details.value("alpha_relative_to_denominator", 0.0);
+    if (rel > 0)
+        s += "; " + formatNumber(rel, 3) + " × the homogeneous denominator A(0)²/2";
+    if (details.contains("noise_sigma"))
+        s += "; noise σ " + formatNumber(details.value("noise_sigma", 0.0), 3);
+    return s + ")";
+}
+
 void registerClassicalMethods(MethodRegistry& registry)
 {
     registry.add(CtfMethod::staticInfo(), [] { return std::make_unique<CtfMethod>(); });
