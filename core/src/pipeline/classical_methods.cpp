@@ -89,6 +89,19 @@ nlohmann::json alphaDetails(const AlphaChoice& a)
     return j;
 }
 
+/// `text` when it is one of `allowed`; InputError naming `what` otherwise.
+const std::string& choice(const std::string& text, std::initializer_list<const char*> allowed,
+                          const std::string& what)
+{
+    std::string list;
+    for (const char* a : allowed) {
+        if (text == a)
+            return text;
+        list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    throw InputError(what + " '" + text + "' is not one of " + list);
+}
+
 template <typename T>
 const T& optionsOf(const ReconstructionRequest& r)
 {
@@ -283,7 +296,8 @@ private:
         out.stopReason = irgn.stopReason() == IrgnStop::Discrepancy ? "discrepancy"
                                                                      : "iteration_limit";
         out.effectiveOptions = m_options;
-        out.details = {{"cg_iterations_done", irgn.cgIterationsDone()}};
+        out.details = {{"cg_iterations_done", irgn.cgIterationsDone()},
+                       {"rejected_steps", irgn.rejectedSteps()}};
         return out;
     }
 
@@ -354,9 +368,13 @@ nlohmann::json IrgnMethodOptions::toJson() const
 {
     return {{"unknowns", toString(unknowns)},
             {"alpha0", irgn.alpha0},
+            {"alpha0_rule", irgn.alpha0FromData ? "data" : "manual"},
             {"q", irgn.q},
             {"newton_steps", irgn.newtonSteps},
             {"cg_iterations", irgn.cgIterations},
+            {"cg_tolerance", irgn.cgTolerance},
+            {"preconditioner", irgn.precondition ? "ctf" : "none"},
+            {"safeguard", irgn.monotone ? "monotone" : "none"},
             {"penalty", toString(irgn.penalty)},
             {"sobolev_scale", irgn.sobolevScale},
             {"sobolev_order", irgn.sobolevOrder},
@@ -374,9 +392,19 @@ void IrgnMethodOptions::fromJson(const nlohmann::json& j)
     r.read("unknowns", text);
     unknowns = parseIrgnUnknowns(text);
     r.read("alpha0", irgn.alpha0);
+    text = irgn.alpha0FromData ? "data" : "manual";
+    r.read("alpha0_rule", text);
+    irgn.alpha0FromData = choice(text, {"data", "manual"}, "IRGN alpha0_rule") == "data";
     r.read("q", irgn.q);
     r.read("newton_steps", irgn.newtonSteps);
     r.read("cg_iterations", irgn.cgIterations);
+    r.read("cg_tolerance", irgn.cgTolerance);
+    text = irgn.precondition ? "ctf" : "none";
+    r.read("preconditioner", text);
+    irgn.precondition = choice(text, {"ctf", "none"}, "IRGN preconditioner") == "ctf";
+    text = irgn.monotone ? "monotone" : "none";
+    r.read("safeguard", text);
+    irgn.monotone = choice(text, {"monotone", "none"}, "IRGN safeguard") == "monotone";
     text = toString(irgn.penalty);
     r.read("penalty", text);
     irgn.penalty = parseIrgnPenalty(text);
@@ -409,10 +437,25 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
         {"unknowns", "unknowns",
          "homogeneous: one unknown φ with B = (β/δ)φ from the sample's δ/β; joint: B and φ",
          Type::Choice, {"homogeneous", "joint"}},
-        {"alpha0", "alpha", "α_0, regularisation of the first Newton step [1]", Type::Number, {}},
+        {"alpha0", "alpha", "α_0, regularisation of the first Newton step [1] (with --alpha0-rule manual)",
+         Type::Number, {}},
+        {"alpha0_rule", "alpha0-rule",
+         "data: α_0 such that step 20 reaches the α of the CTF rule for this hologram; "
+         "manual: --alpha",
+         Type::Choice, {"data", "manual"}},
         {"q", "q", "α_k = α_0 q^k, 0 < q < 1", Type::Number, {}},
         {"newton_steps", "newton", "most Newton steps", Type::Integer, {}},
-        {"cg_iterations", "cg", "conjugate-gradient iterations per Newton step", Type::Integer, {}},
+        {"cg_iterations", "cg", "most conjugate-gradient iterations per Newton step", Type::Integer, {}},
+        {"cg_tolerance", "cg-tolerance",
+         "inner stopping rule: CG stops once its residual fell by this factor (0: run --cg)",
+         Type::Number, {}},
+        {"preconditioner", "preconditioner",
+         "ctf: CG preconditioned by the CTF's Fourier-diagonal F′*F′ (exact for weak objects); "
+         "none",
+         Type::Choice, {"none", "ctf"}},
+        {"safeguard", "safeguard",
+         "monotone: halve or reject Newton steps that raise the data residual; none",
+         Type::Choice, {"monotone", "none"}},
         {"penalty", "penalty", "penalty R of the Newton steps", Type::Choice,
          {"tikhonov", "sobolev"}},
         {"sobolev_scale", "sobolev-scale",
@@ -420,8 +463,8 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
         {"sobolev_order", "sobolev-order", "m of the Sobolev weight", Type::Number, {}},
         {"positivity", "positivity", "project B, φ onto ≥ 0 after each Newton step",
          Type::Boolean, {}},
-        {"initial_guess", "init", "initial guess and centre of the penalty", Type::Choice,
-         {"zero", "ctf"}},
+        {"initial_guess", "init", "initial guess and centre of the penalty (paganin: needs β/δ > 0)",
+         Type::Choice, {"zero", "ctf", "paganin"}},
         {"ctf.alpha_rule", "ctf-alpha-rule", "CTF start: how α is chosen", Type::Choice,
          {"fov", "gcv", "lcurve", "discrepancy", "quasi", "manual"}},
         {"ctf.alpha_low", "alpha-low", "CTF start: α below the first CTF maximum [1]",

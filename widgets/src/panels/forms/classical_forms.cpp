@@ -144,6 +144,9 @@ public:
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Zero)));
         m_start->addItem(tr("CTF"),
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Ctf)));
+        m_start->addItem(tr("Paganin (needs δ/β)"),
+                         QString::fromStdString(core::toString(core::IrgnInitialGuess::Paganin)));
+        m_start->setObjectName(QStringLiteral("irgnStart"));
         m_noise->setToolTip(tr("Noise standard deviation of the hologram; stop when the RMS "
                                "residual reaches τ times it (0: off)"));
         m_tau->setToolTip(tr("Discrepancy factor τ ≥ 1"));
