@@ -164,6 +164,31 @@ private slots:
                  j["details"]["alpha_low"].get<double>());
     }
 
+    // Options that the chosen configuration does not use are named in a warning, in the text
+    // output (stderr) and in the JSON's warnings.
+    void unusedOptionsAreWarned()
+    {
+        writeHologram("holo.tif");
+        const Result text = run(args("ctf", "holo.tif", "w1") << "--delta-beta" << "10"
+                                                              << "--alpha" << "0.5");
+        QVERIFY2(text.code == 0, qPrintable(text.err));
+        QVERIFY2(text.err.contains("warning: alpha_high does not apply"), qPrintable(text.err));
+        const Result j = run(args("irgn", "holo.tif", "w2")
+                             << "--delta-beta" << "10" << "--newton" << "1" << "--init" << "zero"
+                             << "--alpha0-rule" << "manual" << "--alpha-low" << "1e-5"
+                             << "--tau" << "2" << "--json");
+        QVERIFY2(j.code == 0, qPrintable(j.err));
+        const auto w = nlohmann::json::parse(j.out.toStdString())["warnings"];
+        QString all;
+        for (const auto& x : w)
+            all += QString::fromStdString(x.get<std::string>()) + "\n";
+        QVERIFY2(all.contains("ctf.alpha_low does not apply"), qPrintable(all));
+        QVERIFY2(all.contains("tau does not apply: tau needs noise_level > 0"), qPrintable(all));
+        const Result pag = run(args("irgn", "holo.tif", "w3") << "--init" << "paganin");
+        QCOMPARE(pag.code, 3);  // no δ/β: refused with the reason
+        QVERIFY2(pag.err.contains("Paganin start needs"), qPrintable(pag.err));
+    }
+
     void irgnReportsJson()
     {
         const core::ImageD phi = writeHologram("holo.tif");

@@ -9,6 +9,7 @@
 #include <phaselab/core/units.h>
 
 #include <cmath>
+#include <algorithm>
 #include <filesystem>
 
 namespace phaselab::core {
@@ -102,6 +103,58 @@ const std::string& choice(const std::string& text, std::initializer_list<const c
     throw InputError(what + " '" + text + "' is not one of " + list);
 }
 
+/// The keys of `keys` whose values in `options` differ from `defaults` (dotted keys allowed).
+std::vector<std::string> changed(const nlohmann::json& options, const nlohmann::json& defaults,
+                                 std::initializer_list<const char*> keys)
+{
+    std::vector<std::string> out;
+    for (const char* key : keys) {
+        std::string path = "/" + std::string(key);
+        std::replace(path.begin(), path.end(), '.', '/');
+        const nlohmann::json::json_pointer ptr(path);
+        if (options.contains(ptr) && defaults.contains(ptr) && options[ptr] != defaults[ptr])
+            out.emplace_back(key);
+    }
+    return out;
+}
+
+/// "a, b" of the keys, or empty.
+std::string joined(const std::vector<std::string>& keys)
+{
+    std::string s;
+    for (const std::string& k : keys)
+        s += (s.empty() ? "" : ", ") + k;
+    return s;
+}
+
+/// The warning for options that the method does not use in this configuration.
+void warnUnused(std::vector<std::string>& out, const std::vector<std::string>& keys,
+                const std::string& why)
+{
+    if (!keys.empty())
+        out.push_back(joined(keys) + (keys.size() > 1 ? " do" : " does") + " not apply: " + why);
+}
+
+/// Warnings for the CTF options `c` (JSON `j`, defaults `d`, prefix for nested keys).
+void ctfWarnings(const CtfOptions& c, const nlohmann::json& j, const nlohmann::json& d,
+                 const ReconstructionRequest& r, const std::string& who,
+                 std::vector<std::string>& out)
+{
+    if (c.alphaRule == AlphaRule::FieldOfView)
+        warnUnused(out, changed(j, d, {"alpha_high"}),
+                   who + " alpha_rule fov sets α_low (at most alpha_low) and keeps the ratio "
+                         "α_high/α_low only; use alpha_rule manual to fix both");
+    else if (c.alphaRule != AlphaRule::Manual)
+        warnUnused(out, changed(j, d, {"alpha_low", "alpha_high"}),
+                   who + " alpha_rule " + toString(c.alphaRule) +
+                       " chooses α and keeps only the ratio α_high/α_low; use alpha_rule manual");
+    if (c.alphaRule != AlphaRule::Discrepancy)
+        warnUnused(out, changed(j, d, {"tau"}), who + " tau is the discrepancy rule's factor");
+    if (c.fadeBorder && r.propagation.padding != Padding::Periodic)
+        out.push_back(who + " border fade pads with faded edge values; the padding mode '" +
+                      toString(r.propagation.padding) + "' is not used (its pad factor is)");
+}
+
 template <typename T>
 const T& optionsOf(const ReconstructionRequest& r)
 {
@@ -129,6 +182,15 @@ public:
     {
         return std::make_unique<CtfMethodOptions>();
     }
+    std::vector<std::string> warnings(const ReconstructionRequest& r) const override
+    {
+        std::vector<std::string> out;
+        const auto* o = dynamic_cast<const CtfMethodOptions*>(r.options.get());
+        if (o)
+            ctfWarnings(o->ctf, o->toJson(), CtfMethodOptions().toJson(), r, "CTF:", out);
+        return out;
+    }
+
     MethodResult solve(const ReconstructionRequest& r, const ImageF& hologram,
                        const ProgressReporter& progress, const PreviewFn&) override
     {
@@ -160,6 +222,14 @@ public:
     {
         return std::make_unique<NoMethodOptions>();
     }
+    std::vector<std::string> warnings(const ReconstructionRequest& r) const override
+    {
+        if (r.propagation.padding == Padding::Periodic)
+            return {};
+        return {"Paganin pads with edge values faded into the flat field; the padding mode '" +
+                toString(r.propagation.padding) + "' is not used (its pad factor is)"};
+    }
+
     std::string check(const ReconstructionRequest& r, int, int) const override
     {
         if (!(r.betaOverDelta > 0))
@@ -206,6 +276,41 @@ public:
     std::unique_ptr<MethodOptions> defaultOptions() const override
     {
         return std::make_unique<IrgnMethodOptions>();
+    }
+
+    std::vector<std::string> warnings(const ReconstructionRequest& r) const override
+    {
+        std::vector<std::string> out;
+        const auto* f = dynamic_cast<const IrgnMethodOptions*>(r.options.get());
+        if (!f)
+            return out;
+        const IrgnOptions& o = f->irgn;
+        const nlohmann::json j = f->toJson(), d = IrgnMethodOptions().toJson();
+        const bool usesCtf = o.initialGuess == IrgnInitialGuess::Ctf || o.alpha0FromData;
+        if (!usesCtf)
+            warnUnused(out, changed(j, d, {"ctf.alpha_rule", "ctf.alpha_low", "ctf.alpha_high",
+                                           "ctf.transition_width"}),
+                       "IRGN starts from '" + toString(o.initialGuess) +
+                           "' and takes α_0 as given, so no CTF runs");
+        else
+            ctfWarnings(o.ctf, j["ctf"], d["ctf"], r, "IRGN's CTF:", out);
+        if (o.alpha0FromData)
+            warnUnused(out, changed(j, d, {"alpha0"}), "alpha0_rule data chooses α_0");
+        if (o.noiseLevel == 0)
+            warnUnused(out, changed(j, d, {"tau"}), "tau needs noise_level > 0");
+        if (o.penalty == IrgnPenalty::Tikhonov)
+            warnUnused(out, changed(j, d, {"sobolev_scale", "sobolev_order"}),
+                       "penalty tikhonov has no Sobolev weight");
+        return out;
+    }
+
+    std::string check(const ReconstructionRequest& r, int, int) const override
+    {
+        const auto* f = dynamic_cast<const IrgnMethodOptions*>(r.options.get());
+        if (f && f->irgn.initialGuess == IrgnInitialGuess::Paganin && !(r.betaOverDelta > 0))
+            return "IRGN's Paganin start needs the δ/β of an absorbing, homogeneous sample (a "
+                   "material, or --delta-beta)";
+        return {};
     }
 
     MethodResult solve(const ReconstructionRequest& r, const ImageF& hologram,
@@ -426,7 +531,11 @@ void IrgnMethodOptions::validate() const
     // The solver's own checks, with request-owned fields at neutral values.
     IrgnOptions o = irgn;
     o.support.reset();
-    o.betaDelta.reset();
+    // The request's β/δ is checked by check(); a neutral one here (the joint problem has none).
+    if (unknowns == IrgnUnknowns::Homogeneous)
+        o.betaDelta = 1.0;
+    else
+        o.betaDelta.reset();
     o.validate();
     validateCtf(irgn.ctf, "IRGN CTF start: ");
 }
