@@ -189,6 +189,22 @@ private slots:
         QVERIFY2(pag.err.contains("Paganin start needs"), qPrintable(pag.err));
     }
 
+    // --phase-sign plus is stored with the request; Paganin refuses it with the reason.
+    void phaseSignIsARequestField()
+    {
+        writeHologram("holo.tif");
+        const Result r = run(args("ctf", "holo.tif", "plus") << "--delta-beta" << "10"
+                                                             << "--phase-sign" << "plus" << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        core::TiffInfo info;
+        core::readTiff<double>(spath("plus_phase.tif"), &info);
+        QCOMPARE(info.metadata.parameters["propagation"]["phase_sign"].get<int>(), 1);
+        const Result p = run(args("paganin", "holo.tif", "pp") << "--delta-beta" << "10"
+                                                               << "--phase-sign" << "plus");
+        QCOMPARE(p.code, 3);
+        QVERIFY2(p.err.contains("exp(+iφ)"), qPrintable(p.err));
+    }
+
     void irgnReportsJson()
     {
         const core::ImageD phi = writeHologram("holo.tif");

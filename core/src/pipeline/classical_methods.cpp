@@ -75,6 +75,7 @@ CtfOptions ctfFor(const CtfOptions& fields, const ReconstructionRequest& r)
     c.betaDelta = r.betaOverDelta;
     c.padding = r.propagation.padding;
     c.padFactor = r.propagation.padFactor;
+    c.phaseSign = r.propagation.phaseSign;
     return c;
 }
 
@@ -232,6 +233,9 @@ public:
 
     std::string check(const ReconstructionRequest& r, int, int) const override
     {
+        if (r.propagation.phaseSign > 0)
+            return "Paganin's TIE filter cannot invert holograms in the exp(+iφ) convention "
+                   "(the phase term changes sign); use CTF or IRGN with phase sign +1";
         if (!(r.betaOverDelta > 0))
             return "Paganin needs the δ/β of an absorbing, homogeneous sample (a material, or "
                    "--delta-beta)";
@@ -307,6 +311,9 @@ public:
     std::string check(const ReconstructionRequest& r, int, int) const override
     {
         const auto* f = dynamic_cast<const IrgnMethodOptions*>(r.options.get());
+        if (f && f->irgn.initialGuess == IrgnInitialGuess::Paganin && r.propagation.phaseSign > 0)
+            return "IRGN's Paganin start cannot use holograms in the exp(+iφ) convention; start "
+                   "from CTF";
         if (f && f->irgn.initialGuess == IrgnInitialGuess::Paganin && !(r.betaOverDelta > 0))
             return "IRGN's Paganin start needs the δ/β of an absorbing, homogeneous sample (a "
                    "material, or --delta-beta)";

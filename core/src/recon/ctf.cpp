@@ -1,6 +1,7 @@
 #include <phaselab/core/ctf.h>
 
 #include <phaselab/core/error.h>
+#include <phaselab/core/fresnel.h>
 
 #include "recon_common.h"
 
@@ -43,6 +44,7 @@ void CtfOptions::validate() const
     recon::requirePositiveParameter(alphaHigh, "CTF high-frequency regularisation α");
     recon::requirePositiveParameter(transitionWidth, "CTF transition width");
     recon::requirePositiveParameter(tau, "CTF discrepancy factor τ");
+    requirePhaseSign(phaseSign);
     if (padding != Padding::Periodic || fadeBorder)
         recon::requirePositiveParameter(padFactor, "pad factor");
 }
@@ -83,6 +85,7 @@ Ctf::Ctf(const Geometry& g, int width, int height, const CtfOptions& options)
         cy[k] = std::cos(a * f * f);
     }
     const double ratio = options.betaDelta;
+    const double sign = -double(options.phaseSign);  // of sin χ in A
     const double xiC = firstMaximumFrequency(g);
     const double invWidth = 1.0 / (options.transitionWidth * xiC);
     const double ratioHigh = options.alphaHigh / options.alphaLow;
@@ -93,7 +96,7 @@ Ctf::Ctf(const Geometry& g, int width, int height, const CtfOptions& options)
         for (int x = 0; x < hx; ++x) {
             const double sinChi = sx[x] * cy[y] + cx[x] * sy[y];
             const double cosChi = cx[x] * cy[y] - sx[x] * sy[y];
-            const double A = -2.0 * (sinChi + ratio * cosChi);
+            const double A = -2.0 * (sign * sinChi + ratio * cosChi);
             const double w = lowWeight((std::sqrt(fx2[x] + fy2[y]) - xiC) * invWidth);
             ctf[std::size_t(y) * hx + x] = float(A);
             shape[std::size_t(y) * hx + x] = float(w + ratioHigh * (1.0 - w));
@@ -140,7 +143,7 @@ void Ctf::chooseAlpha(const ImageF& hologram)
         const int side = std::max(m_layout.width, m_layout.height);
         const double xi = 1.0 / (2.0 * side * m_geometry.pixelSizeM);
         const double chi = kPi * m_geometry.wavelengthM() * m_geometry.distanceM * xi * xi;
-        const double A = -2.0 * (std::sin(chi) + o.betaDelta * std::cos(chi));
+        const double A = -2.0 * (-o.phaseSign * std::sin(chi) + o.betaDelta * std::cos(chi));
         low = std::min(0.5 * A * A, o.alphaLow);  // alphaLow caps it (χ(ξ_f) ≳ 1: far field)
     } else if (o.alphaRule != AlphaRule::Manual) {
         if (o.alphaRule == AlphaRule::Discrepancy)

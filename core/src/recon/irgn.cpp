@@ -78,6 +78,9 @@ void IrgnOptions::validate() const
         requireFinite(*support, "IRGN support");
     if (truePhase)
         requireFinite(*truePhase, "IRGN true phase");
+    requirePhaseSign(propagation.phaseSign);
+    if (initialGuess == IrgnInitialGuess::Paganin && propagation.phaseSign > 0)
+        throw InputError("IRGN Paganin start cannot use holograms in the exp(+iφ) convention");
     if (initialGuess == IrgnInitialGuess::Paganin && !(betaDelta.value_or(0.0) > 0.0))
         throw InputError("IRGN Paganin start needs the homogeneous unknown with β/δ > 0 (the "
                          "sample's δ/β)");
@@ -231,7 +234,7 @@ struct Irgn::State {
             preconditioner = std::make_unique<recon::CtfPreconditioner>(
                 g, w, h, homogeneous, ratio,
                 options.penalty == IrgnPenalty::Sobolev ? options.sobolevScale : 0.0,
-                options.sobolevOrder);
+                options.sobolevOrder, options.propagation.phaseSign);
         }
         if (options.truePhase)
             requireSameShape(*options.truePhase, I, "IRGN true phase and hologram");
@@ -243,6 +246,7 @@ struct Irgn::State {
         if (options.alpha0FromData || options.initialGuess == IrgnInitialGuess::Ctf) {
             CtfOptions c = options.ctf;
             c.betaDelta = options.betaDelta.value_or(options.ctf.betaDelta);
+            c.phaseSign = options.propagation.phaseSign;
             Ctf ctf(g, w, h, c);
             Reconstruction f0 = ctf.reconstruct(I);
             if (options.alpha0FromData)

@@ -11,7 +11,8 @@ constexpr double kPi = 3.14159265358979323846;
 }
 
 CtfPreconditioner::CtfPreconditioner(const Geometry& g, int width, int height, bool homogeneous,
-                                     double ratio, double sobolevScale, double sobolevOrder)
+                                     double ratio, double sobolevScale, double sobolevOrder,
+                                     int phaseSign)
     : m_w(width), m_h(height), m_homogeneous(homogeneous), m_ratio(ratio),
       m_fft(height, width, FftEffort::Measure), m_a(std::size_t(width) * height),
       m_b(homogeneous ? 0 : std::size_t(width) * height)
@@ -29,7 +30,7 @@ CtfPreconditioner::CtfPreconditioner(const Geometry& g, int width, int height, b
             const double px = fftFrequency(x, width, 1.0);
             const double chi = a * (fx * fx + fy * fy);
             const std::size_t i = std::size_t(y) * width + x;
-            m_sin[i] = float(std::sin(chi));
+            m_sin[i] = float(-phaseSign * std::sin(chi));
             m_cos[i] = float(std::cos(chi));
             m_weight[i] = sobolevScale > 0
                               ? float(std::pow(1.0 + (px * px + py * py) /

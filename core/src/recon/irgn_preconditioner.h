@@ -17,9 +17,9 @@ namespace phaselab::core::recon {
 class CtfPreconditioner {
 public:
     /// `homogeneous`: one channel with β/δ = `ratio`; otherwise the joint (B, φ) pair.
-    /// sobolevScale ≤ 0: Tikhonov.
+    /// sobolevScale ≤ 0: Tikhonov. phaseSign +1 (exp(+iφ) data) flips the sign of sin χ.
     CtfPreconditioner(const Geometry& g, int width, int height, bool homogeneous, double ratio,
-                      double sobolevScale, double sobolevOrder);
+                      double sobolevScale, double sobolevOrder, int phaseSign = -1);
 
     /// out[c] ← (M⁻¹ in)[c] for the channels (1 or 2), each width × height; α = α_k.
     void apply(const float* const* in, float* const* out, double alpha);

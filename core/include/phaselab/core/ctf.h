@@ -32,6 +32,9 @@ struct CtfOptions {
     /// Pad by padFactor (whatever `padding` says) with the edge values faded smoothly into the
     /// flat field: no border step and no low-frequency offset on non-periodic holograms.
     bool fadeBorder = true;
+    /// −1: PhaseLab's T = exp(−B − iφ); +1: data in the conjugate convention, where the phase
+    /// term of the CTF changes sign: A = −2[−sin χ + (β/δ) cos χ] (PropagationOptions).
+    int phaseSign = -1;
     double padFactor = 2.0;  ///< grid size / image size for Replicate and Unit (≥ 1)
     /// FFTW planning; Estimate suits one-shot use, Measure repeated use of one object.
     FftEffort fftPlanning = core::fftEffort();
