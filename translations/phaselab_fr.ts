@@ -171,6 +171,30 @@
         <source>CTF: </source>
         <translation>CTF : </translation>
     </message>
+    <message>
+        <source>Fade into the flat field</source>
+        <translation>Fondu vers le champ plat</translation>
+    </message>
+    <message>
+        <source>Padding mode of the physics</source>
+        <translation>Mode de remplissage de la physique</translation>
+    </message>
+    <message>
+        <source>Border:</source>
+        <translation>Bords :</translation>
+    </message>
+    <message>
+        <source>Fix α low and α high at the chosen values (manual rule), to edit them from there</source>
+        <translation>Fixer α bas et α haut aux valeurs choisies (règle manuelle), pour les modifier à partir de là</translation>
+    </message>
+    <message>
+        <source>Chosen:</source>
+        <translation>Choisi :</translation>
+    </message>
+    <message>
+        <source>Use this α</source>
+        <translation>Utiliser cet α</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::DataPanel</name>
@@ -613,6 +637,10 @@
     <message>
         <source>Keep B, φ ≥ 0</source>
         <translation>Maintenir B, φ ≥ 0</translation>
+    </message>
+    <message>
+        <source>Paganin (needs δ/β)</source>
+        <translation>Paganin (nécessite δ/β)</translation>
     </message>
 </context>
 <context>
@@ -1208,6 +1236,38 @@
         <source>Mixed-Scale Dense network (Pelt &amp; Sethian 2018): a purely learned hologram-to-object map. Needs a model trained with phaselab-cli train --method msd at the same physics as the data.</source>
         <translation>Réseau dense multi-échelle (Mixed-Scale Dense, Pelt &amp; Sethian 2018) : correspondance hologramme–objet entièrement apprise. Nécessite un modèle entraîné avec phaselab-cli train --method msd dans les mêmes conditions physiques que les données.</translation>
     </message>
+    <message>
+        <source>Field of view (fov)</source>
+        <translation>Champ de vue (fov)</translation>
+    </message>
+    <message>
+        <source>Generalised cross-validation</source>
+        <translation>Validation croisée généralisée</translation>
+    </message>
+    <message>
+        <source>L-curve corner</source>
+        <translation>Coin de la courbe en L</translation>
+    </message>
+    <message>
+        <source>Discrepancy (estimated noise)</source>
+        <translation>Principe d’écart (bruit estimé)</translation>
+    </message>
+    <message>
+        <source>Quasi-optimality</source>
+        <translation>Quasi-optimalité</translation>
+    </message>
+    <message>
+        <source>Manual (α low, α high)</source>
+        <translation>Manuel (α bas, α haut)</translation>
+    </message>
+    <message>
+        <source>How α is chosen for each hologram; with a rule other than manual, α low caps (fov) or only sets the ratio α high/α low</source>
+        <translation>Comment α est choisi pour chaque hologramme ; avec une règle autre que manuelle, α bas plafonne (fov) ou ne fixe que le rapport α haut/α bas</translation>
+    </message>
+    <message>
+        <source>α rule:</source>
+        <translation>Règle pour α :</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::MethodPanel</name>
@@ -1736,6 +1796,22 @@
         <source>M = %1 → D = %2, Δx = %3</source>
         <translation>M = %1 → D = %2, Δx = %3</translation>
     </message>
+    <message>
+        <source>exp(−iφ) (PhaseLab)</source>
+        <translation>exp(−iφ) (PhaseLab)</translation>
+    </message>
+    <message>
+        <source>exp(+iφ) (conjugate)</source>
+        <translation>exp(+iφ) (conjuguée)</translation>
+    </message>
+    <message>
+        <source>Phase sign convention of the hologram: files made with T = exp(−B + iφ) by other packages need the conjugate setting (CTF and IRGN)</source>
+        <translation>Convention de signe de la phase de l’hologramme : les fichiers produits avec T = exp(−B + iφ) par d’autres logiciels demandent le réglage conjugué (CTF et IRGN)</translation>
+    </message>
+    <message>
+        <source>Phase sign:</source>
+        <translation>Signe de la phase :</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::PhaseGanTrainForm</name>
@@ -1906,10 +1982,6 @@
         <translation>Calcul en cours…</translation>
     </message>
     <message>
-        <source>resolution %1 (%2 criterion)%3; NMSE %4 %; FRCM %5 %</source>
-        <translation>résolution %1 (critère %2)%3 ; NMSE %4 % ; FRCM %5 %</translation>
-    </message>
-    <message>
         <source>, never crossed: Nyquist</source>
         <translation>, jamais franchi : Nyquist</translation>
     </message>
@@ -1920,6 +1992,38 @@
     <message>
         <source>%1 pixels: mean %2, deviation %3; NE %4 %, RSD %5 %</source>
         <translation>%1 pixels : moyenne %2, écart-type %3 ; NE %4 %, RSD %5 %</translation>
+    </message>
+    <message>
+        <source>First crossing</source>
+        <translation>Premier franchissement</translation>
+    </message>
+    <message>
+        <source>Sustained crossing (skips low-ring dips)</source>
+        <translation>Franchissement durable (ignore les creux des anneaux bas)</translation>
+    </message>
+    <message>
+        <source>Sustained: the crossing must start a run of rings below the threshold, so a dip in the lowest rings does not end the curve</source>
+        <translation>Durable : le franchissement doit ouvrir une suite d’anneaux sous le seuil, de sorte qu’un creux dans les anneaux les plus bas ne termine pas la courbe</translation>
+    </message>
+    <message>
+        <source>Crossing:</source>
+        <translation>Franchissement :</translation>
+    </message>
+    <message>
+        <source>Remove the means for the NMSE</source>
+        <translation>Retirer les moyennes pour la NMSE</translation>
+    </message>
+    <message>
+        <source>A retrieved phase is defined up to a constant</source>
+        <translation>Une phase reconstruite n’est définie qu’à une constante près</translation>
+    </message>
+    <message>
+        <source>resolution %1 (%2 criterion)%3; NMSE %4 %%5; FRCM %6 %</source>
+        <translation>résolution %1 (critère %2)%3 ; NMSE %4 %%5 ; FRCM %6 %</translation>
+    </message>
+    <message>
+        <source> (means removed)</source>
+        <translation> (moyennes retirées)</translation>
     </message>
 </context>
 <context>

@@ -25,6 +25,8 @@ struct EvaluateOptions {
     InputOptions referenceInput;  // --reference-frame
     std::string threshold = "2sigma";
     std::string window = "none";
+    std::string rule = "first";
+    bool removeMean = false;
     std::string csv;
     std::string region;
     double expected = 0;
@@ -52,6 +54,7 @@ int runEvaluate(const EvaluateOptions& o, const Context& ctx)
     core::FrcOptions fopt;
     fopt.threshold = core::parseFrcThreshold(o.threshold);
     fopt.window = o.window == "hann" ? core::FrcWindow::Hann : core::FrcWindow::None;
+    fopt.rule = core::parseFrcRule(o.rule);
 
     progress.step(0.0, "reading");
     // Any readable format (TIFF, FILE.h5:/path, EDF, …) at --frame; metrics run in double.
@@ -62,7 +65,7 @@ int runEvaluate(const EvaluateOptions& o, const Context& ctx)
     core::requireSameShape(rec, ref, o.input + " and " + o.reference);
 
     progress.step(0.3, "evaluating");
-    const core::Evaluation ev = core::evaluateReconstruction(rec, ref, pixelM, fopt);
+    const core::Evaluation ev = core::evaluateReconstruction(rec, ref, pixelM, fopt, o.removeMean);
     const core::FrcResult& frc = ev.frc;
 
     bool haveRegion = false;
@@ -84,6 +87,8 @@ int runEvaluate(const EvaluateOptions& o, const Context& ctx)
     if (ctx.json) {
         nlohmann::json j{
             {"nmse_percent", ev.nmsePercent},
+            {"mean_removed", ev.meanRemoved},
+            {"frc_rule", core::toString(frc.rule)},
             {"frcm_percent", frc.frcmPercent},
             {"resolution_m", frc.resolutionM},
             {"resolution_at_nyquist", !frc.crossing.crossed},
@@ -118,11 +123,12 @@ int runEvaluate(const EvaluateOptions& o, const Context& ctx)
             std::cout << "note: " << frc.inputWidth << " × " << frc.inputHeight
                       << " images centre-cropped to " << frc.size << " × " << frc.size
                       << " at (" << frc.cropX << ", " << frc.cropY << ") for the FRC\n";
-        std::cout << "NMSE        " << core::formatNumber(ev.nmsePercent) << " %\n"
+        std::cout << "NMSE        " << core::formatNumber(ev.nmsePercent) << " %"
+                  << (ev.meanRemoved ? " (means removed)" : "") << "\n"
                   << "FRCM        " << core::formatNumber(frc.frcmPercent) << " %\n"
                   << "resolution  " << core::formatLength(frc.resolutionM) << " ("
                   << core::frcThresholdName(frc.thresholdKind) << " threshold, "
-                  << (frc.crossing.crossed ? "first crossing at ring " +
+                  << (frc.crossing.crossed ? core::toString(frc.rule) + " crossing at ring " +
                                                  core::formatNumber(frc.crossing.ring, 4)
                                            : std::string("never crossed: Nyquist 2Δx"))
                   << ")\n";
@@ -162,6 +168,14 @@ Command addEvaluateCommand(CLI::App& root)
     sub->add_option("--window", o->window, "Apodisation before the FRC")
         ->check(CLI::IsMember({"none", "hann"}))
         ->capture_default_str();
+    sub->add_option("--frc-rule", o->rule,
+                    "Resolution from the first crossing (physics.md), or the first crossing that "
+                    "starts a sustained run below the threshold (ignores low-ring dips; "
+                    "docs/frc_resolution.md)")
+        ->check(CLI::IsMember({"first", "sustained"}))
+        ->capture_default_str();
+    sub->add_flag("--remove-mean", o->removeMean,
+                  "NMSE of the mean-free images (a phase is defined up to a constant)");
     sub->add_option("--csv", o->csv,
                     "Write the FRC curve (ring, frequency_per_m, frc, threshold, ring_count)");
     auto* region = sub->add_option("--region", o->region,

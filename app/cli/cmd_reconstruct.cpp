@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "input_options.h"
 
+#include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/reconstruction_pipeline.h>
 #include <phaselab/core/units.h>
@@ -33,6 +34,7 @@ struct ReconstructOptions {
     std::string padding = "periodic";
     double padFactor = 0;
     int oversample = 1;
+    std::string phaseSign = "minus";
     double deltaBeta = 0;
     std::string normalise = "check";
     double percentile = 50;
@@ -212,6 +214,8 @@ core::ReconstructionRequest buildRequest(const ReconstructOptions& o,
         r.propagation.padFactor = o.padFactor;
     if (o.has("--oversample"))
         r.propagation.oversample = o.oversample;
+    if (o.has("--phase-sign"))
+        r.propagation.phaseSign = o.phaseSign == "plus" ? 1 : -1;
     if (o.has("--delta-beta")) {
         if (!std::isfinite(o.deltaBeta) || o.deltaBeta <= 0)
             throw core::InputError("--delta-beta must be a finite ratio δ/β > 0, got " +
@@ -256,6 +260,8 @@ int runReconstruct(const ReconstructOptions& o, const Context& ctx)
         std::cout << " after " << outcome.iterations << " iterations";
     std::cout << ", residual " << core::formatNumber(outcome.residualRms, 4) << ", in "
               << core::formatNumber(outcome.seconds, 3) << " s\n";
+    if (const std::string alpha = core::describeAlpha(outcome.details); !alpha.empty())
+        std::cout << alpha << "\n";
     return kExitOk;
 }
 
@@ -369,6 +375,11 @@ Command addReconstructCommand(CLI::App& root)
     add("--oversample", o->oversample,
         "Forward model: compute at K·N and bin intensities K×K back to N")
         ->check(CLI::Range(1, 16))
+        ->capture_default_str();
+    add("--phase-sign", o->phaseSign,
+        "Phase sign convention of the hologram: minus, T = exp(−B − iφ) (PhaseLab); plus, "
+        "T = exp(−B + iφ), as some other packages store data (CTF and IRGN)")
+        ->check(CLI::IsMember({"minus", "plus"}))
         ->capture_default_str();
     add("--delta-beta", o->deltaBeta,
         "δ/β of a homogeneous sample (B = (β/δ)φ); omit for a pure phase object. Paganin needs "

@@ -172,6 +172,8 @@ void BM_Ctf(benchmark::State& state)
             big(x, y) = I(x % 512, y % 512);
     CtfOptions c;
     c.betaDelta = 0.1;
+    c.alphaRule = AlphaRule::Manual;  // the filter alone; the α rules are BM_CtfAlphaRule
+    c.fadeBorder = false;
     c.padding = padded ? Padding::Replicate : Padding::Periodic;
     c.fftPlanning = FftEffort::Estimate;
     for (auto _ : state) {
@@ -193,6 +195,7 @@ void BM_Paganin(benchmark::State& state)
             big(x, y) = I(x % 512, y % 512);
     PaganinOptions p;
     p.deltaBeta = 10;
+    p.fadeBorder = false;
     p.padding = padded ? Padding::Replicate : Padding::Periodic;
     p.fftPlanning = FftEffort::Estimate;
     for (auto _ : state) {
@@ -203,8 +206,77 @@ void BM_Paganin(benchmark::State& state)
     setCounters(state, n, 1);
 }
 
+// Issue 14: CTF with α chosen per hologram (the default faded border, 2× padding), by rule.
+void BM_CtfAlphaRule(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const AlphaRule rule = AlphaRule(state.range(1));
+    const ImageF& I = problem(n).hologram;
+    CtfOptions c;
+    c.betaDelta = 0.1;
+    c.alphaRule = rule;
+    c.fftPlanning = FftEffort::Estimate;
+    for (auto _ : state) {
+        Reconstruction r = reconstructCtf(I, Geometry::dgnPaper(), c);
+        benchmark::DoNotOptimize(r.phase.data());
+    }
+    state.SetLabel(toString(rule) + ", fade 2x");
+    setCounters(state, n, 1);
+}
+
+// Paganin with the default faded border (2× padding).
+void BM_PaganinFade(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const ImageF& I = problem(n).hologram;
+    PaganinOptions p;
+    p.deltaBeta = 10;
+    p.fftPlanning = FftEffort::Estimate;
+    for (auto _ : state) {
+        Reconstruction r = reconstructPaganin(I, Geometry::dgnPaper(), p);
+        benchmark::DoNotOptimize(r.phase.data());
+    }
+    setCounters(state, n, 1);
+}
+
+// IRGN with issue 14's defaults (CTF start, α_0 from the data, inner CG rule, monotone
+// safeguard), periodic, 5 Newton steps; range(1) = 1 adds the CTF preconditioner.
+void BM_IrgnDefaults5(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const Problem& p = problem(n);
+    IrgnOptions o;
+    o.betaDelta = 0.1;
+    o.newtonSteps = 5;
+    o.precondition = state.range(1) != 0;
+    long long cg = 0;
+    for (auto _ : state) {
+        Irgn irgn(p.hologram, Geometry::dgnPaper(), o);
+        irgn.run();
+        cg = irgn.cgIterationsDone();
+        benchmark::DoNotOptimize(irgn.phase().data());
+    }
+    state.counters["cg_iterations"] = double(cg);
+    state.SetLabel(o.precondition ? "preconditioned" : "plain CG");
+}
+
 } // namespace
 
+BENCHMARK(BM_CtfAlphaRule)
+    ->Args({1024, int(AlphaRule::FieldOfView)})
+    ->Args({1024, int(AlphaRule::Gcv)})
+    ->Args({1024, int(AlphaRule::LCurve)})
+    ->Args({1024, int(AlphaRule::Discrepancy)})
+    ->Args({1024, int(AlphaRule::QuasiOptimal)})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_PaganinFade)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_IrgnDefaults5)
+    ->Args({1024, 0})
+    ->Args({1024, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 BENCHMARK(BM_FftPair)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_OperatorPair)->Args({512, 0})->Args({512, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_NewtonStep)->Args({512, 0})->Args({512, 1})->Unit(benchmark::kMillisecond)->UseRealTime();

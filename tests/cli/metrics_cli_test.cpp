@@ -127,6 +127,31 @@ private slots:
         QVERIFY(QString::fromStdString(lines[2]).endsWith(",1,1,8"));
     }
 
+    // --remove-mean: an offset reconstruction scores 0 % (and says so); --frc-rule is reported.
+    void evaluateRemovesTheMean()
+    {
+        const core::ImageF ref = noiseImage(64, 64, 2.0, 1.0, 1);
+        core::ImageF rec = ref;
+        for (auto& v : rec)
+            v += 5.0f;
+        core::writeTiff(spath("ref.tif"), ref);
+        core::writeTiff(spath("off.tif"), rec);
+        const QStringList base{"evaluate", "--reference", path("ref.tif"), "--input",
+                               path("off.tif"), "--pixel", "1um"};
+        const Result plain = run(QStringList(base) << "--json");
+        QVERIFY2(plain.code == 0, qPrintable(plain.err));
+        QVERIFY(nlohmann::json::parse(plain.out.toStdString())["nmse_percent"].get<double>() > 100);
+        const Result r = run(QStringList(base) << "--remove-mean" << "--frc-rule" << "sustained"
+                                               << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        QVERIFY(j["nmse_percent"].get<double>() < 1e-6);
+        QCOMPARE(j["mean_removed"].get<bool>(), true);
+        QCOMPARE(j["frc_rule"].get<std::string>(), std::string("sustained"));
+        const Result text = run(QStringList(base) << "--remove-mean");
+        QVERIFY(text.out.contains("means removed"));
+    }
+
     void evaluateMatchesCoreAndThresholds()
     {
         // A noisy copy: the CLI reports what core computes, for each threshold.

@@ -97,7 +97,9 @@ private slots:
         const core::ImageD phi = writeHologram("holo.tif");
         const Result r = run(args("ctf", "holo.tif", "ctf") << "--delta-beta" << "10"
                                                             << "--alpha" << "1e-8"
-                                                            << "--alpha-low" << "1e-8");
+                                                            << "--alpha-low" << "1e-8"
+                                                            << "--alpha-rule" << "manual"
+                                                            << "--border" << "padding");
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("ctf_phase.tif"));
         core::TiffInfo info;
@@ -139,6 +141,68 @@ private slots:
                      .metadata.parameters["propagation"]["padding"]
                      .get<std::string>(),
                  std::string("replicate"));
+    }
+
+    // The α CTF chose is printed (text) and reported (details in --json and the metadata);
+    // --alpha-rule switches the rule.
+    void ctfReportsChosenAlpha()
+    {
+        writeHologram("holo.tif");
+        const Result text = run(args("ctf", "holo.tif", "fov") << "--delta-beta" << "10");
+        QVERIFY2(text.code == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains("rule fov"), qPrintable(text.out));
+        const Result r = run(args("ctf", "holo.tif", "gcv") << "--delta-beta" << "10"
+                                                            << "--alpha-rule" << "gcv" << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["details"]["alpha_rule"].get<std::string>(), std::string("gcv"));
+        QCOMPARE(j["options"]["alpha_rule"].get<std::string>(), std::string("gcv"));
+        QVERIFY(j["details"]["alpha_low"].get<double>() > 0);
+        core::TiffInfo info;
+        core::readTiff<double>(spath("gcv_phase.tif"), &info);
+        QCOMPARE(info.metadata.parameters["details"]["alpha_low"].get<double>(),
+                 j["details"]["alpha_low"].get<double>());
+    }
+
+    // Options that the chosen configuration does not use are named in a warning, in the text
+    // output (stderr) and in the JSON's warnings.
+    void unusedOptionsAreWarned()
+    {
+        writeHologram("holo.tif");
+        const Result text = run(args("ctf", "holo.tif", "w1") << "--delta-beta" << "10"
+                                                              << "--alpha" << "0.5");
+        QVERIFY2(text.code == 0, qPrintable(text.err));
+        QVERIFY2(text.err.contains("warning: alpha_high does not apply"), qPrintable(text.err));
+        const Result j = run(args("irgn", "holo.tif", "w2")
+                             << "--delta-beta" << "10" << "--newton" << "1" << "--init" << "zero"
+                             << "--alpha0-rule" << "manual" << "--alpha-low" << "1e-5"
+                             << "--tau" << "2" << "--json");
+        QVERIFY2(j.code == 0, qPrintable(j.err));
+        const auto w = nlohmann::json::parse(j.out.toStdString())["warnings"];
+        QString all;
+        for (const auto& x : w)
+            all += QString::fromStdString(x.get<std::string>()) + "\n";
+        QVERIFY2(all.contains("ctf.alpha_low does not apply"), qPrintable(all));
+        QVERIFY2(all.contains("tau does not apply: tau needs noise_level > 0"), qPrintable(all));
+        const Result pag = run(args("irgn", "holo.tif", "w3") << "--init" << "paganin");
+        QCOMPARE(pag.code, 3);  // no δ/β: refused with the reason
+        QVERIFY2(pag.err.contains("Paganin start needs"), qPrintable(pag.err));
+    }
+
+    // --phase-sign plus is stored with the request; Paganin refuses it with the reason.
+    void phaseSignIsARequestField()
+    {
+        writeHologram("holo.tif");
+        const Result r = run(args("ctf", "holo.tif", "plus") << "--delta-beta" << "10"
+                                                             << "--phase-sign" << "plus" << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        core::TiffInfo info;
+        core::readTiff<double>(spath("plus_phase.tif"), &info);
+        QCOMPARE(info.metadata.parameters["propagation"]["phase_sign"].get<int>(), 1);
+        const Result p = run(args("paganin", "holo.tif", "pp") << "--delta-beta" << "10"
+                                                               << "--phase-sign" << "plus");
+        QCOMPARE(p.code, 3);
+        QVERIFY2(p.err.contains("exp(+iφ)"), qPrintable(p.err));
     }
 
     void irgnReportsJson()
@@ -245,8 +309,10 @@ private slots:
         for (float& v : raw)
             v *= 30000.0f;
         core::writeTiff(spath("raw.tif"), raw);
-        const Result r = run(args("irgn", "raw.tif", "nan") << "--normalise" << "none" << "--unknowns"
-                                                            << "joint");
+        // Without the monotone safeguard (which would reject the diverging steps).
+        const Result r = run(args("irgn", "raw.tif", "nan")
+                             << "--normalise" << "none" << "--unknowns" << "joint" << "--init"
+                             << "zero" << "--alpha0-rule" << "manual" << "--safeguard" << "none");
         QVERIFY2(r.code == 3, qPrintable(QString::number(r.code) + r.out + r.err));
         QVERIFY2(r.err.contains("non-finite") && r.err.contains("Newton step"), qPrintable(r.err));
         expectNoOutputs("nan");

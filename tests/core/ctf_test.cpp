@@ -145,6 +145,8 @@ private slots:
         const core::ImageF I = linearHologram(g, phi, betaDelta);
 
         core::CtfOptions o;
+        o.alphaRule = core::AlphaRule::Manual;  // the exact linear model
+        o.fadeBorder = false;
         o.betaDelta = betaDelta;
         o.alphaLow = o.alphaHigh = 1e-9;
         const core::Reconstruction r = core::reconstructCtf(I, g, o);
@@ -191,6 +193,8 @@ private slots:
         // α far below A² at the lowest non-zero frequency (PhaseGAN geometry, 128²: A² ≈ 1.4e-5),
         // so the regularisation does not bias the result.
         core::CtfOptions o;
+        o.alphaRule = core::AlphaRule::Manual;  // the exact linear model
+        o.fadeBorder = false;
         o.betaDelta = betaDelta;
         o.alphaLow = o.alphaHigh = 1e-9;
         const core::Reconstruction r = core::reconstructCtf(I, g, o);
@@ -203,6 +207,8 @@ private slots:
     {
         const core::Geometry g = core::Geometry::dgnPaper();
         core::CtfOptions o;
+        o.alphaRule = core::AlphaRule::Manual;  // the exact linear model
+        o.fadeBorder = false;
         o.alphaLow = 0.5;
         o.alphaHigh = 1e-4;
         o.transitionWidth = 0.1;
@@ -232,6 +238,10 @@ private slots:
         const core::ImageD phi = withoutMean(test::randomImage<double>(n, n, 0.0, 0.002, 9));
         const core::ImageF I = fresnelHologram(g, core::ImageD(n, n, 0.0), phi);
         core::CtfOptions sharp, damped;
+        for (core::CtfOptions* o : {&sharp, &damped}) {
+            o->alphaRule = core::AlphaRule::Manual;
+            o->fadeBorder = false;
+        }
         sharp.alphaLow = damped.alphaLow = 1e-9;
         sharp.alphaHigh = 1e-9;
         damped.alphaHigh = 1e3;
@@ -256,6 +266,8 @@ private slots:
         const core::ImageF I = fresnelHologram(g, B, phi, core::Padding::Unit);
         for (core::Padding mode : {core::Padding::Periodic, core::Padding::Replicate, core::Padding::Unit}) {
             core::CtfOptions o;
+            o.alphaRule = core::AlphaRule::Manual;  // the exact linear model
+            o.fadeBorder = false;
             o.betaDelta = 0.1;
             o.alphaLow = o.alphaHigh = 1e-6;
             o.padding = mode;
@@ -286,6 +298,8 @@ private slots:
         const core::Geometry pg = core::Geometry::phaseGanPaper();
         const core::ImageD phi = test::smoothImage<double>(33, 21, 0.01, 8);
         core::CtfOptions o;
+        o.alphaRule = core::AlphaRule::Manual;  // the exact linear model
+        o.fadeBorder = false;
         o.betaDelta = 0.3;
         o.alphaLow = o.alphaHigh = 1e-10;
         const double err = nmse(core::reconstructCtf(linearHologram(pg, phi, 0.3), pg, o).phase, phi);
@@ -306,6 +320,8 @@ private slots:
             QFAIL(qPrintable(QString("accepted, expected an error about ") + mention));
         };
         core::CtfOptions o;
+        o.alphaRule = core::AlphaRule::Manual;  // the exact linear model
+        o.fadeBorder = false;
         o.alphaHigh = 0;
         refuses(o, "high-frequency");
         o = {};

@@ -20,6 +20,22 @@ using namespace phaselab;
 
 namespace {
 
+// The DGN paper's IRGN, which these tests pin down: a fixed α_0 and CG count, no safeguard,
+// the CTF start at a manual α on the periodic hologram (issue 14's defaults are tested in
+// irgn_safeguard_test.cpp).
+core::IrgnOptions classic()
+{
+    core::IrgnOptions o;
+    o.alpha0FromData = false;
+    o.initialGuess = core::IrgnInitialGuess::Zero;
+    o.cgIterations = 10;
+    o.cgTolerance = 0;
+    o.monotone = false;
+    o.ctf.alphaRule = core::AlphaRule::Manual;
+    o.ctf.fadeBorder = false;
+    return o;
+}
+
 template <typename A, typename B>
 double nmse(const core::Image<A>& x, const core::Image<B>& ref)
 {
@@ -123,7 +139,7 @@ private slots:
         const core::Geometry g = core::Geometry::dgnPaper();
         const GoldObject obj = goldObject(128, 0.5, g.energyKeV);
         const core::ImageF I = hologram(g, obj.object, 0.0, 1);
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.newtonSteps = 15;
         o.cgIterations = 10;
         if (homogeneous)
@@ -167,6 +183,8 @@ private slots:
         // CTF at its defaults and at its best regularisation on a grid: a fair baseline.
         core::CtfOptions c;
         c.betaDelta = obj.betaDelta;
+        c.alphaRule = core::AlphaRule::Manual;  // the α grid below is absolute
+        c.fadeBorder = false;                   // the hologram is periodic
         const double ctfDefault = nmse(core::reconstructCtf(I, g, c).phase, obj.object.phase);
         double ctfBest = std::numeric_limits<double>::infinity();
         for (double high : {1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0}) {
@@ -174,7 +192,7 @@ private slots:
             ctfBest = std::min(ctfBest, nmse(core::reconstructCtf(I, g, c).phase, obj.object.phase));
         }
 
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.betaDelta = obj.betaDelta;
         o.newtonSteps = 20;
         o.cgIterations = 10;
@@ -200,7 +218,7 @@ private slots:
         const core::Geometry g = core::Geometry::dgnPaper();
         const GoldObject obj = goldObject(64, 0.3, g.energyKeV);
         const core::ImageF I = hologram(g, obj.object, 0.0, 3);
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.newtonSteps = 5;
         o.cgIterations = 10;
         core::Irgn irgn(I, g, o);
@@ -242,7 +260,7 @@ private slots:
         auto minimum = [](const core::ImageF& img) {
             return *std::min_element(img.begin(), img.end());
         };
-        core::IrgnOptions o;  // the joint problem, where B and φ move independently
+        core::IrgnOptions o = classic();  // the joint problem, where B and φ move independently
         o.newtonSteps = 10;
         o.cgIterations = 10;
         core::Irgn free(I, g, o);
@@ -269,7 +287,7 @@ private slots:
         for (int y = 8; y < 56; ++y)
             for (int x = 8; x < 56; ++x)
                 support(x, y) = 1.0f;
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.newtonSteps = 5;
         o.support = support;
         core::Irgn irgn(I, g, o);
@@ -308,7 +326,7 @@ private slots:
                 }
             return grad / val;
         };
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.betaDelta = obj.betaDelta;
         o.newtonSteps = 15;
         core::Irgn tikhonov(I, g, o);
@@ -331,9 +349,10 @@ private slots:
         const core::Geometry g = core::Geometry::dgnPaper();
         const GoldObject obj = goldObject(128, 0.3, g.energyKeV);
         const core::ImageF I = hologram(g, obj.object, 0.005, 7);
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.betaDelta = obj.betaDelta;
         o.newtonSteps = 3;
+        o.ctf.fadeBorder = false;  // the hologram is periodic
         core::Irgn zero(I, g, o);
         o.initialGuess = core::IrgnInitialGuess::Ctf;
         core::Irgn ctf(I, g, o);
@@ -354,7 +373,7 @@ private slots:
         const GoldObject obj = goldObject(128, 0.5, g.energyKeV);
         const double sigma = 0.01;
         const core::ImageF I = hologram(g, obj.object, sigma, 8);
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.betaDelta = obj.betaDelta;
         o.newtonSteps = 60;
         o.noiseLevel = sigma;
@@ -383,7 +402,7 @@ private slots:
             QFAIL(qPrintable(QString("accepted, expected an error about ") + mention));
         };
         const double nan = std::numeric_limits<double>::quiet_NaN();
-        core::IrgnOptions o;
+        core::IrgnOptions o = classic();
         o.alpha0 = 0;
         refuses(o, "α_0");
         o.alpha0 = -1;

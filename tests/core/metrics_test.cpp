@@ -289,6 +289,49 @@ private slots:
         QCOMPARE(c.ring, 3.0);
     }
 
+    // The sustained rule skips a dip in the low rings that the first-crossing rule stops at,
+    // and agrees with it when the first dip is sustained.
+    void sustainedCrossingIgnoresLowRingDips()
+    {
+        //                             0    1    2    3    4    5    6    7    8    9
+        const std::vector<double> v{1.0, 0.9, 0.2, 0.9, 0.9, 0.8, 0.4, 0.1, 0.1, 0.0};
+        const std::vector<double> t(10, 0.5);
+        const core::FrcCrossing plain = core::findFrcCrossing(v, t, 10.0);
+        QVERIFY(std::abs(plain.ring - (1 + 0.4 / 0.7)) < 1e-12);
+        // Run of 3: rings 6, 7, 8 are below; the crossing interpolates between 5 and 6.
+        const core::FrcCrossing sustained = core::findSustainedFrcCrossing(v, t, 10.0, 3);
+        QVERIFY(sustained.crossed);
+        QVERIFY(std::abs(sustained.ring - (5 + 0.3 / 0.4)) < 1e-12);
+        // A curve that falls for good at ring 2: both rules agree.
+        const std::vector<double> w{1.0, 0.9, 0.2, 0.1, 0.1, 0.0};
+        QCOMPARE(core::findSustainedFrcCrossing(w, std::vector<double>(6, 0.5), 6.0, 3).ring,
+                 core::findFrcCrossing(w, std::vector<double>(6, 0.5), 6.0).ring);
+        // A run may end at the last ring: rings 6 … 9 are all that remain.
+        QCOMPARE(core::findSustainedFrcCrossing(v, t, 10.0, 5).ring, sustained.ring);
+        // Only a dip, never a run: Nyquist.
+        const std::vector<double> dip{1.0, 0.9, 0.2, 0.9, 0.9};
+        QVERIFY(!core::findSustainedFrcCrossing(dip, std::vector<double>(5, 0.5), 5.0, 3).crossed);
+        QCOMPARE(core::frcSustainedRun(32), 3);
+        QCOMPARE(core::frcSustainedRun(256), 13);
+        QVERIFY(core::parseFrcRule("sustained") == core::FrcRule::Sustained);
+    }
+
+    // NMSE without the means: an offset reconstruction scores 0, a scaled one as usual.
+    void nmseWithoutMean()
+    {
+        const core::ImageD ref = test::smoothImage<double>(32, 32, 1.0, 4);
+        core::ImageD shifted = ref;
+        for (double& x : shifted)
+            x += 100.0;
+        QVERIFY(core::nmsePercent(shifted, ref) > 1000);
+        QVERIFY(core::nmsePercentWithoutMean(shifted, ref) < 1e-20);
+        const core::Evaluation e = core::evaluateReconstruction(shifted, ref, 1e-6, {}, true);
+        QVERIFY(e.meanRemoved && e.nmsePercent < 1e-20);
+        expectInputError([] {
+            core::nmsePercentWithoutMean(core::ImageD(8, 8, 1.0), core::ImageD(8, 8, 2.0));
+        }, "constant");
+    }
+
     void nonSquareImagesAreCentreCropped()
     {
         const auto a = gaussianNoise(301, 260, 1.0, 20);

@@ -61,6 +61,7 @@ private slots:
         const core::ImageD B = test::smoothImage<double>(48, 40, 0.3, 2);
         const core::ImageF I = tieHomogeneousHologram(g, B, deltaBeta);
         core::PaganinOptions o;
+        o.fadeBorder = false;  // the padding modes as given
         o.deltaBeta = deltaBeta;
         const core::Reconstruction r = core::reconstructPaganin(I, g, o);
         const double err = nmse(r.absorption, B);
@@ -88,6 +89,7 @@ private slots:
             B[i] = phi[i] / deltaBeta;
         const core::ImageF I = core::propagateIntensity(g, B, phi).cast<float>();
         core::PaganinOptions o;
+        o.fadeBorder = false;  // the padding modes as given
         o.deltaBeta = deltaBeta;
         const core::Reconstruction r = core::reconstructPaganin(I, g, o);
         const double err = nmse(r.phase, phi);
@@ -107,6 +109,7 @@ private slots:
     {
         QFETCH(int, padding);
         core::PaganinOptions o;
+        o.fadeBorder = false;  // the padding modes as given
         o.padding = core::Padding(padding);
         const core::Reconstruction r =
             core::reconstructPaganin(core::ImageF(40, 30, 1.0f), core::Geometry::dgnPaper(), o);
@@ -131,6 +134,7 @@ private slots:
         QFETCH(int, padding);
         const float B = 0.2f;
         core::PaganinOptions o;
+        o.fadeBorder = false;  // the padding modes as given
         o.padding = core::Padding(padding);
         o.deltaBeta = 20;
         const core::Reconstruction r = core::reconstructPaganin(
@@ -150,6 +154,7 @@ private slots:
         for (double bad : {0.0, -3.0, std::numeric_limits<double>::quiet_NaN(),
                            std::numeric_limits<double>::infinity()}) {
             core::PaganinOptions o;
+            o.fadeBorder = false;  // the padding modes as given
             o.deltaBeta = bad;
             try {
                 core::reconstructPaganin(I, g, o);

@@ -120,6 +120,50 @@ std::vector<int> frcRingMap(int n)
     return map;
 }
 
+FrcRule parseFrcRule(const std::string& text)
+{
+    if (text == "first")
+        return FrcRule::FirstCrossing;
+    if (text == "sustained")
+        return FrcRule::Sustained;
+    throw InputError("FRC rule '" + text + "' is not one of first, sustained");
+}
+
+std::string toString(FrcRule rule)
+{
+    return rule == FrcRule::Sustained ? "sustained" : "first";
+}
+
+int frcSustainedRun(std::size_t rings)
+{
+    return std::max(3, int((rings + 19) / 20));
+}
+
+FrcCrossing findSustainedFrcCrossing(const std::vector<double>& value,
+                                     const std::vector<double>& threshold, double nyquistRing,
+                                     int run)
+{
+    const std::size_t rings = std::min(value.size(), threshold.size());
+    std::size_t first = 1;
+    while (first < rings && !(threshold[first] < 1.0))
+        ++first;
+    for (std::size_t r = first; r < rings; ++r) {
+        const std::size_t end = std::min(rings, r + std::size_t(std::max(run, 1)));
+        bool below = true;
+        for (std::size_t q = r; q < end && below; ++q)
+            below = value[q] - threshold[q] < 0;
+        if (!below)
+            continue;
+        // The run starts here: the plain rule on the curve from ring r − 1 on interpolates.
+        std::vector<double> v(value.begin(), value.begin() + std::ptrdiff_t(rings));
+        std::vector<double> t(threshold.begin(), threshold.begin() + std::ptrdiff_t(rings));
+        for (std::size_t q = 0; q + 1 < r; ++q)
+            v[q] = std::max(v[q], t[q]);  // earlier dips do not count
+        return findFrcCrossing(v, t, nyquistRing);
+    }
+    return {false, nyquistRing};
+}
+
 template <typename T>
 FrcResult fourierRingCorrelation(const Image<T>& a, const Image<T>& b, double pixelSizeM,
                                  const FrcOptions& options)
@@ -231,7 +275,11 @@ FrcResult fourierRingCorrelation(const Image<T>& a, const Image<T>& b, double pi
             frcm += (1.0 - res.value[i]) * (1.0 - res.value[i]);
     }
     res.frcmPercent = 100.0 * frcm / double(rings - 1);
-    res.crossing = findFrcCrossing(res.value, res.threshold, double(rings));
+    res.rule = options.rule;
+    res.crossing = options.rule == FrcRule::Sustained
+                       ? findSustainedFrcCrossing(res.value, res.threshold, double(rings),
+                                                  frcSustainedRun(std::size_t(rings)))
+                       : findFrcCrossing(res.value, res.threshold, double(rings));
     res.cutoffFrequencyPerM = res.crossing.ring * df;
     res.resolutionM = 1.0 / res.cutoffFrequencyPerM;
     return res;

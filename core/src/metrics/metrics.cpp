@@ -30,11 +30,36 @@ double nmsePercent(const Image<T>& reconstruction, const Image<T>& reference)
 }
 
 template <typename T>
+double nmsePercentWithoutMean(const Image<T>& reconstruction, const Image<T>& reference)
+{
+    nmsePercent(reconstruction, reference);  // the same checks
+    auto mean = [](const Image<T>& img) {
+        double s = 0;
+        for (const T& v : img)
+            s += double(v);
+        return s / double(img.size());
+    };
+    const double mx = mean(reconstruction), mr = mean(reference);
+    double num = 0, den = 0;
+    for (std::size_t i = 0; i < reference.size(); ++i) {
+        const double r = double(reference[i]) - mr;
+        const double d = double(reconstruction[i]) - mx - r;
+        num += d * d;
+        den += r * r;
+    }
+    if (!(den > 0))
+        throw InputError("NMSE without the mean: the reference is constant");
+    return 100.0 * num / den;
+}
+
+template <typename T>
 Evaluation evaluateReconstruction(const Image<T>& reconstruction, const Image<T>& reference,
-                                  double pixelSizeM, const FrcOptions& options)
+                                  double pixelSizeM, const FrcOptions& options, bool removeMean)
 {
     Evaluation e;
-    e.nmsePercent = nmsePercent(reconstruction, reference);
+    e.meanRemoved = removeMean;
+    e.nmsePercent = removeMean ? nmsePercentWithoutMean(reconstruction, reference)
+                               : nmsePercent(reconstruction, reference);
     e.frc = fourierRingCorrelation(reconstruction, reference, pixelSizeM, options);
     return e;
 }
@@ -90,9 +115,11 @@ Image<std::uint8_t> rectangleMask(int width, int height, int x0, int y0, int x1,
 template double nmsePercent(const Image<float>&, const Image<float>&);
 template double nmsePercent(const Image<double>&, const Image<double>&);
 template Evaluation evaluateReconstruction(const Image<float>&, const Image<float>&, double,
-                                           const FrcOptions&);
+                                           const FrcOptions&, bool);
 template Evaluation evaluateReconstruction(const Image<double>&, const Image<double>&, double,
-                                           const FrcOptions&);
+                                           const FrcOptions&, bool);
+template double nmsePercentWithoutMean(const Image<float>&, const Image<float>&);
+template double nmsePercentWithoutMean(const Image<double>&, const Image<double>&);
 template RegionStats regionStats(const Image<float>&, const Image<std::uint8_t>&, double);
 template RegionStats regionStats(const Image<double>&, const Image<std::uint8_t>&, double);
 

@@ -313,7 +313,29 @@ FresnelOperator<Real>::FresnelOperator(const Geometry& g, int width, int height,
     if (options.oversample < 1 || options.oversample > 16)
         throw InputError("oversampling must be between 1 and 16, got " +
                          std::to_string(options.oversample));
+    requirePhaseSign(options.phaseSign);
     m = std::make_unique<State>(g, width, height, options);
+}
+
+namespace {
+
+// −φ for the conjugate convention (PropagationOptions::phaseSign = +1): F₊(B, φ) = F(B, −φ).
+template <typename Real>
+Image<Real> negated(const Image<Real>& x)
+{
+    Image<Real> out = x;
+    for (Real& v : out)
+        v = -v;
+    return out;
+}
+
+} // namespace
+
+void requirePhaseSign(int sign)
+{
+    if (sign != -1 && sign != 1)
+        throw InputError("phase sign must be −1 (exp(−iφ), PhaseLab) or +1 (exp(+iφ)), got " +
+                         std::to_string(sign));
 }
 
 template <typename Real>
@@ -326,12 +348,16 @@ FresnelOperator<Real>& FresnelOperator<Real>::operator=(FresnelOperator&&) noexc
 template <typename Real>
 Image<Real> FresnelOperator<Real>::forward(const Image<Real>& absorption, const Image<Real>& phase)
 {
+    if (m->options.phaseSign > 0)
+        return m->run(absorption, negated(phase), false);
     return m->run(absorption, phase, false);
 }
 
 template <typename Real>
 Image<Real> FresnelOperator<Real>::linearize(const Image<Real>& absorption, const Image<Real>& phase)
 {
+    if (m->options.phaseSign > 0)
+        return m->run(absorption, negated(phase), true);
     return m->run(absorption, phase, true);
 }
 
@@ -344,9 +370,12 @@ Image<Real> FresnelOperator<Real>::derivative(const Image<Real>& dAbsorption,
     m->requireShape(dAbsorption, "absorption step");
     m->requireShape(dPhase, "phase step");
     State& s = *m;
+    Image<Real> flipped;  // F₊′(δB, δφ) = F′(δB, −δφ)
+    if (s.options.phaseSign > 0)
+        flipped = negated(dPhase);
     const std::size_t n = std::size_t(s.w) * s.h;
     const Real* dB = dAbsorption.data();
-    const Real* dP = dPhase.data();
+    const Real* dP = s.options.phaseSign > 0 ? flipped.data() : dPhase.data();
     // δψ = ψ · (−δB − iδφ)
     // Straight into the grid when nothing needs padding or upsampling.
     const bool direct = s.K == 1 && s.layout.isIdentity();
@@ -419,6 +448,9 @@ void FresnelOperator<Real>::adjoint(const Image<Real>& g, Image<Real>& gAbsorpti
     parallelRange(n, [&](std::size_t b, std::size_t e) {
         kernels::adjointSplit(s.psi.data() + b, z + b, gb + b, gp + b, e - b);
     });
+    if (s.options.phaseSign > 0)  // F₊′* = (gB, −gφ)
+        for (std::size_t i = 0; i < n; ++i)
+            gp[i] = -gp[i];
 }
 
 template <typename Real>

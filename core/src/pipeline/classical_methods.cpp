@@ -9,6 +9,7 @@
 #include <phaselab/core/units.h>
 
 #include <cmath>
+#include <algorithm>
 #include <filesystem>
 
 namespace phaselab::core {
@@ -18,19 +19,41 @@ namespace {
 using Field = OptionField;
 using Type = OptionField::Type;
 
+const char* borderName(bool fade)
+{
+    return fade ? "fade" : "padding";
+}
+
+bool parseBorder(const std::string& text)
+{
+    if (text == "fade" || text == "padding")
+        return text == "fade";
+    throw InputError("border '" + text + "' is not one of fade, padding");
+}
+
 nlohmann::json ctfJson(const CtfOptions& c)
 {
-    return {{"alpha_low", c.alphaLow},
+    return {{"alpha_rule", toString(c.alphaRule)},
+            {"alpha_low", c.alphaLow},
             {"alpha_high", c.alphaHigh},
-            {"transition_width", c.transitionWidth}};
+            {"transition_width", c.transitionWidth},
+            {"tau", c.tau},
+            {"border", borderName(c.fadeBorder)}};
 }
 
 void readCtf(const nlohmann::json& j, CtfOptions& c, const std::string& what)
 {
     OptionReader r(j, what);
+    std::string text = toString(c.alphaRule);
+    r.read("alpha_rule", text);
+    c.alphaRule = parseAlphaRule(text);
     r.read("alpha_low", c.alphaLow);
     r.read("alpha_high", c.alphaHigh);
     r.read("transition_width", c.transitionWidth);
+    r.read("tau", c.tau);
+    text = borderName(c.fadeBorder);
+    r.read("border", text);
+    c.fadeBorder = parseBorder(text);
     r.finish();
 }
 
@@ -38,7 +61,8 @@ void validateCtf(const CtfOptions& c, const std::string& prefix)
 {
     for (const auto& [value, name] : {std::pair{c.alphaLow, "α low (alpha_low)"},
                                       std::pair{c.alphaHigh, "α high (alpha_high)"},
-                                      std::pair{c.transitionWidth, "transition width"}})
+                                      std::pair{c.transitionWidth, "transition width"},
+                                      std::pair{c.tau, "discrepancy factor τ (tau)"}})
         if (!(std::isfinite(value) && value > 0))
             throw InputError(prefix + name + " must be a finite number > 0, got " +
                              formatNumber(value, 6));
@@ -51,7 +75,85 @@ CtfOptions ctfFor(const CtfOptions& fields, const ReconstructionRequest& r)
     c.betaDelta = r.betaOverDelta;
     c.padding = r.propagation.padding;
     c.padFactor = r.propagation.padFactor;
+    c.phaseSign = r.propagation.phaseSign;
     return c;
+}
+
+/// The α a CTF used, for the outcome's details (metadata, --json and the text report).
+nlohmann::json alphaDetails(const AlphaChoice& a)
+{
+    nlohmann::json j = {{"alpha_rule", toString(a.rule)},
+                        {"alpha_low", a.alphaLow},
+                        {"alpha_high", a.alphaHigh},
+                        {"alpha_relative_to_denominator", a.relativeToDenominator}};
+    if (a.rule == AlphaRule::Discrepancy)
+        j["noise_sigma"] = a.noiseSigma;
+    return j;
+}
+
+/// `text` when it is one of `allowed`; InputError naming `what` otherwise.
+const std::string& choice(const std::string& text, std::initializer_list<const char*> allowed,
+                          const std::string& what)
+{
+    std::string list;
+    for (const char* a : allowed) {
+        if (text == a)
+            return text;
+        list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    throw InputError(what + " '" + text + "' is not one of " + list);
+}
+
+/// The keys of `keys` whose values in `options` differ from `defaults` (dotted keys allowed).
+std::vector<std::string> changed(const nlohmann::json& options, const nlohmann::json& defaults,
+                                 std::initializer_list<const char*> keys)
+{
+    std::vector<std::string> out;
+    for (const char* key : keys) {
+        std::string path = "/" + std::string(key);
+        std::replace(path.begin(), path.end(), '.', '/');
+        const nlohmann::json::json_pointer ptr(path);
+        if (options.contains(ptr) && defaults.contains(ptr) && options[ptr] != defaults[ptr])
+            out.emplace_back(key);
+    }
+    return out;
+}
+
+/// "a, b" of the keys, or empty.
+std::string joined(const std::vector<std::string>& keys)
+{
+    std::string s;
+    for (const std::string& k : keys)
+        s += (s.empty() ? "" : ", ") + k;
+    return s;
+}
+
+/// The warning for options that the method does not use in this configuration.
+void warnUnused(std::vector<std::string>& out, const std::vector<std::string>& keys,
+                const std::string& why)
+{
+    if (!keys.empty())
+        out.push_back(joined(keys) + (keys.size() > 1 ? " do" : " does") + " not apply: " + why);
+}
+
+/// Warnings for the CTF options `c` (JSON `j`, defaults `d`, prefix for nested keys).
+void ctfWarnings(const CtfOptions& c, const nlohmann::json& j, const nlohmann::json& d,
+                 const ReconstructionRequest& r, const std::string& who,
+                 std::vector<std::string>& out)
+{
+    if (c.alphaRule == AlphaRule::FieldOfView)
+        warnUnused(out, changed(j, d, {"alpha_high"}),
+                   who + " alpha_rule fov sets α_low (at most alpha_low) and keeps the ratio "
+                         "α_high/α_low only; use alpha_rule manual to fix both");
+    else if (c.alphaRule != AlphaRule::Manual)
+        warnUnused(out, changed(j, d, {"alpha_low", "alpha_high"}),
+                   who + " alpha_rule " + toString(c.alphaRule) +
+                       " chooses α and keeps only the ratio α_high/α_low; use alpha_rule manual");
+    if (c.alphaRule != AlphaRule::Discrepancy)
+        warnUnused(out, changed(j, d, {"tau"}), who + " tau is the discrepancy rule's factor");
+    if (c.fadeBorder && r.propagation.padding != Padding::Periodic)
+        out.push_back(who + " border fade pads with faded edge values; the padding mode '" +
+                      toString(r.propagation.padding) + "' is not used (its pad factor is)");
 }
 
 template <typename T>
@@ -81,12 +183,24 @@ public:
     {
         return std::make_unique<CtfMethodOptions>();
     }
+    std::vector<std::string> warnings(const ReconstructionRequest& r) const override
+    {
+        std::vector<std::string> out;
+        const auto* o = dynamic_cast<const CtfMethodOptions*>(r.options.get());
+        if (o)
+            ctfWarnings(o->ctf, o->toJson(), CtfMethodOptions().toJson(), r, "CTF:", out);
+        return out;
+    }
+
     MethodResult solve(const ReconstructionRequest& r, const ImageF& hologram,
                        const ProgressReporter& progress, const PreviewFn&) override
     {
         progress.step(0.0, "CTF");
         MethodResult out;
-        out.object = reconstructCtf(hologram, *r.geometry, ctfFor(optionsOf<CtfMethodOptions>(r).ctf, r));
+        Ctf ctf(*r.geometry, hologram.width(), hologram.height(),
+                ctfFor(optionsOf<CtfMethodOptions>(r).ctf, r));
+        out.object = ctf.reconstruct(hologram);
+        out.details = alphaDetails(ctf.lastAlpha());
         return out;
     }
 };
@@ -109,8 +223,19 @@ public:
     {
         return std::make_unique<NoMethodOptions>();
     }
+    std::vector<std::string> warnings(const ReconstructionRequest& r) const override
+    {
+        if (r.propagation.padding == Padding::Periodic)
+            return {};
+        return {"Paganin pads with edge values faded into the flat field; the padding mode '" +
+                toString(r.propagation.padding) + "' is not used (its pad factor is)"};
+    }
+
     std::string check(const ReconstructionRequest& r, int, int) const override
     {
+        if (r.propagation.phaseSign > 0)
+            return "Paganin's TIE filter cannot invert holograms in the exp(+iφ) convention "
+                   "(the phase term changes sign); use CTF or IRGN with phase sign +1";
         if (!(r.betaOverDelta > 0))
             return "Paganin needs the δ/β of an absorbing, homogeneous sample (a material, or "
                    "--delta-beta)";
@@ -155,6 +280,44 @@ public:
     std::unique_ptr<MethodOptions> defaultOptions() const override
     {
         return std::make_unique<IrgnMethodOptions>();
+    }
+
+    std::vector<std::string> warnings(const ReconstructionRequest& r) const override
+    {
+        std::vector<std::string> out;
+        const auto* f = dynamic_cast<const IrgnMethodOptions*>(r.options.get());
+        if (!f)
+            return out;
+        const IrgnOptions& o = f->irgn;
+        const nlohmann::json j = f->toJson(), d = IrgnMethodOptions().toJson();
+        const bool usesCtf = o.initialGuess == IrgnInitialGuess::Ctf || o.alpha0FromData;
+        if (!usesCtf)
+            warnUnused(out, changed(j, d, {"ctf.alpha_rule", "ctf.alpha_low", "ctf.alpha_high",
+                                           "ctf.transition_width"}),
+                       "IRGN starts from '" + toString(o.initialGuess) +
+                           "' and takes α_0 as given, so no CTF runs");
+        else
+            ctfWarnings(o.ctf, j["ctf"], d["ctf"], r, "IRGN's CTF:", out);
+        if (o.alpha0FromData)
+            warnUnused(out, changed(j, d, {"alpha0"}), "alpha0_rule data chooses α_0");
+        if (o.noiseLevel == 0)
+            warnUnused(out, changed(j, d, {"tau"}), "tau needs noise_level > 0");
+        if (o.penalty == IrgnPenalty::Tikhonov)
+            warnUnused(out, changed(j, d, {"sobolev_scale", "sobolev_order"}),
+                       "penalty tikhonov has no Sobolev weight");
+        return out;
+    }
+
+    std::string check(const ReconstructionRequest& r, int, int) const override
+    {
+        const auto* f = dynamic_cast<const IrgnMethodOptions*>(r.options.get());
+        if (f && f->irgn.initialGuess == IrgnInitialGuess::Paganin && r.propagation.phaseSign > 0)
+            return "IRGN's Paganin start cannot use holograms in the exp(+iφ) convention; start "
+                   "from CTF";
+        if (f && f->irgn.initialGuess == IrgnInitialGuess::Paganin && !(r.betaOverDelta > 0))
+            return "IRGN's Paganin start needs the δ/β of an absorbing, homogeneous sample (a "
+                   "material, or --delta-beta)";
+        return {};
     }
 
     MethodResult solve(const ReconstructionRequest& r, const ImageF& hologram,
@@ -245,7 +408,8 @@ private:
         out.stopReason = irgn.stopReason() == IrgnStop::Discrepancy ? "discrepancy"
                                                                      : "iteration_limit";
         out.effectiveOptions = m_options;
-        out.details = {{"cg_iterations_done", irgn.cgIterationsDone()}};
+        out.details = {{"cg_iterations_done", irgn.cgIterationsDone()},
+                       {"rejected_steps", irgn.rejectedSteps()}};
         return out;
     }
 
@@ -276,13 +440,25 @@ void CtfMethodOptions::validate() const
 std::vector<OptionField> CtfMethodOptions::fields() const
 {
     return {
+        {"alpha_rule", "alpha-rule",
+         "how α is chosen: fov (default) damps only frequencies below one period over twice "
+         "the field of view, α = A(ξ)²/2 there; from the data by generalised cross-validation "
+         "(gcv), the L-curve corner (lcurve), the discrepancy principle with the estimated "
+         "noise (discrepancy) or quasi-optimality (quasi); or as given (manual)",
+         Type::Choice, {"fov", "gcv", "lcurve", "discrepancy", "quasi", "manual"}},
         {"alpha_low", "alpha-low",
-         "α below the first CTF maximum [1]; of the order of β/δ for weak absorbers",
+         "α below the first CTF maximum [1], used with --alpha-rule manual; the data rules keep "
+         "only the ratio α_high/α_low. Scale: the denominator at ξ = 0 is 4(β/δ)²",
          Type::Number, {}},
-        {"alpha_high", "alpha", "α above the first CTF maximum [1]", Type::Number, {}},
+        {"alpha_high", "alpha", "α above the first CTF maximum [1] (see alpha-low)", Type::Number, {}},
         {"transition_width", "transition-width",
          "width of the erfc step between the two α levels, relative to the first maximum [1]",
          Type::Number, {}},
+        {"tau", "tau", "discrepancy rule: residual ≤ τ · noise σ · √n, τ > 0", Type::Number, {}},
+        {"border", "border",
+         "fade: pad with the edge values faded into the flat field (no border offsets); "
+         "padding: the request's padding mode",
+         Type::Choice, {"fade", "padding"}},
     };
 }
 
@@ -304,9 +480,13 @@ nlohmann::json IrgnMethodOptions::toJson() const
 {
     return {{"unknowns", toString(unknowns)},
             {"alpha0", irgn.alpha0},
+            {"alpha0_rule", irgn.alpha0FromData ? "data" : "manual"},
             {"q", irgn.q},
             {"newton_steps", irgn.newtonSteps},
             {"cg_iterations", irgn.cgIterations},
+            {"cg_tolerance", irgn.cgTolerance},
+            {"preconditioner", irgn.precondition ? "ctf" : "none"},
+            {"safeguard", irgn.monotone ? "monotone" : "none"},
             {"penalty", toString(irgn.penalty)},
             {"sobolev_scale", irgn.sobolevScale},
             {"sobolev_order", irgn.sobolevOrder},
@@ -324,9 +504,19 @@ void IrgnMethodOptions::fromJson(const nlohmann::json& j)
     r.read("unknowns", text);
     unknowns = parseIrgnUnknowns(text);
     r.read("alpha0", irgn.alpha0);
+    text = irgn.alpha0FromData ? "data" : "manual";
+    r.read("alpha0_rule", text);
+    irgn.alpha0FromData = choice(text, {"data", "manual"}, "IRGN alpha0_rule") == "data";
     r.read("q", irgn.q);
     r.read("newton_steps", irgn.newtonSteps);
     r.read("cg_iterations", irgn.cgIterations);
+    r.read("cg_tolerance", irgn.cgTolerance);
+    text = irgn.precondition ? "ctf" : "none";
+    r.read("preconditioner", text);
+    irgn.precondition = choice(text, {"ctf", "none"}, "IRGN preconditioner") == "ctf";
+    text = irgn.monotone ? "monotone" : "none";
+    r.read("safeguard", text);
+    irgn.monotone = choice(text, {"monotone", "none"}, "IRGN safeguard") == "monotone";
     text = toString(irgn.penalty);
     r.read("penalty", text);
     irgn.penalty = parseIrgnPenalty(text);
@@ -348,7 +538,11 @@ void IrgnMethodOptions::validate() const
     // The solver's own checks, with request-owned fields at neutral values.
     IrgnOptions o = irgn;
     o.support.reset();
-    o.betaDelta.reset();
+    // The request's β/δ is checked by check(); a neutral one here (the joint problem has none).
+    if (unknowns == IrgnUnknowns::Homogeneous)
+        o.betaDelta = 1.0;
+    else
+        o.betaDelta.reset();
     o.validate();
     validateCtf(irgn.ctf, "IRGN CTF start: ");
 }
@@ -359,10 +553,25 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
         {"unknowns", "unknowns",
          "homogeneous: one unknown φ with B = (β/δ)φ from the sample's δ/β; joint: B and φ",
          Type::Choice, {"homogeneous", "joint"}},
-        {"alpha0", "alpha", "α_0, regularisation of the first Newton step [1]", Type::Number, {}},
+        {"alpha0", "alpha", "α_0, regularisation of the first Newton step [1] (with --alpha0-rule manual)",
+         Type::Number, {}},
+        {"alpha0_rule", "alpha0-rule",
+         "data: α_0 such that step 20 reaches the α of the CTF rule for this hologram; "
+         "manual: --alpha",
+         Type::Choice, {"data", "manual"}},
         {"q", "q", "α_k = α_0 q^k, 0 < q < 1", Type::Number, {}},
         {"newton_steps", "newton", "most Newton steps", Type::Integer, {}},
-        {"cg_iterations", "cg", "conjugate-gradient iterations per Newton step", Type::Integer, {}},
+        {"cg_iterations", "cg", "most conjugate-gradient iterations per Newton step", Type::Integer, {}},
+        {"cg_tolerance", "cg-tolerance",
+         "inner stopping rule: CG stops once its residual fell by this factor (0: run --cg)",
+         Type::Number, {}},
+        {"preconditioner", "preconditioner",
+         "ctf: CG preconditioned by the CTF's Fourier-diagonal F′*F′ (exact for weak objects); "
+         "none",
+         Type::Choice, {"none", "ctf"}},
+        {"safeguard", "safeguard",
+         "monotone: halve or reject Newton steps that raise the data residual; none",
+         Type::Choice, {"monotone", "none"}},
         {"penalty", "penalty", "penalty R of the Newton steps", Type::Choice,
          {"tikhonov", "sobolev"}},
         {"sobolev_scale", "sobolev-scale",
@@ -370,8 +579,10 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
         {"sobolev_order", "sobolev-order", "m of the Sobolev weight", Type::Number, {}},
         {"positivity", "positivity", "project B, φ onto ≥ 0 after each Newton step",
          Type::Boolean, {}},
-        {"initial_guess", "init", "initial guess and centre of the penalty", Type::Choice,
-         {"zero", "ctf"}},
+        {"initial_guess", "init", "initial guess and centre of the penalty (paganin: needs β/δ > 0)",
+         Type::Choice, {"zero", "ctf", "paganin"}},
+        {"ctf.alpha_rule", "ctf-alpha-rule", "CTF start: how α is chosen", Type::Choice,
+         {"fov", "gcv", "lcurve", "discrepancy", "quasi", "manual"}},
         {"ctf.alpha_low", "alpha-low", "CTF start: α below the first CTF maximum [1]",
          Type::Number, {}},
         {"ctf.alpha_high", "ctf-alpha-high", "CTF start: α above the first CTF maximum [1]",
@@ -384,6 +595,21 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
          Type::Number, {}},
         {"tau", "tau", "discrepancy factor τ ≥ 1", Type::Number, {}},
     };
+}
+
+std::string describeAlpha(const nlohmann::json& details)
+{
+    if (!details.is_object() || !details.contains("alpha_rule") || !details.contains("alpha_low"))
+        return {};
+    std::string s = "α_low " + formatNumber(details.value("alpha_low", 0.0), 3) + ", α_high " +
+                    formatNumber(details.value("alpha_high", 0.0), 3) + " (rule " +
+                    details.value("alpha_rule", std::string("?"));
+    const double rel = details.value("alpha_relative_to_denominator", 0.0);
+    if (rel > 0)
+        s += "; " + formatNumber(rel, 3) + " × the homogeneous denominator A(0)²/2";
+    if (details.contains("noise_sigma"))
+        s += "; noise σ " + formatNumber(details.value("noise_sigma", 0.0), 3);
+    return s + ")";
 }
 
 void registerClassicalMethods(MethodRegistry& registry)

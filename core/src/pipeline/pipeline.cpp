@@ -177,6 +177,10 @@ ReconstructionRequest completeRequest(const ReconstructionMethod& method,
     if (r.propagation.oversample < 1 || r.propagation.oversample > 16)
         throw InputError("oversampling must be 1 to 16, got " +
                          std::to_string(r.propagation.oversample));
+    requirePhaseSign(r.propagation.phaseSign);
+    if (r.propagation.phaseSign > 0 && info.kind == MethodKind::Learned)
+        throw InputError(info.id + " was trained in PhaseLab's exp(−iφ) convention; phase sign +1 "
+                                   "(exp(+iφ) data) is supported by CTF and IRGN");
     if (hologram.image.empty())
         throw InputError("no hologram loaded");
     // Validates padding mode, factor and size.

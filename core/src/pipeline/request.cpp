@@ -149,7 +149,8 @@ nlohmann::json ReconstructionRequest::toJson() const
                         {"propagation",
                          {{"padding", core::toString(propagation.padding)},
                           {"pad_factor", propagation.padFactor},
-                          {"oversample", propagation.oversample}}},
+                          {"oversample", propagation.oversample},
+                          {"phase_sign", propagation.phaseSign}}},
                         {"beta_over_delta", betaOverDelta},
                         {"method", method}};
     if (geometry)
@@ -185,6 +186,8 @@ ReconstructionRequest ReconstructionRequest::fromJson(const nlohmann::json& j,
             r.propagation.padding = parsePadding(padding);
             p.read("pad_factor", r.propagation.padFactor);
             p.read("oversample", r.propagation.oversample);
+            p.read("phase_sign", r.propagation.phaseSign);
+            requirePhaseSign(r.propagation.phaseSign);
             p.finish();
         }
         if (j.contains("beta_over_delta")) {

@@ -1,9 +1,11 @@
 #include <phaselab/core/ctf.h>
 
 #include <phaselab/core/error.h>
+#include <phaselab/core/fresnel.h>
 
 #include "recon_common.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -29,7 +31,8 @@ PadLayout validatedLayout(const Geometry& g, int width, int height, const CtfOpt
 {
     g.validate();
     o.validate();
-    return PadLayout::make(width, height, o.padding, o.padFactor);
+    return PadLayout::make(width, height, o.fadeBorder ? Padding::Replicate : o.padding,
+                           o.padFactor);
 }
 
 } // namespace
@@ -40,7 +43,9 @@ void CtfOptions::validate() const
     recon::requirePositiveParameter(alphaLow, "CTF low-frequency regularisation α");
     recon::requirePositiveParameter(alphaHigh, "CTF high-frequency regularisation α");
     recon::requirePositiveParameter(transitionWidth, "CTF transition width");
-    if (padding != Padding::Periodic)
+    recon::requirePositiveParameter(tau, "CTF discrepancy factor τ");
+    requirePhaseSign(phaseSign);
+    if (padding != Padding::Periodic || fadeBorder)
         recon::requirePositiveParameter(padFactor, "pad factor");
 }
 
@@ -58,7 +63,8 @@ Ctf::Ctf(const Geometry& g, int width, int height, const CtfOptions& options)
     const int nx = m_layout.paddedWidth, ny = m_layout.paddedHeight;
     const int hx = m_fft.spectrumWidth();
     const std::size_t nHalf = std::size_t(hx) * ny;
-    m_filter.resize(nHalf);
+    m_ctf.resize(nHalf);
+    m_shape.resize(nHalf);
     m_spectrum.resize(nHalf);
     m_grid.resize(std::size_t(nx) * ny);
 
@@ -79,20 +85,21 @@ Ctf::Ctf(const Geometry& g, int width, int height, const CtfOptions& options)
         cy[k] = std::cos(a * f * f);
     }
     const double ratio = options.betaDelta;
+    const double sign = -double(options.phaseSign);  // of sin χ in A
     const double xiC = firstMaximumFrequency(g);
     const double invWidth = 1.0 / (options.transitionWidth * xiC);
-    const double aLow = options.alphaLow, aHigh = options.alphaHigh;
-    const double norm = 1.0 / (double(nx) * double(ny));  // of the unnormalised inverse FFT
-    float* filter = m_filter.data();
+    const double ratioHigh = options.alphaHigh / options.alphaLow;
+    float* ctf = m_ctf.data();
+    float* shape = m_shape.data();
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(nHalf))
     for (int y = 0; y < ny; ++y) {
         for (int x = 0; x < hx; ++x) {
             const double sinChi = sx[x] * cy[y] + cx[x] * sy[y];
             const double cosChi = cx[x] * cy[y] - sx[x] * sy[y];
-            const double A = -2.0 * (sinChi + ratio * cosChi);
+            const double A = -2.0 * (sign * sinChi + ratio * cosChi);
             const double w = lowWeight((std::sqrt(fx2[x] + fy2[y]) - xiC) * invWidth);
-            const double alpha = aLow * w + aHigh * (1.0 - w);
-            filter[std::size_t(y) * hx + x] = float(norm * A / (A * A + 2.0 * alpha));
+            ctf[std::size_t(y) * hx + x] = float(A);
+            shape[std::size_t(y) * hx + x] = float(w + ratioHigh * (1.0 - w));
         }
     }
 }
@@ -101,14 +108,21 @@ Reconstruction Ctf::reconstruct(const ImageF& hologram)
 {
     recon::requireHologram(hologram, m_layout.width, m_layout.height, "CTF");
     // F[I − 1]: the background of a flat-field-corrected hologram is 1.
-    recon::hologramToGrid(hologram, m_layout, m_options.padding, 1.0f, m_grid.data());
+    if (m_options.fadeBorder)
+        recon::hologramToGridFaded(hologram, m_layout, 1.0f, m_grid.data());
+    else
+        recon::hologramToGrid(hologram, m_layout, m_options.padding, 1.0f, m_grid.data());
     m_fft.forward(m_grid.data(), m_spectrum.data());
+    chooseAlpha(hologram);
     Complex<float>* spec = m_spectrum.data();
-    const float* filter = m_filter.data();
+    const float* A = m_ctf.data();
+    const float* shape = m_shape.data();
+    const float twoAlpha = float(2.0 * m_alpha.alphaLow);
+    const float norm = float(1.0 / (double(m_layout.paddedWidth) * m_layout.paddedHeight));
     const std::ptrdiff_t n = std::ptrdiff_t(m_spectrum.size());
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(std::size_t(n)))
     for (std::ptrdiff_t i = 0; i < n; ++i)
-        spec[i] *= filter[i];
+        spec[i] *= norm * A[i] / (A[i] * A[i] + twoAlpha * shape[i]);
     // A is real and even in ξ and I real, so φ is real: the c2r transform gives it directly.
     m_fft.backward(m_spectrum.data(), m_grid.data());
 
@@ -117,6 +131,32 @@ Reconstruction Ctf::reconstruct(const ImageF& hologram)
     recon::cropScaled(m_grid.data(), m_layout, 1.0f, r.phase);
     recon::cropScaled(m_grid.data(), m_layout, float(m_options.betaDelta), r.absorption);  // B = (β/δ) φ
     return r;
+}
+
+void Ctf::chooseAlpha(const ImageF& hologram)
+{
+    const CtfOptions& o = m_options;
+    m_alpha = AlphaChoice{};
+    m_alpha.rule = o.alphaRule;
+    double low = o.alphaLow;
+    if (o.alphaRule == AlphaRule::FieldOfView) {
+        const int side = std::max(m_layout.width, m_layout.height);
+        const double xi = 1.0 / (2.0 * side * m_geometry.pixelSizeM);
+        const double chi = kPi * m_geometry.wavelengthM() * m_geometry.distanceM * xi * xi;
+        const double A = -2.0 * (-o.phaseSign * std::sin(chi) + o.betaDelta * std::cos(chi));
+        low = std::min(0.5 * A * A, o.alphaLow);  // alphaLow caps it (χ(ξ_f) ≳ 1: far field)
+    } else if (o.alphaRule != AlphaRule::Manual) {
+        if (o.alphaRule == AlphaRule::Discrepancy)
+            m_alpha.noiseSigma = estimateNoiseSigma(hologram);
+        low = chooseSpectralScale(o.alphaRule, m_ctf.data(), m_shape.data(),
+                                  reinterpret_cast<const float*>(m_spectrum.data()),
+                                  m_layout.paddedWidth, m_layout.paddedHeight, m_alpha.noiseSigma,
+                                  o.tau, hologram.size(), m_alpha);
+    }
+    m_alpha.alphaLow = low;
+    m_alpha.alphaHigh = low * o.alphaHigh / o.alphaLow;
+    const double a0 = 2.0 * o.betaDelta;  // |A(0)|
+    m_alpha.relativeToDenominator = a0 > 0 ? low / (0.5 * a0 * a0) : 0.0;
 }
 
 Reconstruction reconstructCtf(const ImageF& hologram, const Geometry& g, const CtfOptions& options)

@@ -4,6 +4,10 @@
 #include <phaselab/core/fft.h>
 #include <phaselab/core/units.h>
 
+#include <phaselab/core/metrics.h>
+#include <phaselab/core/paganin.h>
+
+#include "irgn_preconditioner.h"
 #include "recon_common.h"
 
 #include <algorithm>
@@ -28,7 +32,12 @@ IrgnPenalty parseIrgnPenalty(const std::string& text)
 
 std::string toString(IrgnInitialGuess guess)
 {
-    return guess == IrgnInitialGuess::Ctf ? "ctf" : "zero";
+    switch (guess) {
+    case IrgnInitialGuess::Ctf: return "ctf";
+    case IrgnInitialGuess::Paganin: return "paganin";
+    case IrgnInitialGuess::Zero: break;
+    }
+    return "zero";
 }
 
 IrgnInitialGuess parseIrgnInitialGuess(const std::string& text)
@@ -37,7 +46,9 @@ IrgnInitialGuess parseIrgnInitialGuess(const std::string& text)
         return IrgnInitialGuess::Zero;
     if (text == "ctf")
         return IrgnInitialGuess::Ctf;
-    throw InputError("IRGN initial guess '" + text + "' is not one of zero, ctf");
+    if (text == "paganin")
+        return IrgnInitialGuess::Paganin;
+    throw InputError("IRGN initial guess '" + text + "' is not one of zero, ctf, paganin");
 }
 
 void IrgnOptions::validate() const
@@ -61,9 +72,19 @@ void IrgnOptions::validate() const
     recon::requirePositiveParameter(noiseLevel, "IRGN noise level", true);
     if (!std::isfinite(tau) || tau < 1.0)
         throw InputError("IRGN discrepancy factor τ must be ≥ 1, got " + formatNumber(tau, 6));
+    if (!std::isfinite(cgTolerance) || cgTolerance < 0.0 || cgTolerance >= 1.0)
+        throw InputError("IRGN CG tolerance must lie in [0, 1), got " + formatNumber(cgTolerance, 6));
     if (support)
         requireFinite(*support, "IRGN support");
-    if (initialGuess == IrgnInitialGuess::Ctf) {
+    if (truePhase)
+        requireFinite(*truePhase, "IRGN true phase");
+    requirePhaseSign(propagation.phaseSign);
+    if (initialGuess == IrgnInitialGuess::Paganin && propagation.phaseSign > 0)
+        throw InputError("IRGN Paganin start cannot use holograms in the exp(+iφ) convention");
+    if (initialGuess == IrgnInitialGuess::Paganin && !(betaDelta.value_or(0.0) > 0.0))
+        throw InputError("IRGN Paganin start needs the homogeneous unknown with β/δ > 0 (the "
+                         "sample's δ/β)");
+    if (initialGuess == IrgnInitialGuess::Ctf || alpha0FromData) {
         CtfOptions c = ctf;
         c.betaDelta = betaDelta.value_or(ctf.betaDelta);
         c.validate();
@@ -73,6 +94,10 @@ void IrgnOptions::validate() const
 namespace {
 
 using C = Complex<float>;
+
+// α_0 from the data reaches the CTF's α after this many steps (not newtonSteps, so that a
+// continued run equals a longer one).
+constexpr int kAlpha0Steps = 20;
 
 // CG stops early once ‖r‖² ≤ this × ‖r_0‖² (float32 cannot resolve more).
 constexpr double kCgRelativeTolerance = 1e-12;
@@ -169,17 +194,20 @@ struct Irgn::State {
     float ratio;  // β/δ of the homogeneous variant
     FresnelOperator<float> op;
     std::unique_ptr<SobolevWeight> sobolev;
+    std::unique_ptr<recon::CtfPreconditioner> preconditioner;
     ImageF hologram;
     ImageF mask;  // empty when there is no support
     ImageF B, phi, B0, phi0;
     ImageF model;  // F(f_k)
     ImageF dataResidual, scratch, gB, gP;
-    Vec x, r, p, Ap, diff, penalty;
+    Vec x, r, p, Ap, diff, penalty, z;
+    ImageF trialB, trialPhi;  // f_k kept while a safeguarded step is tried
     int k = 0;
     long long cgDone = 0;
     double alphaK;
     double residual = 0;
-    std::vector<double> history;
+    std::vector<double> history, nmse;
+    int rejected = 0;
     IrgnStop stop = IrgnStop::Running;
 
     State(const ImageF& I, const Geometry& g, IrgnOptions o)
@@ -201,18 +229,43 @@ struct Irgn::State {
         const int channels = homogeneous ? 1 : 2;
         for (Vec* v : {&x, &r, &p, &Ap, &diff})
             v->init(channels, w, h);
+        if (options.precondition) {
+            z.init(channels, w, h);
+            preconditioner = std::make_unique<recon::CtfPreconditioner>(
+                g, w, h, homogeneous, ratio,
+                options.penalty == IrgnPenalty::Sobolev ? options.sobolevScale : 0.0,
+                options.sobolevOrder, options.propagation.phaseSign);
+        }
+        if (options.truePhase)
+            requireSameShape(*options.truePhase, I, "IRGN true phase and hologram");
         if (sobolev)
             penalty.init(channels, w, h);
         dataResidual = ImageF(w, h, kNoInit);
         scratch = ImageF(w, h, kNoInit);
 
-        if (options.initialGuess == IrgnInitialGuess::Ctf) {
+        if (options.alpha0FromData || options.initialGuess == IrgnInitialGuess::Ctf) {
             CtfOptions c = options.ctf;
             c.betaDelta = options.betaDelta.value_or(options.ctf.betaDelta);
-            Reconstruction f0 = reconstructCtf(I, g, c);
+            c.phaseSign = options.propagation.phaseSign;
+            Ctf ctf(g, w, h, c);
+            Reconstruction f0 = ctf.reconstruct(I);
+            if (options.alpha0FromData)
+                alphaK = ctf.lastAlpha().alphaLow / std::pow(options.q, kAlpha0Steps);
+            if (options.initialGuess == IrgnInitialGuess::Ctf) {
+                B0 = std::move(f0.absorption);
+                phi0 = std::move(f0.phase);
+            }
+        }
+        if (options.initialGuess == IrgnInitialGuess::Paganin) {
+            PaganinOptions pg;
+            pg.deltaBeta = 1.0 / *options.betaDelta;
+            pg.padding = options.ctf.padding;
+            pg.padFactor = options.ctf.padFactor;
+            pg.fadeBorder = options.ctf.fadeBorder;
+            Reconstruction f0 = reconstructPaganin(I, g, pg);
             B0 = std::move(f0.absorption);
             phi0 = std::move(f0.phase);
-        } else {
+        } else if (options.initialGuess == IrgnInitialGuess::Zero) {
             B0 = ImageF(w, h, 0.0f);
             phi0 = ImageF(w, h, 0.0f);
         }
@@ -221,8 +274,39 @@ struct Irgn::State {
         B = B0;
         phi = phi0;
         linearize();
-        history.push_back(residual);
+        record();
         updateStop();
+    }
+
+    void record()
+    {
+        history.push_back(residual);
+        if (options.truePhase)
+            nmse.push_back(nmsePercent(phi, *options.truePhase));
+    }
+
+    // z ← M⁻¹ r (masked like the operator); returns ⟨r, z⟩. Without a preconditioner z is r.
+    double precondition(const Vec& res, float alpha)
+    {
+        if (!preconditioner)
+            return 0.0;
+        const float* in[2] = {res.data(0), res.count > 1 ? res.data(1) : nullptr};
+        float* out[2] = {z.data(0), z.count > 1 ? z.data(1) : nullptr};
+        preconditioner->apply(in, out, alpha);
+        double acc = 0;
+        const float* mk = mask.empty() ? nullptr : mask.data();
+        for (int c = 0; c < res.count; ++c) {
+            float* zc = z.data(c);
+            const float* rc = res.data(c);
+            const std::ptrdiff_t nn = std::ptrdiff_t(n);
+#pragma omp parallel for schedule(static) reduction(+ : acc) if (recon::parallelWorth(n))
+            for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                if (mk)
+                    zc[i] *= mk[i];
+                acc += double(rc[i]) * double(zc[i]);
+            }
+        }
+        return acc;
     }
 
     void forceHomogeneous(ImageF& b, const ImageF& ph) const
@@ -364,13 +448,17 @@ struct Irgn::State {
         adjoint(dataResidual, r);
         double rr = combine(penaltyOf(diff), -alpha, r, nullptr);
 
-        // Conjugate gradients on the normal equations from δf = 0.
+        // (Preconditioned) conjugate gradients on the normal equations from δf = 0; with M⁻¹,
+        // search directions follow z = M⁻¹ r and ⟨r, z⟩ replaces ‖r‖².
+        const bool pre = preconditioner != nullptr;
+        double rz = pre ? precondition(r, alpha) : rr;
+        const Vec& dir = pre ? z : r;
         for (int c = 0; c < x.count; ++c) {
             std::fill(x.ch[std::size_t(c)].begin(), x.ch[std::size_t(c)].end(), 0.0f);
-            std::copy(r.ch[std::size_t(c)].begin(), r.ch[std::size_t(c)].end(),
+            std::copy(dir.ch[std::size_t(c)].begin(), dir.ch[std::size_t(c)].end(),
                       p.ch[std::size_t(c)].begin());
         }
-        const double rr0 = rr;
+        const double rr0 = rr, rz0 = rz;
         const int M = options.cgIterations;
         const std::string stage =
             "Newton " + std::to_string(k + 1) + "/" + std::to_string(options.newtonSteps);
@@ -384,7 +472,7 @@ struct Irgn::State {
             const double pAp = applyNormal(p, alpha, Ap);
             if (!(pAp > 0.0))
                 break;  // lost positive definiteness to rounding: keep what we have
-            const float a = float(rr / pAp);
+            const float a = float(rz / pAp);
             double rrNew = 0;
             {
                 float* x0 = x.data(0);
@@ -407,13 +495,20 @@ struct Irgn::State {
                     }
                 }
             }
-            const float beta = float(rrNew / rr);
+            const double rzNew = pre ? precondition(r, alpha) : rrNew;
+            const float beta = float(rzNew / rz);
             rr = rrNew;
+            rz = rzNew;
+            ++cgDone;
+            progress.step((double(k) + double(j + 1) / M) / options.newtonSteps, stage);
+            // Inner stopping rule (inexact Newton): the residual fell by cgTolerance.
+            if (options.cgTolerance > 0 && rz <= options.cgTolerance * options.cgTolerance * rz0)
+                break;
             {
                 float* p0 = p.data(0);
-                const float* r0 = r.data(0);
+                const float* r0 = dir.data(0);
                 float* p1 = two ? p.data(1) : nullptr;
-                const float* r1 = two ? r.data(1) : nullptr;
+                const float* r1 = two ? dir.data(1) : nullptr;
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
                 for (std::ptrdiff_t i = 0; i < nn; ++i) {
                     p0[i] = r0[i] + beta * p0[i];
@@ -421,11 +516,46 @@ struct Irgn::State {
                         p1[i] = r1[i] + beta * p1[i];
                 }
             }
-            ++cgDone;
-            progress.step((double(k) + double(j + 1) / M) / options.newtonSteps, stage);
         }
 
-        // f_{k+1} = f_k + δf, then the optional positivity projection.
+        // f_{k+1} = f_k + δf; the monotone safeguard halves a step that raises the residual
+        // up to three times, then rejects it and raises α instead.
+        const double before = residual;
+        if (options.monotone) {
+            trialB = B;
+            trialPhi = phi;
+        }
+        addStep(1.0f);
+        linearize();
+        if (options.monotone && !(residual <= before)) {
+            ++rejected;
+            bool accepted = false;
+            float t = 1.0f;
+            for (int halving = 0; halving < 3 && !accepted; ++halving) {
+                t *= 0.5f;
+                B = trialB;
+                phi = trialPhi;
+                addStep(t);
+                linearize();
+                accepted = residual <= before;
+            }
+            if (!accepted) {
+                B = trialB;
+                phi = trialPhi;
+                linearize();
+                alphaK /= options.q * options.q;  // net α_{k+1} = α_k / q
+            }
+        }
+        ++k;
+        alphaK *= options.q;
+        record();
+        updateStop();
+    }
+
+    // f ← f + t δf (δf in x), then the optional positivity projection.
+    void addStep(float t)
+    {
+        const std::ptrdiff_t nn = std::ptrdiff_t(n);
         const bool positive = options.positivity;
         if (homogeneous) {
             const float* dx = x.data(0);
@@ -434,7 +564,7 @@ struct Irgn::State {
             const float c = ratio;
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
             for (std::ptrdiff_t i = 0; i < nn; ++i) {
-                float v = ph[i] + dx[i];
+                float v = ph[i] + t * dx[i];
                 if (positive)
                     v = std::max(v, 0.0f);
                 ph[i] = v;
@@ -447,7 +577,7 @@ struct Irgn::State {
             float* pp = phi.data();
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
             for (std::ptrdiff_t i = 0; i < nn; ++i) {
-                float b = pb[i] + dB[i], ph = pp[i] + dP[i];
+                float b = pb[i] + t * dB[i], ph = pp[i] + t * dP[i];
                 if (positive) {
                     b = std::max(b, 0.0f);
                     ph = std::max(ph, 0.0f);
@@ -456,11 +586,6 @@ struct Irgn::State {
                 pp[i] = ph;
             }
         }
-        ++k;
-        alphaK *= options.q;
-        linearize();
-        history.push_back(residual);
-        updateStop();
     }
 };
 
@@ -524,6 +649,16 @@ const std::vector<double>& Irgn::residualHistory() const noexcept
 int Irgn::iterations() const noexcept
 {
     return m->k;
+}
+
+const std::vector<double>& Irgn::nmseHistory() const noexcept
+{
+    return m->nmse;
+}
+
+int Irgn::rejectedSteps() const noexcept
+{
+    return m->rejected;
 }
 
 long long Irgn::cgIterationsDone() const noexcept

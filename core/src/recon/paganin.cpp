@@ -19,7 +19,8 @@ PadLayout validatedLayout(const Geometry& g, int width, int height, const Pagani
 {
     g.validate();
     o.validate();
-    return PadLayout::make(width, height, o.padding, o.padFactor);
+    return PadLayout::make(width, height, o.fadeBorder ? Padding::Replicate : o.padding,
+                           o.padFactor);
 }
 
 } // namespace
@@ -27,7 +28,7 @@ PadLayout validatedLayout(const Geometry& g, int width, int height, const Pagani
 void PaganinOptions::validate() const
 {
     recon::requirePositiveParameter(deltaBeta, "Paganin δ/β");
-    if (padding != Padding::Periodic)
+    if (padding != Padding::Periodic || fadeBorder)
         recon::requirePositiveParameter(padFactor, "pad factor");
 }
 
@@ -58,7 +59,10 @@ Reconstruction Paganin::reconstruct(const ImageF& hologram)
     recon::requireHologram(hologram, m_layout.width, m_layout.height, "Paganin");
     const int nx = m_layout.paddedWidth, ny = m_layout.paddedHeight;
     const int hx = m_fft.spectrumWidth();
-    recon::hologramToGrid(hologram, m_layout, m_options.padding, 0.0f, m_grid.data());
+    if (m_options.fadeBorder)
+        recon::hologramToGridFaded(hologram, m_layout, 0.0f, m_grid.data());
+    else
+        recon::hologramToGrid(hologram, m_layout, m_options.padding, 0.0f, m_grid.data());
     m_fft.forward(m_grid.data(), m_spectrum.data());
     Complex<float>* spec = m_spectrum.data();
     const float* tx = m_filterX.data();

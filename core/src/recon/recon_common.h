@@ -21,6 +21,13 @@ inline bool parallelWorth(std::size_t n)
 void hologramToGrid(const ImageF& hologram, const PadLayout& layout, Padding padding,
                     float subtract, float* grid);
 
+/// grid ← fade(I) − subtract: the image in its window, and outside it the edge values
+/// (replicate) blended into the flat field 1 by a cos² ramp over a quarter of the padding on
+/// each side, so the periodic grid has no step anywhere and no offset fills the padding to
+/// spread into the low frequencies. `layout` is any non-identity layout (made with Padding::Replicate).
+void hologramToGridFaded(const ImageF& hologram, const PadLayout& layout, float subtract,
+                         float* grid);
+
 /// out ← the image window of a real grid, times `scale`.
 void cropScaled(const float* grid, const PadLayout& layout, float scale, ImageF& out);
 

@@ -338,6 +338,8 @@ void MethodPanel::finishedRun(OutcomePtr outcome)
         m_steps->setValue(std::max(1, outcome->iterations));
     }
     m_continuing = false;
+    if (MethodForm* f = form(QString::fromStdString(outcome->method.id)))
+        f->showOutcomeDetails(outcome->details);
     updateState();
     emit resultReady(std::move(outcome));
 }

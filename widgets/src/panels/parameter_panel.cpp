@@ -58,7 +58,7 @@ ParameterPanel::ParameterPanel(QWidget* parent)
       m_ratio(new QLineEdit),
       m_indices(new QLabel),
       m_padding(new QComboBox),
-      m_padFactor(new QDoubleSpinBox)
+      m_padFactor(new QDoubleSpinBox), m_phaseSign(new QComboBox)
 {
     m_energy->setToolTip(tr("Photon energy E"));
     m_distance->setToolTip(tr("Effective propagation distance D (sample to detector)"));
@@ -132,6 +132,14 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     m_padFactor->setPrefix(QStringLiteral("× "));
     boundaryForm->addRow(tr("Padding:"), m_padding);
     boundaryForm->addRow(tr("Pad factor:"), m_padFactor);
+    m_phaseSign->setObjectName(QStringLiteral("phaseSign"));
+    m_phaseSign->addItem(tr("exp(−iφ) (PhaseLab)"), -1);
+    m_phaseSign->addItem(tr("exp(+iφ) (conjugate)"), 1);
+    m_phaseSign->setToolTip(tr("Phase sign convention of the hologram: files made with "
+                               "T = exp(−B + iφ) by other packages need the conjugate setting "
+                               "(CTF and IRGN)"));
+    boundaryForm->addRow(tr("Phase sign:"), m_phaseSign);
+    connect(m_phaseSign, &QComboBox::currentIndexChanged, this, &ParameterPanel::changed);
     connect(m_padding, &QComboBox::currentIndexChanged, this, &ParameterPanel::changed);
     connect(m_padFactor, &QDoubleSpinBox::valueChanged, this, &ParameterPanel::changed);
 
@@ -212,7 +220,13 @@ core::PropagationOptions ParameterPanel::propagation() const
     core::PropagationOptions o;
     o.padding = core::parsePadding(m_padding->currentData().toString().toStdString());
     o.padFactor = m_padFactor->value();
+    o.phaseSign = m_phaseSign->currentData().toInt();
     return o;
+}
+
+void ParameterPanel::setPhaseSign(int sign)
+{
+    m_phaseSign->setCurrentIndex(std::max(0, m_phaseSign->findData(sign)));
 }
 
 void ParameterPanel::setPadding(core::Padding mode, double factor)
@@ -234,7 +248,8 @@ nlohmann::json ParameterPanel::toJson() const
             {"density_g_cm3", m_density->value()},
             {"delta_over_beta_typed", m_ratio->text().toStdString()},
             {"padding", m_padding->currentData().toString().toStdString()},
-            {"pad_factor", m_padFactor->value()}};
+            {"pad_factor", m_padFactor->value()},
+            {"phase_sign", m_phaseSign->currentData().toInt()}};
 }
 
 void ParameterPanel::fromJson(const nlohmann::json& j)
@@ -254,7 +269,7 @@ void ParameterPanel::fromJson(const nlohmann::json& j)
     m_pixel->setUnit(unit("pixel", m_pixel));
     {
         const QSignalBlocker b1(m_material), b2(m_formula), b3(m_density), b4(m_ratio),
-            b5(m_padding), b6(m_padFactor);
+            b5(m_padding), b6(m_padFactor), b7(m_phaseSign);
         m_formula->setText(text("formula", m_formula->text()));
         m_density->setValue(j.value("density_g_cm3", m_density->value()));
         m_ratio->setText(text("delta_over_beta_typed", m_ratio->text()));
@@ -262,6 +277,7 @@ void ParameterPanel::fromJson(const nlohmann::json& j)
         m_padding->setCurrentIndex(std::max(
             0, m_padding->findData(text("padding", m_padding->currentData().toString()))));
         m_padFactor->setValue(j.value("pad_factor", m_padFactor->value()));
+        setPhaseSign(j.value("phase_sign", m_phaseSign->currentData().toInt()));
     }
     core::Geometry g = geometry();
     if (j.contains("geometry")) {

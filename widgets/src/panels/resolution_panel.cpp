@@ -6,6 +6,7 @@
 #include <phaselab/core/units.h>
 #include <phaselab/widgets/job_runner.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -55,7 +56,7 @@ ResolutionPanel::ResolutionPanel(ImageWorkspace* workspace, std::function<double
       m_edgeLabel(new QLabel),
       m_frcA(new QComboBox),
       m_frcB(new QComboBox),
-      m_threshold(new QComboBox),
+      m_threshold(new QComboBox), m_frcRule(new QComboBox), m_removeMean(new QCheckBox),
       m_frcRun(new QPushButton(tr("Compute FRC"))),
       m_frcPlot(makePlot(tr("spatial frequency [1/µm]"), tr("FRC"))),
       m_frcLabel(new QLabel),
@@ -109,6 +110,16 @@ ResolutionPanel::ResolutionPanel(ImageWorkspace* workspace, std::function<double
     frcForm->addRow(tr("Image:"), m_frcA);
     frcForm->addRow(tr("Against:"), m_frcB);
     frcForm->addRow(tr("Threshold:"), m_threshold);
+    m_frcRule->setObjectName(QStringLiteral("frcRule"));
+    m_frcRule->addItem(tr("First crossing"), int(core::FrcRule::FirstCrossing));
+    m_frcRule->addItem(tr("Sustained crossing (skips low-ring dips)"), int(core::FrcRule::Sustained));
+    m_frcRule->setToolTip(tr("Sustained: the crossing must start a run of rings below the "
+                             "threshold, so a dip in the lowest rings does not end the curve"));
+    frcForm->addRow(tr("Crossing:"), m_frcRule);
+    m_removeMean->setObjectName(QStringLiteral("frcRemoveMean"));
+    m_removeMean->setText(tr("Remove the means for the NMSE"));
+    m_removeMean->setToolTip(tr("A retrieved phase is defined up to a constant"));
+    frcForm->addRow(QString(), m_removeMean);
     auto* frcLayout = new QVBoxLayout(frc);
     frcLayout->addLayout(frcForm);
     frcLayout->addWidget(m_frcRun);
@@ -282,12 +293,14 @@ void ResolutionPanel::computeFrc(ImageRole a, ImageRole b, core::FrcThreshold th
     const double pixel = m_pixelSize();
     core::FrcOptions opt;
     opt.threshold = threshold;
+    opt.rule = core::FrcRule(m_frcRule->currentData().toInt());
+    const bool removeMean = m_removeMean->isChecked();
     m_frcRun->setEnabled(false);
     m_frcLabel->setText(tr("Computing…"));
     m_frcRunner->start<core::Evaluation>(
-        [imgA, imgB, pixel, opt](const JobContext<core::Evaluation>&) {
+        [imgA, imgB, pixel, opt, removeMean](const JobContext<core::Evaluation>&) {
             return std::make_shared<const core::Evaluation>(
-                core::evaluateReconstruction(*imgA, *imgB, pixel, opt));
+                core::evaluateReconstruction(*imgA, *imgB, pixel, opt, removeMean));
         },
         [this](std::shared_ptr<const core::Evaluation> e) {
             m_evaluation = std::move(e);
@@ -327,11 +340,12 @@ QString ResolutionPanel::frcText() const
     if (!m_evaluation)
         return {};
     const core::Evaluation& e = *m_evaluation;
-    QString text = tr("resolution %1 (%2 criterion)%3; NMSE %4 %; FRCM %5 %")
+    QString text = tr("resolution %1 (%2 criterion)%3; NMSE %4 %%5; FRCM %6 %")
                        .arg(lengthText(e.frc.resolutionM),
                             QString::fromStdString(core::frcThresholdName(e.frc.thresholdKind)),
                             e.frc.crossing.crossed ? QString() : tr(", never crossed: Nyquist"))
                        .arg(e.nmsePercent, 0, 'g', 4)
+                       .arg(e.meanRemoved ? tr(" (means removed)") : QString())
                        .arg(e.frc.frcmPercent, 0, 'g', 4);
     if (e.frc.cropped)
         text += tr("; FRC on the centred %1 × %1 square").arg(e.frc.size);

@@ -39,6 +39,7 @@ void applyPhysics(ParameterPanel& p, const core::ReconstructionRequest& r)
     if (r.geometry)
         p.setGeometry(*r.geometry);
     p.setPadding(r.propagation.padding, r.propagation.padFactor);
+    p.setPhaseSign(r.propagation.phaseSign);
     if (p.betaOverDelta() != r.betaOverDelta)
         p.setDeltaOverBeta(r.betaOverDelta > 0 ? 1.0 / r.betaOverDelta : 0.0);
 }

@@ -47,6 +47,10 @@ public:
     [[nodiscard]] std::vector<OptionField> fields() const override;
 };
 
+/// One line describing the CTF α in an outcome's details ("α_low 1.6e-07, α_high 1.6e-06 (rule
+/// fov; 2.9 × the homogeneous denominator A(0)²/2)"); empty when the details hold no α.
+std::string describeAlpha(const nlohmann::json& details);
+
 /// Registers "ctf", "paganin" and "irgn" in `registry` (MethodRegistry::instance() does this).
 class MethodRegistry;
 void registerClassicalMethods(MethodRegistry& registry);

@@ -14,6 +14,11 @@ struct PropagationOptions {
     Padding padding = Padding::Periodic;
     double padFactor = 2.0;  ///< grid size / image size for Replicate and Unit (≥ 1)
     int oversample = 1;      ///< K: compute at K·N with pixel Δx/K, bin intensities K×K back to N
+    /// Sign convention of the data: −1, T = exp(−B − iφ) (PhaseLab, physics.md §2); +1,
+    /// T = exp(−B + iφ), the conjugate convention some other packages store holograms in. With
+    /// +1 the operator is F(B, −φ), its derivative and adjoint follow, and φ stays ≥ 0 for
+    /// matter in both conventions.
+    int phaseSign = -1;
     /// FFTW planning; Measure for operators applied many times (iterative solvers).
     FftEffort fftPlanning = core::fftEffort();
 };
@@ -81,6 +86,9 @@ private:
     struct State;
     std::unique_ptr<State> m;
 };
+
+/// Throws InputError unless `sign` is −1 or +1 (PropagationOptions::phaseSign).
+void requirePhaseSign(int sign);
 
 /// One-shot convenience: I = F(B, φ) in double or float.
 template <typename Real>

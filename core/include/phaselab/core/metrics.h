@@ -15,6 +15,12 @@ namespace phaselab::core {
 template <typename T>
 double nmsePercent(const Image<T>& reconstruction, const Image<T>& reference);
 
+/// NMSE of the mean-free images: x − mean(x) against x_ref − mean(x_ref), in percent. A
+/// retrieved phase is defined only up to a constant; this scores the shape, not the offset.
+/// Throws InputError as nmsePercent(), and when the reference is constant.
+template <typename T>
+double nmsePercentWithoutMean(const Image<T>& reconstruction, const Image<T>& reference);
+
 /// The resolution threshold an FRC curve is compared with (physics.md §6).
 enum class FrcThreshold {
     TwoSigma,   ///< T(r) = 2 / sqrt(n_r / 2), n_r the pixel count of ring r (the default)
@@ -35,9 +41,24 @@ enum class FrcWindow {
     Hann   ///< separable Hann window w(x)·w(y), w(x) = sin²(π (x + ½) / N)
 };
 
+/// Which crossing of the threshold gives the resolution (docs/frc_resolution.md).
+enum class FrcRule {
+    FirstCrossing,  ///< the first ring below the threshold (physics.md §6, the default)
+    /// The first ring that starts a run of frcSustainedRun(R) rings all below the threshold:
+    /// isolated dips, typically in the few lowest rings where a reconstruction's offsets and
+    /// slow trends differ, do not end the curve.
+    Sustained,
+};
+/// "first" | "sustained"; throws InputError otherwise.
+FrcRule parseFrcRule(const std::string& text);
+std::string toString(FrcRule rule);
+/// Length of the run the Sustained rule needs for R rings: max(3, ⌈R/20⌉).
+int frcSustainedRun(std::size_t rings);
+
 struct FrcOptions {
     FrcThreshold threshold = FrcThreshold::TwoSigma;
     FrcWindow window = FrcWindow::None;
+    FrcRule rule = FrcRule::FirstCrossing;
 };
 
 /// Where an FRC curve first falls below its threshold.
@@ -57,6 +78,11 @@ struct FrcCrossing {
 /// between r − 1 and r, otherwise it is r itself. `nyquistRing` is returned when it never falls.
 FrcCrossing findFrcCrossing(const std::vector<double>& value, const std::vector<double>& threshold,
                             double nyquistRing);
+/// As findFrcCrossing, but the crossing ring must start a run of `run` rings below the
+/// threshold (or all remaining rings, when fewer remain); FrcRule::Sustained.
+FrcCrossing findSustainedFrcCrossing(const std::vector<double>& value,
+                                     const std::vector<double>& threshold, double nyquistRing,
+                                     int run);
 
 /// The ring of frequency bin (row i, column j) of an n × n DFT in FFT order (zero frequency at
 /// [0, 0]; bins i ≥ n/2 are the negative frequencies): r = round(|k|), k the signed frequency
@@ -93,7 +119,8 @@ struct FrcResult {
     /// Number of frequency-grid pixels n_r in each ring (r = round(|k|)).
     std::vector<std::size_t> ringCount;
 
-    /// The first crossing below the threshold (see findFrcCrossing).
+    FrcRule rule = FrcRule::FirstCrossing;
+    /// The crossing below the threshold by `rule` (findFrcCrossing, findSustainedFrcCrossing).
     FrcCrossing crossing;
     /// Crossing frequency f_c [1/m] (Nyquist 1/(2Δx) when the curve never falls).
     double cutoffFrequencyPerM = 0;
@@ -117,14 +144,18 @@ FrcResult fourierRingCorrelation(const Image<T>& a, const Image<T>& b, double pi
 /// NMSE, FRC, FRCM and resolution of a reconstruction against its reference.
 struct Evaluation {
     double nmsePercent = 0;
+    bool meanRemoved = false;  ///< nmsePercent is nmsePercentWithoutMean()
     FrcResult frc;
 };
 
 /// Evaluates `reconstruction` against `reference` (same shape; NMSE over the whole image, FRC over
 /// the centre-cropped even square). Throws InputError as nmsePercent and fourierRingCorrelation.
+/// With `removeMean` the NMSE is that of the mean-free images (the FRC ignores the mean anyway:
+/// ring 0 holds it alone and is never a crossing).
 template <typename T>
 Evaluation evaluateReconstruction(const Image<T>& reconstruction, const Image<T>& reference,
-                                  double pixelSizeM, const FrcOptions& options = {});
+                                  double pixelSizeM, const FrcOptions& options = {},
+                                  bool removeMean = false);
 
 /// Statistics of a region of homogeneous material and its errors against the expected value
 /// (physics.md §6).

@@ -15,6 +15,10 @@ struct PaganinOptions {
     /// Boundary handling of the hologram: Periodic (none), Replicate (edge values) or Unit
     /// (flat field, I = 1, outside the image).
     Padding padding = Padding::Periodic;
+    /// Pad by padFactor (whatever `padding` says) with the edge values faded smoothly into the
+    /// flat field: Paganin's filter is wide (√(λD δ/β) can exceed the image), so any step or
+    /// offset at the border would spread into the whole phase.
+    bool fadeBorder = true;
     double padFactor = 2.0;  ///< grid size / image size for Replicate and Unit (≥ 1)
     FftEffort fftPlanning = core::fftEffort();
 

@@ -40,6 +40,9 @@ public:
     /// than it was trained for) under the fields; an empty list hides them.
     void setWarnings(const QStringList& warnings);
     [[nodiscard]] QStringList warnings() const;
+    /// Shows what the last finished run of this method chose (ReconstructionOutcome::details,
+    /// e.g. CTF's α); the default shows nothing.
+    virtual void showOutcomeDetails(const nlohmann::json& details) { (void)details; }
 
     [[nodiscard]] QString displayName() const { return displayName(m_info); }
     [[nodiscard]] QString description() const { return description(m_info); }

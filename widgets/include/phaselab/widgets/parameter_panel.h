@@ -46,6 +46,8 @@ public:
 
     [[nodiscard]] core::PropagationOptions propagation() const;
     void setPadding(core::Padding mode, double factor);
+    /// −1: T = exp(−B − iφ) (PhaseLab); +1: data in the conjugate convention.
+    void setPhaseSign(int sign);
 
     /// Every parameter and the chosen units, for session files; fromJson() restores them and
     /// ignores keys it does not know.
@@ -94,6 +96,7 @@ private:
     QLabel* m_indices;
     QComboBox* m_padding;
     QDoubleSpinBox* m_padFactor;
+    QComboBox* m_phaseSign;
     int m_imageSize = 0;
     bool m_samplingWarning = false;
     double m_betaOverDelta = 0;

@@ -12,6 +12,7 @@
 #include <phaselab/core/metrics.h>
 #include <phaselab/widgets/image_workspace.h>
 
+class QCheckBox;
 class QComboBox;
 class QCustomPlot;
 class QDoubleSpinBox;
@@ -90,6 +91,8 @@ private:
     QComboBox* m_frcA;
     QComboBox* m_frcB;
     QComboBox* m_threshold;
+    QComboBox* m_frcRule;
+    QCheckBox* m_removeMean;
     QPushButton* m_frcRun;
     QCustomPlot* m_frcPlot;
     QLabel* m_frcLabel;

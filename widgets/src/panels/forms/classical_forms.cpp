@@ -11,6 +11,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QPushButton>
 #include <QSpinBox>
 
 namespace phaselab::widgets {
@@ -25,6 +26,7 @@ using Domain = NumberEdit::Domain;
 
 /// α low, α high and the transition width of a CTF filter, in any form layout.
 struct CtfFields {
+    QComboBox* rule = new QComboBox;
     NumberEdit* low = new NumberEdit(Domain::Positive);
     NumberEdit* high = new NumberEdit(Domain::Positive);
     NumberEdit* width = new NumberEdit(Domain::Positive);
@@ -34,6 +36,17 @@ struct CtfFields {
         low->setToolTip(lowTip);
         high->setToolTip(highTip);
         width->setToolTip(MethodForm::tr("Width of the erfc transition, relative to the first maximum"));
+        rule->addItem(MethodForm::tr("Field of view (fov)"), QStringLiteral("fov"));
+        rule->addItem(MethodForm::tr("Generalised cross-validation"), QStringLiteral("gcv"));
+        rule->addItem(MethodForm::tr("L-curve corner"), QStringLiteral("lcurve"));
+        rule->addItem(MethodForm::tr("Discrepancy (estimated noise)"), QStringLiteral("discrepancy"));
+        rule->addItem(MethodForm::tr("Quasi-optimality"), QStringLiteral("quasi"));
+        rule->addItem(MethodForm::tr("Manual (α low, α high)"), QStringLiteral("manual"));
+        rule->setToolTip(MethodForm::tr(
+            "How α is chosen for each hologram; with a rule other than manual, α low caps (fov) "
+            "or only sets the ratio α high/α low"));
+        form->addRow(MethodForm::tr("α rule:"), rule);
+        QObject::connect(rule, &QComboBox::activated, owner, &MethodForm::optionsChanged);
         form->addRow(MethodForm::tr("α low:"), low);
         form->addRow(MethodForm::tr("α high:"), high);
         form->addRow(MethodForm::tr("Transition:"), width);
@@ -43,12 +56,14 @@ struct CtfFields {
     }
     void show(const core::CtfOptions& c) const
     {
+        select(rule, core::toString(c.alphaRule));
         low->setValue(c.alphaLow);
         high->setValue(c.alphaHigh);
         width->setValue(c.transitionWidth);
     }
     void apply(core::CtfOptions& c) const
     {
+        c.alphaRule = core::parseAlphaRule(selected(rule));
         readInto(low, c.alphaLow);
         readInto(high, c.alphaHigh);
         readInto(width, c.transitionWidth);
@@ -63,6 +78,7 @@ struct CtfFields {
     {
         for (NumberEdit* e : {low, high, width})
             e->setEnabled(on);
+        rule->setEnabled(on);
     }
 };
 
@@ -75,8 +91,31 @@ public:
     explicit CtfForm(const core::MethodInfo& info) : MethodForm(info)
     {
         m_ctf.low->setObjectName(QStringLiteral("ctfAlphaLow"));
+        m_ctf.rule->setObjectName(QStringLiteral("ctfAlphaRule"));
         m_ctf.addTo(formLayout(), this, tr("α below the first CTF maximum"),
                     tr("α above the first CTF maximum"));
+        m_border->setObjectName(QStringLiteral("ctfBorder"));
+        m_border->addItem(tr("Fade into the flat field"), QStringLiteral("fade"));
+        m_border->addItem(tr("Padding mode of the physics"), QStringLiteral("padding"));
+        formLayout()->addRow(tr("Border:"), m_border);
+        connect(m_border, &QComboBox::activated, this, &MethodForm::optionsChanged);
+        m_chosen->setObjectName(QStringLiteral("ctfChosenAlpha"));
+        m_chosen->setWordWrap(true);
+        m_useChosen->setObjectName(QStringLiteral("ctfUseChosenAlpha"));
+        m_useChosen->setToolTip(tr("Fix α low and α high at the chosen values (manual rule), "
+                                   "to edit them from there"));
+        m_useChosen->setEnabled(false);
+        formLayout()->addRow(tr("Chosen:"), m_chosen);
+        formLayout()->addRow(QString(), m_useChosen);
+        connect(m_useChosen, &QPushButton::clicked, this, &CtfForm::useChosen);
+    }
+
+    void showOutcomeDetails(const nlohmann::json& details) override
+    {
+        const std::string text = core::describeAlpha(details);
+        m_chosen->setText(QString::fromStdString(text));
+        m_lastDetails = details;
+        m_useChosen->setEnabled(!text.empty() && details.value("alpha_rule", "") != "manual");
     }
 
     QString validate() const override { return m_ctf.invalid(tr("CTF: ")); }
@@ -84,15 +123,35 @@ public:
 protected:
     void showOptions(const core::MethodOptions& o) override
     {
-        m_ctf.show(optionsAs<core::CtfMethodOptions>(o).ctf);
+        const core::CtfOptions& c = optionsAs<core::CtfMethodOptions>(o).ctf;
+        m_ctf.show(c);
+        select(m_border, c.fadeBorder ? "fade" : "padding");
     }
     void applyFields(core::MethodOptions& o) const override
     {
-        m_ctf.apply(optionsAs<core::CtfMethodOptions>(o).ctf);
+        core::CtfOptions& c = optionsAs<core::CtfMethodOptions>(o).ctf;
+        m_ctf.apply(c);
+        c.fadeBorder = selected(m_border) == "fade";
     }
 
 private:
+    // The override: the chosen α as manual values.
+    void useChosen()
+    {
+        auto o = std::unique_ptr<core::MethodOptions>(options()->clone());
+        core::CtfOptions& c = optionsAs<core::CtfMethodOptions>(*o).ctf;
+        c.alphaRule = core::AlphaRule::Manual;
+        c.alphaLow = m_lastDetails.value("alpha_low", c.alphaLow);
+        c.alphaHigh = m_lastDetails.value("alpha_high", c.alphaHigh);
+        setOptions(*o);
+        m_useChosen->setEnabled(false);
+    }
+
     CtfFields m_ctf;
+    QComboBox* m_border = new QComboBox;
+    QLabel* m_chosen = new QLabel;
+    QPushButton* m_useChosen = new QPushButton(tr("Use this α"));
+    nlohmann::json m_lastDetails;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -144,6 +203,9 @@ public:
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Zero)));
         m_start->addItem(tr("CTF"),
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Ctf)));
+        m_start->addItem(tr("Paganin (needs δ/β)"),
+                         QString::fromStdString(core::toString(core::IrgnInitialGuess::Paganin)));
+        m_start->setObjectName(QStringLiteral("irgnStart"));
         m_noise->setToolTip(tr("Noise standard deviation of the hologram; stop when the RMS "
                                "residual reaches τ times it (0: off)"));
         m_tau->setToolTip(tr("Discrepancy factor τ ≥ 1"));
