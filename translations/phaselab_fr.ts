@@ -350,6 +350,14 @@
         <source>HDF5 data sets (*.h5 *.hdf5)</source>
         <translation>Jeux de données HDF5 (*.h5 *.hdf5)</translation>
     </message>
+    <message>
+        <source>Solids of the window&apos;s sample only (%1)</source>
+        <translation>Solides du seul échantillon de la fenêtre (%1)</translation>
+    </message>
+    <message>
+        <source>Solids of the window&apos;s sample only (choose Au, Pd or Zn as the sample)</source>
+        <translation>Solides du seul échantillon de la fenêtre (choisissez Au, Pd ou Zn comme échantillon)</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::DgnTrainForm</name>

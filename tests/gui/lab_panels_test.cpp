@@ -21,6 +21,7 @@
 #include <phaselab/widgets/method_form.h>
 #include <phaselab/widgets/method_panel.h>
 #include <phaselab/widgets/model_library.h>
+#include <phaselab/widgets/parameter_panel.h>
 #include <phaselab/widgets/training_panel.h>
 
 #include <qcustomplot.h>
@@ -83,6 +84,8 @@ private slots:
         s.ppsnrLowDb = 30;
         s.ppsnrHighDb = 40;
         s.path = path("generated.h5");
+        s.sampleMaterialOnly = true;
+        panel.setSampleMaterial(core::Material::gold());
         panel.setSettings(s);
         QSignalSpy generated(&panel, &DataPanel::generated);
         QTest::mouseClick(panel.generateButton(), Qt::LeftButton);
@@ -95,6 +98,8 @@ private slots:
         QCOMPARE(reader.width(), 32);
         QCOMPARE(reader.count("train") + reader.count("val") + reader.count("test"), std::size_t(10));
         QCOMPARE(reader.geometry().pixelSizeM, 100e-9);
+        // The window's sample material only.
+        QCOMPARE(reader.attributes()["materials"], nlohmann::json::array({"Au:19.32"}));
         const auto ppsnr = reader.readScalars("train", "ppsnr_db");
         for (double p : ppsnr)
             QVERIFY(p >= 30 && p <= 40);
@@ -252,6 +257,14 @@ private slots:
             MainWindow w;
             w.show();
             LabWindow* lab = w.lab();
+            // The data panel follows the window's geometry and sample material.
+            w.parameterPanel()->setMaterialId("Pd");
+            QVERIFY(lab->dataPanel()->sampleMaterial());
+            QCOMPARE(lab->dataPanel()->sampleMaterial()->formula, std::string("Pd"));
+            w.parameterPanel()->setMaterialId("phase");
+            QVERIFY(!lab->dataPanel()->sampleMaterial());
+            QCOMPARE(lab->dataPanel()->geometry().pixelSizeM,
+                     w.parameterPanel()->geometry().pixelSizeM);
             // Load in the library applies the model in the method panel.
             const QString model = tinyModel("load.pt", {13.0, 20e-3, 12e-9});
             emit lab->library()->modelChosen(model, "dgn");

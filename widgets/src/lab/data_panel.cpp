@@ -57,6 +57,7 @@ DataPanel::DataPanel(QWidget* parent)
       m_photons(new QDoubleSpinBox),
       m_seed(new QSpinBox),
       m_unpaired(new QCheckBox(tr("Unpaired training split (PhaseGAN)"))),
+      m_sampleMaterial(new QCheckBox),
       m_output(new QLineEdit),
       m_physics(new QLabel),
       m_generate(new QPushButton(tr("Generate"))),
@@ -101,6 +102,7 @@ DataPanel::DataPanel(QWidget* parent)
     form->addRow(tr("Noise (PPSNR)"), noise);
     form->addRow(tr("Photons per frame"), m_photons);
     form->addRow(tr("Seed"), m_seed);
+    form->addRow(m_sampleMaterial);
     form->addRow(m_unpaired);
     form->addRow(tr("File"), outRow);
     auto* run = new QHBoxLayout;
@@ -149,6 +151,7 @@ DataPanel::DataPanel(QWidget* parent)
     });
     m_progress->setRange(0, 1000);
     m_progress->setTextVisible(true);
+    setSampleMaterial(std::nullopt);
     setSettings({});
     setGeometry(m_geometry);
     setRunning(false);
@@ -162,6 +165,18 @@ void DataPanel::setGeometry(const core::Geometry& geometry)
     m_physics->setText(physicsText(geometry));
 }
 
+void DataPanel::setSampleMaterial(const std::optional<core::Material>& material)
+{
+    m_material = material;
+    m_sampleMaterial->setText(
+        material ? tr("Solids of the window's sample only (%1)")
+                       .arg(QString::fromStdString(material->name))
+                 : tr("Solids of the window's sample only (choose Au, Pd or Zn as the sample)"));
+    if (!material)
+        m_sampleMaterial->setChecked(false);
+    updateProtocol();
+}
+
 void DataPanel::setSettings(const Settings& s)
 {
     m_protocol->setCurrentIndex(std::max(0, m_protocol->findData(s.protocol)));
@@ -172,6 +187,7 @@ void DataPanel::setSettings(const Settings& s)
     m_photons->setValue(s.photons);
     m_seed->setValue(int(s.seed));
     m_unpaired->setChecked(s.unpaired);
+    m_sampleMaterial->setChecked(s.sampleMaterialOnly && m_material);
     m_output->setText(s.path);
     updateProtocol();
 }
@@ -187,6 +203,7 @@ DataPanel::Settings DataPanel::settings() const
     s.photons = m_photons->value();
     s.seed = qulonglong(m_seed->value());
     s.unpaired = m_unpaired->isChecked();
+    s.sampleMaterialOnly = m_sampleMaterial->isChecked();
     s.path = m_output->text().trimmed();
     return s;
 }
@@ -207,6 +224,8 @@ bool DataPanel::generate()
         request.params = dgn ? core::SimulationParams::dgn() : core::SimulationParams::phaseGan();
         request.params.geometry = m_geometry;
         if (dgn) {
+            if (s.sampleMaterialOnly && m_material)
+                request.params.materials = {*m_material};
             request.params.ppsnrMinDb = s.ppsnrLowDb;
             request.params.ppsnrMaxDb = s.ppsnrHighDb;
         } else {
@@ -344,6 +363,7 @@ void DataPanel::updateProtocol()
     m_ppsnrLow->setEnabled(dgn);
     m_ppsnrHigh->setEnabled(dgn);
     m_photons->setEnabled(!dgn);
+    m_sampleMaterial->setEnabled(dgn && m_material);
 }
 
 void DataPanel::setRunning(bool running)

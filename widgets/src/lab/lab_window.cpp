@@ -123,6 +123,12 @@ void LabWindow::updateGeometry()
 {
     const core::Geometry g = m_main.parameterPanel()->geometry();
     m_data->setGeometry(g);
+    const QString material = m_main.parameterPanel()->materialId();
+    std::optional<core::Material> sample;
+    for (const core::Material& m : core::dgnMaterials())
+        if (QString::fromStdString(m.formula) == material)
+            sample = m;
+    m_data->setSampleMaterial(sample);
     m_library->setGeometry(g);
 }
 

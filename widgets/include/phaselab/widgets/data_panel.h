@@ -3,6 +3,9 @@
 #include <QWidget>
 
 #include <phaselab/core/geometry.h>
+#include <phaselab/core/materials.h>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -32,6 +35,13 @@ public:
     /// The physics new sets are simulated with (the window's parameters).
     void setGeometry(const core::Geometry& geometry);
     [[nodiscard]] core::Geometry geometry() const noexcept { return m_geometry; }
+    /// The window's sample material, offered instead of the DGN protocol's three (Au, Pd, Zn);
+    /// nullopt when the window's sample is no single element of the protocol.
+    void setSampleMaterial(const std::optional<core::Material>& material);
+    [[nodiscard]] const std::optional<core::Material>& sampleMaterial() const noexcept
+    {
+        return m_material;
+    }
 
     /// The generation settings, as the fields show them.
     struct Settings {
@@ -42,6 +52,8 @@ public:
         double photons = 6.6e7;                     ///< PhaseGAN photons per frame
         qulonglong seed = 0;
         bool unpaired = false;                      ///< unpaired training split
+        /// DGN: solids of the window's sample material only (when setSampleMaterial() gave one).
+        bool sampleMaterialOnly = false;
         QString path;                               ///< the HDF5 file to write
     };
     void setSettings(const Settings& settings);
@@ -87,6 +99,8 @@ private:
     QDoubleSpinBox* m_photons;
     QSpinBox* m_seed;
     QCheckBox* m_unpaired;
+    QCheckBox* m_sampleMaterial;
+    std::optional<core::Material> m_material;
     QLineEdit* m_output;
     QLabel* m_physics;
     QPushButton* m_generate;
