@@ -139,10 +139,12 @@ private slots:
                  (std::vector<std::int64_t>{3, 1, 6, 6}));
         // Channels-last and the plain layout compute the same.
         const torch::Tensor x = torch::rand({2, 1, 64, 64});
+        const bool layout = models::phaseGanChannelsLast();
+        models::phaseGanChannelsLast() = true;
         const torch::Tensor a = g.forward(x);
         models::phaseGanChannelsLast() = false;
         const torch::Tensor b = g.forward(x);
-        models::phaseGanChannelsLast() = true;
+        models::phaseGanChannelsLast() = layout;
         QVERIFY(torch::allclose(a, b, 1e-4, 1e-5));
     }
 
