@@ -1,4 +1,4 @@
-// `train`: trains a learned method (DGN, MS-D Net) on an HDF5 dataset with checkpoints and resume.
+// `train`: trains a learned method (DGN, MS-D Net, PhaseGAN) on an HDF5 dataset with checkpoints and resume.
 #include "commands.h"
 
 #include <phaselab/core/error.h>
@@ -21,7 +21,7 @@ struct TrainCliOptions {
     std::string data, out, checkpoint, resume;
     std::string device = "auto";
     std::string schedule = "auto";
-    int epochs = 0, batch = 0;
+    int epochs = 0, batch = 0, stepEpochs = 30;
     double lr = 0;
     std::uint64_t seed = 1;
     bool flips = false, rotations = false;
@@ -33,6 +33,9 @@ struct TrainCliOptions {
     std::string padding = "dataset";
     // MS-D Net
     int depth = 100;
+    // PhaseGAN
+    models::PhaseGanOptions gan;
+    double clip = 0;
     bool json = false;
 };
 
@@ -65,6 +68,12 @@ public:
                      "epoch %d/%d  train loss %.4g  val loss %.4g  lr %.3g  %.1f samples/s  %.1f s\n",
                      r.epoch, epochs, r.trainLoss, r.valLoss, r.learningRate, r.samplesPerSecond,
                      r.seconds);
+        if (!r.metrics.empty()) {  // a method's further figures (PhaseGAN's), one line
+            std::string line = "  ";
+            for (const auto& [key, value] : r.metrics)
+                line += " " + key + " " + core::formatNumber(value, 4);
+            std::fprintf(stderr, "%s\n", line.c_str());
+        }
     }
 
     void clear()
@@ -94,6 +103,7 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
     t.batchSize = o.batch;
     t.learningRate = o.lr;
     t.schedule = models::parseSchedule(o.schedule);
+    t.stepEpochs = o.stepEpochs;
     t.seed = o.seed;
     t.device = o.device;
     t.augmentation.flips = o.flips;
@@ -107,6 +117,10 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
     if (o.padding != "dataset")
         t.dgn.padding = core::parsePadding(o.padding);
     t.msd.depth = o.depth;
+    t.phasegan = o.gan;
+    if (t.method == models::Method::PhaseGan && o.padding != "dataset")
+        t.phasegan.padding = core::parsePadding(o.padding);
+    t.gradientClip = o.clip;
 
     TrainStatus status(!ctx.json);
     models::TrainResult r;
@@ -128,12 +142,17 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
     if (ctx.json) {
         nlohmann::json history = nlohmann::json::array();
         for (const auto& e : r.history)
-            history.push_back({{"epoch", e.epoch},
-                               {"train_loss", e.trainLoss},
-                               {"val_loss", e.valLoss},
-                               {"learning_rate", e.learningRate},
-                               {"seconds", e.seconds},
-                               {"samples_per_second", e.samplesPerSecond}});
+            {
+            nlohmann::json h = {{"epoch", e.epoch},
+                                {"train_loss", e.trainLoss},
+                                {"val_loss", e.valLoss},
+                                {"learning_rate", e.learningRate},
+                                {"seconds", e.seconds},
+                                {"samples_per_second", e.samplesPerSecond}};
+            if (!e.metrics.empty())
+                h["metrics"] = e.metrics;
+            history.push_back(h);
+        }
         printJson({{"epochs", int(r.history.size())},
                    {"train_loss", last.trainLoss},
                    {"val_loss", last.valLoss},
@@ -164,10 +183,11 @@ Command addTrainCommand(CLI::App& root)
 {
     auto o = std::make_shared<TrainCliOptions>();
     CLI::App* sub = root.add_subcommand(
-        "train", "Train a learned reconstruction (dgn: Deep Gauss-Newton, msd: MS-D Net) on an "
-                 "HDF5 dataset with train/val groups; checkpoints every epoch");
+        "train", "Train a learned reconstruction (dgn: Deep Gauss-Newton, msd: MS-D Net, phasegan: "
+                 "PhaseGAN on an unpaired train split) on an HDF5 dataset with train/val groups; "
+                 "checkpoints every epoch");
     sub->add_option("--method", o->method, "Method")
-        ->check(CLI::IsMember({"dgn", "msd"}))
+        ->check(CLI::IsMember({"dgn", "msd", "phasegan"}))
         ->capture_default_str();
     sub->add_option("--data", o->data, "Dataset SET.h5 (groups train, val; hologram, absorption, "
                                        "phase [n,H,W]; physics attributes)");
@@ -212,6 +232,42 @@ Command addTrainCommand(CLI::App& root)
         ->capture_default_str();
     sub->add_option("--depth", o->depth, "MS-D Net: layers")
         ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    sub->add_option("--clip", o->clip,
+                    "Largest gradient norm (0: the method's, DGN 1, PhaseGAN 10, MS-D none; "
+                    "negative: never clip)");
+    models::PhaseGanOptions& g = o->gan;
+    sub->add_option("--width", g.width, "PhaseGAN: channel multiplier of all four networks "
+                                        "(1, 0.5, 0.25, 0.125)")
+        ->check(CLI::Range(0.01, 4.0))
+        ->capture_default_str();
+    sub->add_option("--lr-d", g.discriminatorLearningRate,
+                    "PhaseGAN: discriminators' learning rate (generators': --lr, default 2e-4)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    sub->add_option("--beta1", g.adamBeta1, "PhaseGAN: Adam beta1")
+        ->check(CLI::Range(0.0, 0.999))
+        ->capture_default_str();
+    sub->add_option("--adv-weight", g.adversarialWeight, "PhaseGAN: adversarial loss weight")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sub->add_option("--cycle-object-weight", g.cycleObjectWeight,
+                    "PhaseGAN: object cycle L1 weight")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sub->add_option("--cycle-intensity-weight", g.cycleIntensityWeight,
+                    "PhaseGAN: intensity cycle L1 weight")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sub->add_option("--frc-object-weight", g.frcObjectWeight, "PhaseGAN: object cycle FRC weight")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sub->add_option("--frc-intensity-weight", g.frcIntensityWeight,
+                    "PhaseGAN: intensity cycle FRC weight")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sub->add_option("--step-epochs", o->stepEpochs, "Step schedule: epochs between decays")
+        ->check(CLI::PositiveNumber)
         ->capture_default_str();
     addJsonFlag(sub, o->json);
     return {sub, &o->json, [o](const Context& ctx) {

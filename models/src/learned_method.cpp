@@ -1,4 +1,4 @@
-// DGN and MS-D Net as registry methods: a model file's metadata answers check(), warnings() and
+// DGN, MS-D Net and PhaseGAN as registry methods: a model file's metadata answers check(), warnings() and
 // the default physics cheaply; its weights load once and stay loaded between runs.
 #include <phaselab/models/learned_method.h>
 
@@ -38,6 +38,13 @@ public:
                     "Deep Gauss–Newton (Mom, Langer, Sixou 2023): a learned, unrolled Gauss–Newton "
                     "iteration with the Fresnel operator inside; needs a model trained with "
                     "phaselab-cli train --method dgn.",
+                    core::MethodKind::Learned, false};
+        if (method == Method::PhaseGan)
+            return {"phasegan", "PhaseGAN",
+                    "PhaseGAN (Zhang et al. 2021): a U-Net trained without paired ground truth, "
+                    "on a set of holograms and a separate set of objects, with the Fresnel "
+                    "propagator inside a CycleGAN cycle; needs a model trained with phaselab-cli "
+                    "train --method phasegan at the physics of the data.",
                     core::MethodKind::Learned, false};
         return {"msd", "MS-D Net",
                 "Mixed-Scale Dense network (Pelt & Sethian 2018): a purely learned "
@@ -207,7 +214,7 @@ int modelLoadCount()
 
 void registerLearnedMethods(core::MethodRegistry& registry)
 {
-    for (Method m : {Method::Dgn, Method::Msd})
+    for (Method m : {Method::Dgn, Method::Msd, Method::PhaseGan})
         registry.add(LearnedMethod::infoOf(m), [m] { return std::make_unique<LearnedMethod>(m); });
 }
 

@@ -1,6 +1,7 @@
 // Model files and the inference facade (LearnedModel, modelInfo).
 #include "model_io.h"
 #include "options_json.h"
+#include "phasegan_json.h"
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/error.h>
@@ -83,7 +84,7 @@ nlohmann::json readJson(torch::serialize::InputArchive& archive, const std::stri
     }
 }
 
-void saveWeights(const NetworkImpl& net, torch::serialize::OutputArchive& archive,
+void saveWeights(const torch::nn::Module& net, torch::serialize::OutputArchive& archive,
                  const std::string& key)
 {
     torch::serialize::OutputArchive nested;
@@ -91,8 +92,8 @@ void saveWeights(const NetworkImpl& net, torch::serialize::OutputArchive& archiv
     archive.write(key, nested);
 }
 
-void loadWeights(NetworkImpl& net, torch::serialize::InputArchive& archive, const std::string& key,
-                 const std::string& path)
+void loadWeights(torch::nn::Module& net, torch::serialize::InputArchive& archive,
+                 const std::string& key, const std::string& path)
 {
     torch::serialize::InputArchive nested;
     if (!archive.try_read(key, nested))
@@ -200,7 +201,36 @@ LearnedModel LearnedModel::initialise(Method method, const DgnOptions& dgn, cons
     s->path = "(untrained)";
     s->device = resolveDevice(device);
     torch::manual_seed(seed);
-    s->net = makeNetwork(method, method == Method::Dgn ? toJson(dgn) : toJson(msd));
+    s->net = makeNetwork(method, method == Method::Dgn   ? toJson(dgn)
+                                 : method == Method::Msd ? toJson(msd)
+                                                         : phaseGanArchitectureJson({}));
+    s->net->setPhysics(geometry);
+    s->training = geometry;
+    s->hasGeometry = true;
+    s->meta = {{"format", kModelFormat},
+               {"format_version", kFormatVersion},
+               {"method", toString(method)},
+               {"architecture", s->net->architecture()},
+               {"parameter_count", s->net->parameterCount()},
+               {"physics", core::toJson(geometry)},
+               {"normalisation", s->net->normalisation()},
+               {"training", nullptr}};
+    s->net->to(s->device);
+    s->net->eval();
+    return LearnedModel(std::move(s));
+}
+
+LearnedModel LearnedModel::initialise(Method method, const nlohmann::json& architecture,
+                                      const core::Geometry& geometry, std::uint64_t seed,
+                                      const std::string& device)
+{
+    initialiseRuntime();
+    geometry.validate();
+    auto s = std::make_unique<State>();
+    s->path = "(untrained)";
+    s->device = resolveDevice(device);
+    torch::manual_seed(seed);
+    s->net = makeNetwork(method, architecture);
     s->net->setPhysics(geometry);
     s->training = geometry;
     s->hasGeometry = true;

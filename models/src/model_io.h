@@ -36,10 +36,10 @@ nlohmann::json readJson(torch::serialize::InputArchive& archive, const std::stri
                         const std::string& path);
 
 /// Weights (parameters and buffers) of a network as a nested archive, and back.
-void saveWeights(const NetworkImpl& net, torch::serialize::OutputArchive& archive,
+void saveWeights(const torch::nn::Module& net, torch::serialize::OutputArchive& archive,
                  const std::string& key);
-void loadWeights(NetworkImpl& net, torch::serialize::InputArchive& archive, const std::string& key,
-                 const std::string& path);
+void loadWeights(torch::nn::Module& net, torch::serialize::InputArchive& archive,
+                 const std::string& key, const std::string& path);
 /// Copies parameters and buffers of `from` into `to` (same architecture; any devices).
 void copyWeights(const NetworkImpl& from, NetworkImpl& to);
 

@@ -2,6 +2,8 @@
 
 #include "msd_kernels.h"
 #include "options_json.h"
+#include "phasegan_json.h"
+#include "phasegan_networks.h"
 
 #include <phaselab/core/error.h>
 
@@ -378,6 +380,9 @@ Network makeNetwork(Method method, const nlohmann::json& architecture)
 {
     if (method == Method::Dgn)
         return std::make_shared<DgnImpl>(dgnOptionsFromJson(architecture, "DGN architecture"));
+    if (method == Method::PhaseGan)
+        return std::make_shared<PhaseGanGeneratorImpl>(
+            phaseGanOptionsFromJson(architecture, nullptr, "PhaseGAN architecture"));
     return std::make_shared<MsdImpl>(msdOptionsFromJson(architecture, "MS-D architecture"));
 }
 

@@ -29,6 +29,7 @@ std::string toString(Method method)
     switch (method) {
     case Method::Dgn: return "dgn";
     case Method::Msd: return "msd";
+    case Method::PhaseGan: return "phasegan";
     }
     return "?";
 }
@@ -39,7 +40,9 @@ Method parseMethod(const std::string& text)
         return Method::Dgn;
     if (text == "msd")
         return Method::Msd;
-    throw core::InputError("method '" + text + "' is not one of dgn, msd");
+    if (text == "phasegan")
+        return Method::PhaseGan;
+    throw core::InputError("method '" + text + "' is not one of dgn, msd, phasegan");
 }
 
 std::string toString(Schedule schedule)
@@ -102,12 +105,15 @@ nlohmann::json toJson(const MsdOptions& o)
 
 nlohmann::json toJson(const EpochRecord& r)
 {
-    return {{"epoch", r.epoch},
-            {"train_loss", r.trainLoss},
-            {"val_loss", r.valLoss},
-            {"learning_rate", r.learningRate},
-            {"seconds", r.seconds},
-            {"samples_per_second", r.samplesPerSecond}};
+    nlohmann::json j = {{"epoch", r.epoch},
+                        {"train_loss", r.trainLoss},
+                        {"val_loss", r.valLoss},
+                        {"learning_rate", r.learningRate},
+                        {"seconds", r.seconds},
+                        {"samples_per_second", r.samplesPerSecond}};
+    if (!r.metrics.empty())
+        j["metrics"] = r.metrics;
+    return j;
 }
 
 DgnOptions dgnOptionsFromJson(const nlohmann::json& j, const std::string& what)
@@ -147,6 +153,7 @@ EpochRecord epochRecordFromJson(const nlohmann::json& j)
     readKey(j, "learning_rate", r.learningRate, what);
     readKey(j, "seconds", r.seconds, what);
     readKey(j, "samples_per_second", r.samplesPerSecond, what);
+    readKey(j, "metrics", r.metrics, what);
     return r;
 }
 
@@ -181,17 +188,19 @@ void validate(const MsdOptions& o)
 
 double defaultLearningRate(Method m)
 {
-    return m == Method::Dgn ? 5e-4 : 1e-3;
+    return m == Method::Dgn ? 5e-4 : m == Method::PhaseGan ? 2e-4 : 1e-3;
 }
 
 Schedule defaultSchedule(Method m)
 {
-    return m == Method::Dgn ? Schedule::Cosine : Schedule::Constant;
+    return m == Method::Dgn ? Schedule::Cosine
+           : m == Method::PhaseGan ? Schedule::Step
+                                   : Schedule::Constant;
 }
 
 double defaultGradientClip(Method m)
 {
-    return m == Method::Dgn ? 1.0 : 0.0;
+    return m == Method::Dgn ? 1.0 : m == Method::PhaseGan ? 10.0 : 0.0;
 }
 
 double learningRateAt(Schedule s, Method m, double lr0, int epoch, int epochs, int stepEpochs,

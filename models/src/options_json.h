@@ -26,7 +26,7 @@ void validate(const MsdOptions& o);
 double defaultLearningRate(Method m);
 Schedule defaultSchedule(Method m);
 /// Global gradient-norm clipping by default: 1 for DGN (an unrolled recurrence whose rare exploding
-/// batches would otherwise stall Adam), none (0) for MS-D Net.
+/// batches would otherwise stall Adam), none (0) for MS-D Net, 10 for PhaseGAN (per network group).
 double defaultGradientClip(Method m);
 /// The rate of epoch e (0-based) of E under a schedule (Auto resolved by the method).
 double learningRateAt(Schedule s, Method m, double lr0, int epoch, int epochs, int stepEpochs,

@@ -2,6 +2,8 @@
 // model, atomic checkpoints, resume, progress and cancel.
 #include "model_io.h"
 #include "options_json.h"
+#include "phasegan_training.h"
+#include "training_util.h"
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/units.h>
@@ -19,112 +21,6 @@ namespace phaselab::models {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// SplitMix64: independent seeds per epoch and purpose from one user seed.
-std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0)
-{
-    std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (a + 1) + 0xBF58476D1CE4E5B9ull * (b + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-std::string formatDuration(double s)
-{
-    char buf[32];
-    if (!(s >= 0) || !std::isfinite(s))
-        return "?";
-    const long t = long(s + 0.5);
-    if (t >= 3600)
-        std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t % 3600) / 60);
-    else if (t >= 60)
-        std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%lds", t);
-    return buf;
-}
-
-// The resolved settings of a run: options with defaults filled in, or a checkpoint's.
-struct RunSettings {
-    Method method = Method::Dgn;
-    nlohmann::json architecture;
-    std::string data;
-    int epochs = 100;
-    int batchSize = 10;
-    double learningRate = 0;
-    Schedule schedule = Schedule::Auto;
-    int stepEpochs = 30;
-    double stepGamma = 0.1;
-    std::uint64_t seed = 1;
-    Augmentation augmentation;
-    int maxTrain = 0, maxVal = 0;
-    double gradientClip = 0;
-
-    [[nodiscard]] nlohmann::json toJson() const
-    {
-        return {{"data", data},
-                {"epochs", epochs},
-                {"batch_size", batchSize},
-                {"learning_rate", learningRate},
-                {"schedule", toString(schedule == Schedule::Auto ? defaultSchedule(method) : schedule)},
-                {"step_epochs", stepEpochs},
-                {"step_gamma", stepGamma},
-                {"seed", seed},
-                {"augmentation", {{"flips", augmentation.flips}, {"rotations", augmentation.rotations}}},
-                {"max_train_samples", maxTrain},
-                {"max_val_samples", maxVal},
-                {"gradient_clip", gradientClip},
-                {"optimizer", "adam"},
-                {"loss", method == Method::Msd ? "mse (normalised outputs)" : "mse"}};
-    }
-
-    void fromJson(const nlohmann::json& j, const std::string& path)
-    {
-        try {
-            data = j.value("data", data);
-            epochs = j.value("epochs", epochs);
-            batchSize = j.value("batch_size", batchSize);
-            learningRate = j.value("learning_rate", learningRate);
-            schedule = parseSchedule(j.value("schedule", std::string("auto")));
-            stepEpochs = j.value("step_epochs", stepEpochs);
-            stepGamma = j.value("step_gamma", stepGamma);
-            seed = j.value("seed", seed);
-            if (j.contains("augmentation")) {
-                augmentation.flips = j["augmentation"].value("flips", false);
-                augmentation.rotations = j["augmentation"].value("rotations", false);
-            }
-            maxTrain = j.value("max_train_samples", 0);
-            maxVal = j.value("max_val_samples", 0);
-            gradientClip = j.value("gradient_clip", 0.0);
-        } catch (const nlohmann::json::exception&) {
-            throw core::InputError(path + ": damaged training options in the checkpoint");
-        }
-    }
-};
-
-// Everything the run tracks besides the weights.
-struct RunState {
-    double initialValLoss = std::numeric_limits<double>::quiet_NaN();
-    int epochsDone = 0;
-    std::vector<EpochRecord> history;
-    int bestEpoch = 0;
-    double bestValLoss = std::numeric_limits<double>::infinity();
-};
-
-nlohmann::json historyJson(const std::vector<EpochRecord>& history)
-{
-    nlohmann::json h = nlohmann::json::array();
-    for (const EpochRecord& r : history)
-        h.push_back(toJson(r));
-    return h;
-}
-
 nlohmann::json physicsJson(const DatasetSplit& split)
 {
     nlohmann::json p = core::toJson(split.geometry());
@@ -134,31 +30,11 @@ nlohmann::json physicsJson(const DatasetSplit& split)
 }
 
 nlohmann::json commonMetadata(const char* format, const RunSettings& s, const NetworkImpl& net,
-                              const DatasetSplit& train, const DatasetSplit& val, int nTrain,
-                              int nVal, const RunState& st, const std::string& device)
+                              const DatasetSplit& train, int nTrain, int nVal, const RunState& st,
+                              const std::string& device)
 {
-    nlohmann::json training = s.toJson();
-    training["train_samples"] = nTrain;
-    training["val_samples"] = nVal;
-    training["device"] = device;
-    training["history"] = historyJson(st.history);
-    training["epochs_done"] = st.epochsDone;
-    training["initial_val_loss"] =
-        std::isfinite(st.initialValLoss) ? nlohmann::json(st.initialValLoss) : nlohmann::json(nullptr);
-    training["best_epoch"] = st.bestEpoch;
-    training["best_val_loss"] =
-        std::isfinite(st.bestValLoss) ? nlohmann::json(st.bestValLoss) : nlohmann::json(nullptr);
-    return {{"format", format},
-            {"format_version", kFormatVersion},
-            {"method", toString(s.method)},
-            {"architecture", net.architecture()},
-            {"parameter_count", net.parameterCount()},
-            {"physics", physicsJson(train)},
-            {"normalisation", net.normalisation()},
-            {"image_shape", {train.height(), train.width()}},
-            {"training", training},
-            {"torch_version", initialiseRuntime().torchVersion},
-            {"phaselab_version", PHASELAB_VERSION}};
+    return runMetadata(format, s, net.architecture(), net.parameterCount(), net.normalisation(),
+                       physicsJson(train), train.height(), train.width(), nTrain, nVal, st, device);
 }
 
 // Mean loss over the first n samples of a split, no gradients.
@@ -191,19 +67,16 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
                   const core::CancelToken* cancel,
                   const std::function<void(const TrainProgress&)>& observer)
 {
-    const auto runStart = Clock::now();
+    // PhaseGAN trains four networks on unpaired sets: its own loop (phasegan_training.cpp).
+    if (options.method == Method::PhaseGan ||
+        (!options.resumePath.empty() && isPhaseGanCheckpoint(options.resumePath)))
+        return trainPhaseGan(options, sink, cancel, observer);
+
+    const auto runStart = TrainClock::now();
     initialiseRuntime();
     const core::ProgressReporter reporter(sink, cancel);
 
-    if (options.outPath.empty())
-        throw core::InputError("train: no output model path");
-    const std::string checkpointPath =
-        options.checkpointPath.empty() ? options.outPath + ".ckpt" : options.checkpointPath;
-    for (const std::string& file : {options.outPath, checkpointPath}) {
-        const std::filesystem::path dir = std::filesystem::path(file).parent_path();
-        if (!dir.empty() && !std::filesystem::is_directory(dir))
-            throw core::InputError(file + ": folder " + dir.string() + " does not exist");
-    }
+    const std::string checkpointPath = checkpointPathOf(options);
     const torch::Device device = resolveDevice(options.device);
 
     // Settings: the checkpoint's when resuming (architecture, seed, schedule…), else the options.
@@ -221,43 +94,16 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         s.architecture = resumeMeta.value("architecture", nlohmann::json::object());
         const nlohmann::json& t = resumeMeta["training"];
         s.fromJson(t, options.resumePath);
-        st.epochsDone = t.value("epochs_done", 0);
-        for (const auto& r : t.value("history", nlohmann::json::array()))
-            st.history.push_back(epochRecordFromJson(r));
-        st.bestEpoch = t.value("best_epoch", 0);
-        if (t.contains("initial_val_loss") && t["initial_val_loss"].is_number())
-            st.initialValLoss = t["initial_val_loss"].get<double>();
-        if (t.contains("best_val_loss") && t["best_val_loss"].is_number())
-            st.bestValLoss = t["best_val_loss"].get<double>();
+        st.readFrom(t);
         if (!options.dataPath.empty())
             s.data = options.dataPath;
         if (options.epochs > 0)
             s.epochs = options.epochs;
     } else {
-        s.method = options.method;
-        s.architecture = s.method == Method::Dgn ? toJson(options.dgn) : toJson(options.msd);
-        s.data = options.dataPath;
-        s.epochs = options.epochs > 0 ? options.epochs : 100;
-        s.batchSize = options.batchSize > 0 ? options.batchSize : 10;
-        s.learningRate =
-            options.learningRate > 0 ? options.learningRate : defaultLearningRate(s.method);
-        s.schedule = options.schedule;
-        s.stepEpochs = options.stepEpochs;
-        s.stepGamma = options.stepGamma;
-        s.seed = options.seed;
-        s.augmentation = options.augmentation;
-        s.maxTrain = options.maxTrainSamples;
-        s.maxVal = options.maxValSamples;
-        s.gradientClip = options.gradientClip > 0   ? options.gradientClip
-                         : options.gradientClip < 0 ? 0.0
-                                                    : defaultGradientClip(s.method);
+        s = RunSettings::fromOptions(options, options.method == Method::Dgn ? toJson(options.dgn)
+                                                                            : toJson(options.msd));
     }
-    if (s.data.empty())
-        throw core::InputError("train: no dataset (--data)");
-    if (s.epochs < 1 || s.batchSize < 1 || !(s.learningRate > 0) || !std::isfinite(s.learningRate))
-        throw core::InputError("train: epochs, batch size and learning rate must be positive");
-    if (s.stepEpochs < 1 || !(s.stepGamma > 0))
-        throw core::InputError("train: step schedule needs step epochs ≥ 1 and γ > 0");
+    s.check();
 
     const DatasetSplit trainSet(s.data, "train");
     const DatasetSplit valSet(s.data, "val");
@@ -315,8 +161,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     auto writeCheckpoint = [&] {
         torch::serialize::OutputArchive a;
         writeJson(a, "phaselab_checkpoint",
-                  commonMetadata(kCheckpointFormat, s, *net, trainSet, valSet, nTrain, nVal, st,
-                                 devName));
+                  commonMetadata(kCheckpointFormat, s, *net, trainSet, nTrain, nVal, st, devName));
         saveWeights(*net, a, "model");
         saveWeights(*best, a, "best_model");
         torch::serialize::OutputArchive optArchive;
@@ -325,33 +170,10 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         saveArchive(a, checkpointPath);
     };
 
-    TrainProgress live;
-    live.epochs = s.epochs;
+    RunProgress progress(reporter, observer, s.epochs, stepsPerEpoch, startFraction, runStart);
     auto report = [&](int epoch, int step, double loss, double samplesPerSecond, bool validating,
                       int batch, int batches) {
-        const double fraction =
-            (double(epoch) + double(step) / double(std::max(1, stepsPerEpoch))) / s.epochs;
-        const double done = fraction - startFraction;
-        const double eta = done > 1e-9 ? secondsSince(runStart) * (1.0 - fraction) / done : -1.0;
-        live.epoch = epoch + 1;
-        live.batch = batch;
-        live.batches = batches;
-        live.validating = validating;
-        live.loss = loss;
-        live.samplesPerSecond = samplesPerSecond;
-        live.etaSeconds = eta;
-        if (observer)
-            observer(live);
-        char label[160];
-        if (validating)
-            std::snprintf(label, sizeof label, "epoch %d/%d validating %d/%d ETA %s", epoch + 1,
-                          s.epochs, batch, batches, formatDuration(eta).c_str());
-        else
-            std::snprintf(label, sizeof label,
-                          "epoch %d/%d batch %d/%d loss %.3g %.1f samples/s ETA %s", epoch + 1,
-                          s.epochs, batch, batches, loss, samplesPerSecond,
-                          formatDuration(eta).c_str());
-        reporter.step(fraction, label);
+        progress.report(epoch, step, loss, samplesPerSecond, validating, batch, batches);
     };
 
     if (!resuming) {
@@ -363,7 +185,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
 
     int epochsThisRun = 0;
     for (int epoch = st.epochsDone; epoch < s.epochs; ++epoch) {
-        const auto epochStart = Clock::now();
+        const auto epochStart = TrainClock::now();
         const double lr = learningRateAt(s.schedule, s.method, s.learningRate, epoch, s.epochs,
                                          s.stepEpochs, s.stepGamma);
         for (auto& group : optimizer.param_groups())
@@ -418,12 +240,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         }
         st.epochsDone = epoch + 1;
         writeCheckpoint();
-        if (observer) {
-            TrainProgress done = live;
-            done.epochFinished = true;
-            done.finished = r;
-            observer(done);
-        }
+        progress.epochFinished(r);
         ++epochsThisRun;
         if (options.stopAfterEpochs > 0 && epochsThisRun >= options.stopAfterEpochs &&
             epoch + 1 < s.epochs)
@@ -433,7 +250,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
 
     // The model file: the best validation epoch's weights with the full history.
     writeModelFile(options.outPath, *best,
-                   commonMetadata(kModelFormat, s, *best, trainSet, valSet, nTrain, nVal, st, devName));
+                   commonMetadata(kModelFormat, s, *best, trainSet, nTrain, nVal, st, devName));
     reporter.step(1.0, "trained");
 
     TrainResult result;

@@ -91,11 +91,13 @@ private slots:
         spec.geometry = demo.geometry;
         const std::string data = path("tiny.h5").toStdString();
         test::writeSimulatedDataset(data, spec);
-        for (models::Method m : {models::Method::Dgn, models::Method::Msd}) {
+        for (models::Method m :
+             {models::Method::Dgn, models::Method::Msd, models::Method::PhaseGan}) {
             models::TrainOptions o;
             o.method = m;
             o.dgn.iterations = 2;
             o.msd.depth = 12;
+            o.phasegan.width = 0.125;  // PhaseGAN also trains on a paired split (two shuffles)
             o.dataPath = data;
             o.outPath = path(QString::fromStdString(models::toString(m)) + ".pt").toStdString();
             o.epochs = 1;

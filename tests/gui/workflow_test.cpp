@@ -80,7 +80,7 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         MethodPanel* p = w.methodPanel();
-        QCOMPARE(p->methodIds(), (QStringList{"ctf", "paganin", "irgn", "dgn", "msd"}));
+        QCOMPARE(p->methodIds(), (QStringList{"ctf", "paganin", "irgn", "dgn", "msd", "phasegan"}));
         p->setAutoUpdate(false);
         constexpr int n = 256;
         w.openDemo(n);

@@ -1,7 +1,7 @@
 // The learned methods on the command line: `phaselab-cli train` as a user runs it (JSON keys, exit
 // codes, Ctrl-C keeping the last epoch's checkpoint, --resume finishing the run), and the
 // learned methods through core's method registry (in process) and `reconstruct --method dgn|msd`
-// and `info` on a model file (the program).
+// and `info` on a model file (the program); PhaseGAN from simulation to reconstruction.
 #include <QtTest>
 
 #include <phaselab/core/error.h>
@@ -226,6 +226,47 @@ private slots:
         QCOMPARE(meta["method"].get<std::string>(), std::string("dgn"));
         QVERIFY(meta["parameter_count"].get<std::int64_t>() > 0);
         QVERIFY_THROWS_EXCEPTION(core::InputError, models::modelInfo(holo));
+    }
+
+    // PhaseGAN as a user runs it: simulate the PhaseGAN protocol (unpaired train split), train
+    // at width ⅛ with the history's PhaseGAN metrics in --json, reconstruct with the model, info.
+    void phaseGanTrainAndReconstruct()
+    {
+        const QString data = path("pg.h5");
+        Result r = run({"simulate", "--protocol", "phasegan", "--count", "12", "--size", "32",
+                        "--seed", "4", "--out", data});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QString model = path("pg.pt");
+        r = run({"train", "--method", "phasegan", "--width", "0.125", "--data", data, "--out", model,
+                 "--epochs", "1", "--batch", "4", "--device", "cpu", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const nlohmann::json j = parseOneJsonLine(r.out);
+        QCOMPARE(j.value("method", ""), std::string("phasegan"));
+        models::PhaseGanOptions width8;
+        width8.width = 0.125;
+        QCOMPARE(j["parameter_count"].get<std::int64_t>(), models::parameterCount(width8));
+        const nlohmann::json& metrics = j["history"][0]["metrics"];
+        for (const char* key : {"cycle_object_l1", "cycle_intensity_l1", "d_object_accuracy",
+                                "d_detector_accuracy", "val_phase_nmse_percent"})
+            QVERIFY2(metrics.contains(key), key);
+        const nlohmann::json meta = models::modelInfo(model.toStdString());
+        QCOMPARE(meta["architecture"]["width"].get<double>(), 0.125);
+        QVERIFY(meta["training"]["unpaired"].get<bool>());
+
+        core::ImageF holo(40, 40);
+        holo.fill(1.0f);
+        const std::string holoPath = path("flat.tif").toStdString();
+        core::writeTiff(holoPath, holo);
+        r = run({"reconstruct", "--method", "phasegan", "--model", model, "--in",
+                 QString::fromStdString(holoPath), "--out", path("pgrec"), "--device", "cpu",
+                 "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(parseOneJsonLine(r.out).value("method", ""), std::string("phasegan"));
+        QCOMPARE(core::readTiff<float>(path("pgrec_phase.tif").toStdString()).width(), 40);
+        r = run({"reconstruct", "--method", "dgn", "--model", model, "--in",
+                 QString::fromStdString(holoPath), "--out", path("pgrec2")});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("phasegan model"), qPrintable(r.err));
     }
 };
 

@@ -145,6 +145,25 @@ FrcCrossing findSustainedFrcCrossing(const std::vector<double>& value,
     return {false, nyquistRing};
 }
 
+int frcRing(int i, int j, int n)
+{
+    const int ky = signedIndex(i, n), kx = signedIndex(j, n);
+    // r = round(|k|); |k| is never a half-integer for integer kx, ky.
+    return int(std::lround(std::sqrt(double(kx) * kx + double(ky) * ky)));
+}
+
+std::vector<int> frcRingMap(int n)
+{
+    std::vector<int> map(std::size_t(n) * std::size_t(n));
+    const int rings = n / 2;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            const int r = frcRing(i, j, n);
+            map[std::size_t(i) * n + j] = r < rings ? r : -1;
+        }
+    return map;
+}
+
 template <typename T>
 FrcResult fourierRingCorrelation(const Image<T>& a, const Image<T>& b, double pixelSizeM,
                                  const FrcOptions& options)
@@ -204,11 +223,9 @@ FrcResult fourierRingCorrelation(const Image<T>& a, const Image<T>& b, double pi
         double ta = 0, tb = 0;
 #pragma omp for schedule(static) nowait
         for (int i = 0; i < n; ++i) {
-            const int ky = signedIndex(i, n);
             const Complex<double>* row = z.data() + std::size_t(i) * n;
             const Complex<double>* mrow = z.data() + std::size_t((n - i) % n) * n;
             for (int j = 0; j < n; ++j) {
-                const int kx = signedIndex(j, n);
                 const Complex<double> zk = row[j];
                 const Complex<double> zm = std::conj(mrow[(n - j) % n]);
                 const Complex<double> A = 0.5 * (zk + zm);
@@ -216,8 +233,7 @@ FrcResult fourierRingCorrelation(const Image<T>& a, const Image<T>& b, double pi
                 const double aa = std::norm(A), bb = std::norm(B);
                 ta += aa;
                 tb += bb;
-                // Ring r = round(|k|); |k| is never a half-integer for integer kx, ky.
-                const long r = std::lround(std::sqrt(double(kx) * kx + double(ky) * ky));
+                const int r = frcRing(i, j, n);
                 if (r >= rings)
                     continue;
                 c[std::size_t(r)] += A.real() * B.real() + A.imag() * B.imag();

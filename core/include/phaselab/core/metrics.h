@@ -84,6 +84,16 @@ FrcCrossing findSustainedFrcCrossing(const std::vector<double>& value,
                                      const std::vector<double>& threshold, double nyquistRing,
                                      int run);
 
+/// The ring of frequency bin (row i, column j) of an n × n DFT in FFT order (zero frequency at
+/// [0, 0]; bins i ≥ n/2 are the negative frequencies): r = round(|k|), k the signed frequency
+/// index (physics.md §6). The FRC uses rings 0 … n/2 − 1; larger r lie outside it. The one ring
+/// definition of fourierRingCorrelation and of the learned methods' differentiable FRC loss.
+int frcRing(int i, int j, int n);
+
+/// frcRing() of every bin of an n × n DFT, row-major [n, n], with −1 for bins outside the rings
+/// 0 … n/2 − 1.
+std::vector<int> frcRingMap(int n);
+
 /// Fourier ring correlation of two images and what physics.md §6 derives from it.
 /// Vectors are indexed by ring r = 0 … N/2 − 1.
 struct FrcResult {

@@ -1,9 +1,10 @@
 #pragma once
-// The torch-free facade of the learned reconstruction methods (physics.md §5): Deep Gauss–Newton and
-// MS-D Net. Training, model files and inference; widgets and the CLI include only this header.
+// The torch-free facade of the learned reconstruction methods (physics.md §5): Deep Gauss–Newton,
+// MS-D Net and PhaseGAN. Training, model files and inference; widgets and the CLI include only this header.
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <phaselab/core/padding.h>
 #include <phaselab/core/progress.h>
 #include <phaselab/models/dataset.h>
+#include <phaselab/models/phasegan.h>
 
 namespace phaselab::models {
 
@@ -23,11 +25,12 @@ namespace phaselab::models {
 enum class Method {
     Dgn,  ///< Deep Gauss–Newton (Mom, Langer, Sixou, Opt. Lett. 2023; seed 000)
     Msd,  ///< Mixed-Scale Dense network (Pelt & Sethian 2018; Mom et al. 2022)
+    PhaseGan,  ///< PhaseGAN (Zhang et al. 2021; seed 004): unpaired, Fresnel inside a CycleGAN
 };
 
-/// "dgn" | "msd".
+/// "dgn" | "msd" | "phasegan".
 std::string toString(Method method);
-/// Parses "dgn" or "msd"; throws core::InputError otherwise.
+/// Parses "dgn", "msd" or "phasegan"; throws core::InputError otherwise.
 Method parseMethod(const std::string& text);
 
 /// Deep Gauss–Newton architecture (physics.md §5, paper Eq. 4 and Fig. 1). The defaults give the
@@ -72,6 +75,11 @@ struct TrainOptions {
     Method method = Method::Dgn;
     DgnOptions dgn;
     MsdOptions msd;
+    /// PhaseGAN: architecture, loss weights, discriminator rate, Adam β. Its generator rate is
+    /// `learningRate` (0: 2e-4), its schedule `Auto` = step ×0.1 every 30 epochs, batch 0: 16,
+    /// gradient clip 0: 10 (global norm per network group). Trains on an unpaired `train` split;
+    /// a paired `val` split, when present, gives validation metrics and the best epoch.
+    PhaseGanOptions phasegan;
 
     std::string dataPath;        ///< HDF5 dataset with `train` and `val` groups (architecture.md)
     std::string outPath;         ///< model file written at the end (the best validation epoch)
@@ -111,6 +119,9 @@ struct EpochRecord {
     double learningRate = 0;   ///< the rate used during the epoch
     double seconds = 0;        ///< wall time of the epoch including validation
     double samplesPerSecond = 0;  ///< training throughput of the epoch
+    /// Further per-epoch figures of a method (JSON key `metrics`), e.g. PhaseGAN's cycle losses,
+    /// discriminator accuracies and validation NMSE / FRCM; empty for DGN and MS-D Net.
+    std::map<std::string, double> metrics;
 };
 
 /// Live figures of a running training, passed to TrainOptions' observer.
@@ -167,6 +178,11 @@ public:
     /// A model with freshly initialised, untrained weights (seeded): for benchmarks, tests and
     /// previews of an architecture. Its metadata has no training history.
     static LearnedModel initialise(Method method, const DgnOptions& dgn, const MsdOptions& msd,
+                                   const core::Geometry& geometry, std::uint64_t seed = 1,
+                                   const std::string& device = "auto");
+    /// The same for any method, its architecture as stored in model files (toJson of the
+    /// method's options; PhaseGAN: width, decoder_filters, padding, pad_factor).
+    static LearnedModel initialise(Method method, const nlohmann::json& architecture,
                                    const core::Geometry& geometry, std::uint64_t seed = 1,
                                    const std::string& device = "auto");
 

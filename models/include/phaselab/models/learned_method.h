@@ -1,6 +1,6 @@
 #pragma once
 // The learned reconstruction methods behind core's method registry (reconstruction_method.h):
-// "dgn" and "msd" apply a trained model file. Torch-free: widgets and the CLI include it.
+// "dgn", "msd" and "phasegan" apply a trained model file. Torch-free: widgets and the CLI include it.
 
 #include <string>
 #include <vector>
@@ -24,7 +24,7 @@ public:
     [[nodiscard]] std::vector<core::OptionField> fields() const override;
 };
 
-/// Registers "dgn" and "msd" in `registry`. Idempotent; the CLI and the application call it at
+/// Registers "dgn", "msd" and "phasegan" in `registry`. Idempotent; the CLI and the application call it at
 /// start. Each method object keeps its loaded model between runs (reloaded only when the file,
 /// its modification time or the device changes).
 void registerLearnedMethods(core::MethodRegistry& registry = core::MethodRegistry::instance());
