@@ -23,7 +23,7 @@ torch::Tensor toLayout(const torch::Tensor& x)
 
 bool& phaseGanChannelsLast()
 {
-    static bool on = true;
+    static bool on = false;
     return on;
 }
 
@@ -145,8 +145,9 @@ void initialiseGenerator(UNet11Impl& net)
     for (std::size_t i = 0; i < net.decoderConv.size(); ++i) {
         torch::nn::init::kaiming_normal_(net.decoderConv[i]->weight, 0.0, torch::kFanIn, torch::kReLU);
         net.decoderConv[i]->bias.zero_();
-        // A transposed convolution's fan-in is in_channels·9 / stride² taps per output; torch's
-        // fan computation on its [in, out, k, k] weight takes dimension 1: use the output count.
+        // On a transposed convolution's [in, out, k, k] weight torch's "fan-in" is out·k²; each
+        // output of a stride-2 3×3 transposed convolution sums about in·k²/4 terms, so this draws
+        // weights somewhat smaller than He's gain for the true fan-in (ReLU nets tolerate it).
         torch::nn::init::kaiming_normal_(net.decoderUp[i]->weight, 0.0, torch::kFanIn, torch::kReLU);
         net.decoderUp[i]->bias.zero_();
     }

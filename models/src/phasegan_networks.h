@@ -9,8 +9,11 @@
 
 namespace phaselab::models {
 
-/// Tests and benchmarks: when true (the default), the PhaseGAN networks run their convolutions
-/// in channels-last memory order (oneDNN's native layout on the CPU). Not thread-safe.
+/// Tests and benchmarks: when true, the PhaseGAN networks run in channels-last memory order
+/// (oneDNN's native layout on the CPU). Off by default: phasegan_bench measured no gain at width 1
+/// (inference 1.03 vs 1.04 CPU-s per 256² frame) and a loss at width ¼ (0.63 vs 0.11 CPU-s;
+/// LibTorch 1.13's transposed convolutions and concatenations are slower in that layout, unlike
+/// DGN's 5×5 convolutions). Not thread-safe.
 bool& phaseGanChannelsLast();
 
 /// UNet11 (TernausNet; the supplement's Fig. S1): VGG11 encoder, transposed-convolution decoder

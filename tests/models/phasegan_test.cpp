@@ -3,7 +3,7 @@
 // gradient against finite differences), one cycle iteration updating all four networks, a few
 // dozen iterations lowering the cycle losses, and the training run through the facade: unpaired
 // data, history with cycle losses, discriminator accuracies and validation metrics, a stopped run
-// resumed from its checkpoint, the model file and inference.
+// resumed from its checkpoint, training without a validation split, the model file and inference.
 // LibTorch before Qt: Qt's `slots` keyword would break LibTorch's headers.
 #include "frc_loss.h"
 #include "phasegan_networks.h"
@@ -139,10 +139,12 @@ private slots:
                  (std::vector<std::int64_t>{3, 1, 6, 6}));
         // Channels-last and the plain layout compute the same.
         const torch::Tensor x = torch::rand({2, 1, 64, 64});
+        const bool layout = models::phaseGanChannelsLast();
+        models::phaseGanChannelsLast() = true;
         const torch::Tensor a = g.forward(x);
         models::phaseGanChannelsLast() = false;
         const torch::Tensor b = g.forward(x);
-        models::phaseGanChannelsLast() = true;
+        models::phaseGanChannelsLast() = layout;
         QVERIFY(torch::allclose(a, b, 1e-4, 1e-5));
     }
 
@@ -347,6 +349,25 @@ private slots:
         QCOMPARE(info["training"]["schedule"].get<std::string>(), std::string("step"));
         QCOMPARE(info["training"]["phasegan"]["cycle_object_weight"].get<double>(), 30.0);
         QCOMPARE(info["physics"]["distance_m"].get<double>(), spec.geometry.distanceM);
+
+        // Without a paired validation split: no validation metrics, the last epoch is kept.
+        {
+            test::Simulator sim(spec);
+            std::mt19937_64 rng(spec.seed);
+            test::SplitData only = test::simulateSplit("train", 4, spec, sim, rng);
+            only.attributes = {{"paired", 0}};
+            const std::string noVal = path("train_only.h5");
+            test::writeDataset(noVal, {only}, spec.geometry, spec.seed);
+            models::TrainOptions t = o;
+            t.dataPath = noVal;
+            t.stopAfterEpochs = 0;
+            t.outPath = path("no_val.pt");
+            const models::TrainResult nv = models::train(t, nullptr, nullptr);
+            QCOMPARE(nv.bestEpoch, 2);
+            QVERIFY(!std::isfinite(nv.initialValLoss));
+            QVERIFY(nv.history[1].metrics.count("val_phase_nmse_percent") == 0);
+            QCOMPARE(nv.history[1].valLoss, nv.history[1].trainLoss);
+        }
 
         models::LearnedModel model = models::LearnedModel::load(o.outPath, "cpu");
         QVERIFY(model.method() == models::Method::PhaseGan);
