@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <phaselab/core/ctf.h>
+#include <phaselab/core/ctf_multi.h>
 #include <phaselab/core/fft.h>
 #include <phaselab/core/fresnel.h>
 #include <phaselab/core/irgn.h>
@@ -224,6 +225,28 @@ void BM_CtfAlphaRule(benchmark::State& state)
     setCounters(state, n, 1);
 }
 
+// Multi-distance CTF of four holograms (fov α, faded 2× border).
+void BM_CtfMulti4(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const ImageF& I = problem(n).hologram;  // the speed does not depend on the content
+    std::vector<ImageF> holograms(4, I);
+    std::vector<Geometry> geometries;
+    for (double D : {0.02, 0.025, 0.03, 0.04}) {
+        Geometry g = Geometry::dgnPaper();
+        g.distanceM = D;
+        geometries.push_back(g);
+    }
+    CtfOptions c;
+    c.betaDelta = 0.1;
+    c.fftPlanning = FftEffort::Estimate;
+    for (auto _ : state) {
+        Reconstruction r = reconstructCtfMultiDistance(holograms, geometries, c);
+        benchmark::DoNotOptimize(r.phase.data());
+    }
+    setCounters(state, n, 4);
+}
+
 // Paganin with the default faded border (2× padding).
 void BM_PaganinFade(benchmark::State& state)
 {
@@ -270,6 +293,7 @@ BENCHMARK(BM_CtfAlphaRule)
     ->Args({1024, int(AlphaRule::QuasiOptimal)})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(BM_CtfMulti4)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PaganinFade)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_IrgnDefaults5)
     ->Args({1024, 0})

@@ -101,25 +101,6 @@ FrcCrossing findFrcCrossing(const std::vector<double>& value, const std::vector<
     return {false, nyquistRing};
 }
 
-int frcRing(int i, int j, int n)
-{
-    const int ky = signedIndex(i, n), kx = signedIndex(j, n);
-    // r = round(|k|); |k| is never a half-integer for integer kx, ky.
-    return int(std::lround(std::sqrt(double(kx) * kx + double(ky) * ky)));
-}
-
-std::vector<int> frcRingMap(int n)
-{
-    std::vector<int> map(std::size_t(n) * std::size_t(n));
-    const int rings = n / 2;
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) {
-            const int r = frcRing(i, j, n);
-            map[std::size_t(i) * n + j] = r < rings ? r : -1;
-        }
-    return map;
-}
-
 FrcRule parseFrcRule(const std::string& text)
 {
     if (text == "first")
@@ -162,6 +143,25 @@ FrcCrossing findSustainedFrcCrossing(const std::vector<double>& value,
         return findFrcCrossing(v, t, nyquistRing);
     }
     return {false, nyquistRing};
+}
+
+int frcRing(int i, int j, int n)
+{
+    const int ky = signedIndex(i, n), kx = signedIndex(j, n);
+    // r = round(|k|); |k| is never a half-integer for integer kx, ky.
+    return int(std::lround(std::sqrt(double(kx) * kx + double(ky) * ky)));
+}
+
+std::vector<int> frcRingMap(int n)
+{
+    std::vector<int> map(std::size_t(n) * std::size_t(n));
+    const int rings = n / 2;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            const int r = frcRing(i, j, n);
+            map[std::size_t(i) * n + j] = r < rings ? r : -1;
+        }
+    return map;
 }
 
 template <typename T>

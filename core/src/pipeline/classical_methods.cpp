@@ -612,6 +612,15 @@ std::string describeAlpha(const nlohmann::json& details)
     return s + ")";
 }
 
+void useChosenAlpha(CtfOptions& options, const nlohmann::json& details)
+{
+    if (!details.is_object() || !details.contains("alpha_low") || !details.contains("alpha_high"))
+        return;
+    options.alphaRule = AlphaRule::Manual;
+    options.alphaLow = details.value("alpha_low", options.alphaLow);
+    options.alphaHigh = details.value("alpha_high", options.alphaHigh);
+}
+
 void registerClassicalMethods(MethodRegistry& registry)
 {
     registry.add(CtfMethod::staticInfo(), [] { return std::make_unique<CtfMethod>(); });

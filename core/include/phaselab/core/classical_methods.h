@@ -51,6 +51,10 @@ public:
 /// fov; 2.9 × the homogeneous denominator A(0)²/2)"); empty when the details hold no α.
 std::string describeAlpha(const nlohmann::json& details);
 
+/// Fixes `options` at the α an outcome's details report (rule manual, α_low and α_high as
+/// chosen): the override of a data-chosen α. Unchanged when the details hold no α.
+void useChosenAlpha(CtfOptions& options, const nlohmann::json& details);
+
 /// Registers "ctf", "paganin" and "irgn" in `registry` (MethodRegistry::instance() does this).
 class MethodRegistry;
 void registerClassicalMethods(MethodRegistry& registry);

@@ -139,10 +139,7 @@ private:
     void useChosen()
     {
         auto o = std::unique_ptr<core::MethodOptions>(options()->clone());
-        core::CtfOptions& c = optionsAs<core::CtfMethodOptions>(*o).ctf;
-        c.alphaRule = core::AlphaRule::Manual;
-        c.alphaLow = m_lastDetails.value("alpha_low", c.alphaLow);
-        c.alphaHigh = m_lastDetails.value("alpha_high", c.alphaHigh);
+        core::useChosenAlpha(optionsAs<core::CtfMethodOptions>(*o).ctf, m_lastDetails);
         setOptions(*o);
         m_useChosen->setEnabled(false);
     }
