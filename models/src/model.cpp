@@ -195,29 +195,10 @@ LearnedModel LearnedModel::initialise(Method method, const DgnOptions& dgn, cons
                                       const core::Geometry& geometry, std::uint64_t seed,
                                       const std::string& device)
 {
-    initialiseRuntime();
-    geometry.validate();
-    auto s = std::make_unique<State>();
-    s->path = "(untrained)";
-    s->device = resolveDevice(device);
-    torch::manual_seed(seed);
-    s->net = makeNetwork(method, method == Method::Dgn   ? toJson(dgn)
-                                 : method == Method::Msd ? toJson(msd)
-                                                         : phaseGanArchitectureJson({}));
-    s->net->setPhysics(geometry);
-    s->training = geometry;
-    s->hasGeometry = true;
-    s->meta = {{"format", kModelFormat},
-               {"format_version", kFormatVersion},
-               {"method", toString(method)},
-               {"architecture", s->net->architecture()},
-               {"parameter_count", s->net->parameterCount()},
-               {"physics", core::toJson(geometry)},
-               {"normalisation", s->net->normalisation()},
-               {"training", nullptr}};
-    s->net->to(s->device);
-    s->net->eval();
-    return LearnedModel(std::move(s));
+    const nlohmann::json architecture = method == Method::Dgn   ? toJson(dgn)
+                                        : method == Method::Msd ? toJson(msd)
+                                                                : phaseGanArchitectureJson({});
+    return initialise(method, architecture, geometry, seed, device);
 }
 
 LearnedModel LearnedModel::initialise(Method method, const nlohmann::json& architecture,

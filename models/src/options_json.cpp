@@ -10,18 +10,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-template <typename T>
-void readKey(const nlohmann::json& j, const char* key, T& out, const std::string& what)
-{
-    if (!j.is_object() || !j.contains(key))
-        return;
-    try {
-        out = j.at(key).get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throw core::InputError(what + ": '" + key + "' has the wrong type");
-    }
-}
-
 } // namespace
 
 std::string toString(Method method)

@@ -3,11 +3,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include <phaselab/core/error.h>
 #include <phaselab/core/geometry.h>
 #include <phaselab/core/reconstruction_request.h>  // core::toJson(Geometry), core::geometryFromJson
 #include <phaselab/models/learned.h>
 
 namespace phaselab::models {
+
+/// Reads `key` of object `j` into `out` when present (else `out` keeps its value); a wrong type
+/// throws core::InputError naming `what` and the key.
+template <typename T>
+void readKey(const nlohmann::json& j, const char* key, T& out, const std::string& what)
+{
+    if (!j.is_object() || !j.contains(key))
+        return;
+    try {
+        out = j.at(key).get<T>();
+    } catch (const nlohmann::json::exception&) {
+        throw core::InputError(what + ": '" + key + "' has the wrong type");
+    }
+}
 
 nlohmann::json toJson(const DgnOptions& o);
 nlohmann::json toJson(const MsdOptions& o);

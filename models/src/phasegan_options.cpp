@@ -1,4 +1,5 @@
 // PhaseGAN's options: parameter counts without building the networks, validation, JSON.
+#include "options_json.h"
 #include "phasegan_json.h"
 
 #include <phaselab/core/error.h>
@@ -12,18 +13,6 @@ namespace {
 std::int64_t conv(std::int64_t in, std::int64_t out, std::int64_t k, bool bias = true)
 {
     return in * out * k * k + (bias ? out : 0);
-}
-
-template <typename T>
-void readKey(const nlohmann::json& j, const char* key, T& out, const std::string& what)
-{
-    if (!j.is_object() || !j.contains(key))
-        return;
-    try {
-        out = j.at(key).get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throw core::InputError(what + ": '" + key + "' has the wrong type");
-    }
 }
 
 } // namespace

@@ -496,17 +496,7 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
     writeModelFile(options.outPath, *best, metadata(kModelFormat, *best));
     reporter.step(1.0, "trained");
 
-    TrainResult result;
-    result.history = st.history;
-    result.initialValLoss = st.initialValLoss;
-    result.bestEpoch = st.bestEpoch;
-    result.bestValLoss = st.bestValLoss;
-    result.seconds = secondsSince(runStart);
-    result.device = devName;
-    result.parameterCount = cycle.objectGenerator->parameterCount();
-    result.modelPath = options.outPath;
-    result.checkpointPath = checkpointPath;
-    return result;
+    return st.result(options, checkpointPath, runStart, devName, cycle.objectGenerator->parameterCount());
 }
 
 } // namespace phaselab::models

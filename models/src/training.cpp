@@ -253,17 +253,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
                    commonMetadata(kModelFormat, s, *best, trainSet, nTrain, nVal, st, devName));
     reporter.step(1.0, "trained");
 
-    TrainResult result;
-    result.history = st.history;
-    result.initialValLoss = st.initialValLoss;
-    result.bestEpoch = st.bestEpoch;
-    result.bestValLoss = st.bestValLoss;
-    result.seconds = secondsSince(runStart);
-    result.device = devName;
-    result.parameterCount = net->parameterCount();
-    result.modelPath = options.outPath;
-    result.checkpointPath = checkpointPath;
-    return result;
+    return st.result(options, checkpointPath, runStart, devName, net->parameterCount());
 }
 
 } // namespace phaselab::models

@@ -227,4 +227,21 @@ void RunProgress::epochFinished(const EpochRecord& record)
     m_observer(done);
 }
 
+TrainResult RunState::result(const TrainOptions& options, const std::string& checkpointPath,
+                             TrainClock::time_point runStart, const std::string& device,
+                             std::int64_t parameterCount) const
+{
+    TrainResult r;
+    r.history = history;
+    r.initialValLoss = initialValLoss;
+    r.bestEpoch = bestEpoch;
+    r.bestValLoss = bestValLoss;
+    r.seconds = secondsSince(runStart);
+    r.device = device;
+    r.parameterCount = parameterCount;
+    r.modelPath = options.outPath;
+    r.checkpointPath = checkpointPath;
+    return r;
+}
+
 } // namespace phaselab::models
