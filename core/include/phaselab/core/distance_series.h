@@ -1,0 +1,66 @@
+#pragma once
+// Holograms of one object at several distances (issue 14): loading (several files, or an HDF5
+// dataset with a distance axis), registration onto the first distance, and reconstruction by
+// multi-distance CTF or multi-distance IRGN (the stacked operator).
+
+#include <string>
+#include <vector>
+
+#include <phaselab/core/ctf.h>
+#include <phaselab/core/geometry.h>
+#include <phaselab/core/image.h>
+#include <phaselab/core/irgn.h>
+#include <phaselab/core/progress.h>
+#include <phaselab/core/reconstruction.h>
+#include <phaselab/core/registration.h>
+
+namespace phaselab::core {
+
+/// One object at several distances: normalised holograms [H, W] (same shape) and their
+/// effective geometries (same energy; distance and pixel size may differ before registration).
+struct DistanceSeries {
+    std::vector<ImageF> holograms;
+    std::vector<Geometry> geometries;
+    /// Throws InputError unless there is ≥ 1 hologram, one geometry each, same shapes, same energy,
+    /// valid geometries, finite pixels.
+    void validate() const;
+};
+
+/// Reads a series: `specs` are image specs as readImage() takes them (`FILE`, `FILE.h5:/path`),
+/// one per distance, frame `frame` of each; or a single HDF5 spec whose dataset is 3D [n, H, W]
+/// with one frame per distance. `distancesM` gives the n distances [m]; when empty, a 3D HDF5
+/// dataset's attribute `distances_m` (or `distance_m`, n values) supplies them. Geometry other
+/// than the distance comes from `base`. Throws InputError naming the file and the problem.
+DistanceSeries loadDistanceSeries(const std::vector<std::string>& specs,
+                                  const std::vector<double>& distancesM, const Geometry& base,
+                                  int frame = 0);
+
+/// Registers each hologram onto the first (its `Registration` against holograms[0]; the first's
+/// is the identity). options.magnification is overridden per hologram by the ratio of the
+/// pixel sizes, pixelSize[0] / pixelSize[d] (the cone-beam magnification), and searched within
+/// options.magnificationRange of it.
+std::vector<Registration> registerSeries(const DistanceSeries& series,
+                                         const RegistrationOptions& options = {},
+                                         const ProgressReporter& progress = {nullptr, nullptr});
+
+/// The series resampled onto the first hologram's grid (applyRegistration with fill 1), every
+/// geometry given the first's pixel size.
+DistanceSeries applyRegistrations(const DistanceSeries& series,
+                                  const std::vector<Registration>& registrations);
+
+/// Multi-distance IRGN: the IRGN of irgn.h on the stacked operator F(f) = (F_1(f), …, F_n(f)),
+/// F′*F′ = Σ_d F_d′*F_d′, residual over all distances. The series must share one grid (register
+/// first). The CTF start and α₀ from data use the multi-distance CTF. `options.truePhase` gives the
+/// NMSE history as for one distance. Returns the final estimate; `history` (optional) receives the
+/// per-step residuals and NMSE.
+struct SeriesIrgnHistory {
+    std::vector<double> residuals;
+    std::vector<double> nmse;
+    int iterations = 0;
+};
+Reconstruction reconstructIrgnMultiDistance(const DistanceSeries& series,
+                                            const IrgnOptions& options = {},
+                                            SeriesIrgnHistory* history = nullptr,
+                                            const ProgressReporter& progress = {nullptr, nullptr});
+
+} // namespace phaselab::core
