@@ -32,7 +32,8 @@ inline double sphereDistanceM(double fresnel)
 
 /// The spheres on an n × n detector at distance `distanceM`, `photons` per pixel.
 inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
-                                  unsigned seed = 7, double maxPhase = 6.0)
+                                  unsigned seed = 7, double maxPhase = 6.0,
+                                  double simPadFactor = 2.0)
 {
     const int fine = 2 * n;
     core::Geometry g{15.0, distanceM, 100e-9};
@@ -58,7 +59,7 @@ inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
     const core::PhaseObject obj = core::projectSolids(solids, index, g.energyKeV, fine, fine, 2);
     core::PropagationOptions p;
     p.padding = core::Padding::Unit;
-    p.padFactor = 2.0;
+    p.padFactor = simPadFactor;
     const core::ImageD I = core::propagateIntensity(gFine, obj.absorption, obj.phase, p);
 
     SphereData d{g, core::ImageF(n, n), core::ImageF(n, n), core::ImageF(n, n)};

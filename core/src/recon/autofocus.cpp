@@ -105,6 +105,16 @@ Spectrum powerSpectrum(const ImageF& hologram)
         }
     }
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.f2 < b.f2; });
+    // Above 2¹⁷ frequencies every k-th is kept (each still exact, the band still covered
+    // evenly): the fit has 16 unknowns, and the trials' cost grows with the count.
+    constexpr std::size_t kMaxEntries = std::size_t(1) << 17;
+    if (entries.size() > kMaxEntries) {
+        const std::size_t stride = (entries.size() + kMaxEntries - 1) / kMaxEntries;
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < entries.size(); i += stride)
+            entries[kept++] = entries[i];
+        entries.resize(kept);
+    }
 
     // Trend: mean log power per radial bin, then a running mean over ±8 bins.
     const int bins = int(s.fMax / binWidth) + 2;
