@@ -153,13 +153,24 @@ std::vector<Registration> registerSeries(const DistanceSeries& series,
     std::vector<Registration> out(series.holograms.size());
     out[0].peak = 1.0;
     const std::size_t count = series.holograms.size();
+    if (count == 1) {
+        progress.step(1.0, "Registration");
+        return out;
+    }
+    // Holograms at different distances have different fringes, which bias a correlation of the
+    // holograms themselves (measured on the spheres of the tests: 1.5 % in magnification);
+    // single-distance phase maps show the same object at every distance.
+    CtfOptions ctf;
+    auto phaseMap = [&](std::size_t d) {
+        return reconstructCtf(series.holograms[d], series.geometries[d], ctf).phase;
+    };
+    const ImageF reference = phaseMap(0);
     for (std::size_t d = 1; d < count; ++d) {
         RegistrationOptions o = options;
         // Cone beam: a larger effective pixel shows the object smaller (physics.md §1).
         o.magnification = series.geometries[0].pixelSizeM / series.geometries[d].pixelSizeM;
         RangeSink sink(progress, double(d - 1) / double(count - 1), double(d) / double(count - 1));
-        out[d] = registerImages(series.holograms[0], series.holograms[d], o,
-                                ProgressReporter(&sink, nullptr));
+        out[d] = registerImages(reference, phaseMap(d), o, ProgressReporter(&sink, nullptr));
     }
     progress.step(1.0, "Registration");
     return out;
