@@ -131,7 +131,10 @@ private slots:
         o.magnificationRange = 0.05;
         o.lowPass = 0.03;
         const core::Registration h = core::registerImages(a.hologram, b.hologram, o);
-        const core::CtfOptions c;
+        // The maps as registerSeries() makes them: pure phase, uniform α = 0.1.
+        core::CtfOptions c;
+        c.alphaRule = core::AlphaRule::Manual;
+        c.alphaLow = c.alphaHigh = 0.1;
         o.lowPass = 0;
         const core::Registration r =
             core::registerImages(core::reconstructCtf(a.hologram, a.geometry, c).phase,
