@@ -32,8 +32,9 @@ struct RegistrationOptions {
     /// Gaussian weight exp(−|ξ|²/(2σ²)) on the normalised cross-power spectrum, σ = lowPass
     /// [cycles/pixel]; 0 (the default) weights all frequencies alike (pure phase correlation).
     /// Holograms at different distances agree only where their CTFs have the same sign, below
-    /// ξ = √F [cycles/pixel] of the smaller Fresnel number: registerSeries() sets
-    /// σ = max(0.5 √F_min, 0.02) when this is 0.
+    /// ξ = √F [cycles/pixel] of the smaller Fresnel number: σ ≈ 0.5 √F keeps their shift (not
+    /// their magnification; registerSeries() correlates phase maps instead). On smooth images a
+    /// low-pass (0.1) also halves the shift error; on phase maps it biases the magnification.
     double lowPass = 0.0;
 };
 
