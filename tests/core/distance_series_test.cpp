@@ -307,6 +307,41 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(core::InputError, core::applyRegistrations(s, {r[0]}));
     }
 
+    // Progress runs from 0 to 1 without going back; a cancel request ends registration and
+    // the multi-distance IRGN with Cancelled.
+    void progressAndCancel()
+    {
+        struct Recorder : core::ProgressSink {
+            std::vector<double> fractions;
+            void report(double f, const std::string&) override { fractions.push_back(f); }
+        };
+        core::DistanceSeries s;
+        for (double F : {0.01, 0.008, 0.006}) {
+            const test::SphereData d = test::sphereHolograms(64, test::sphereDistanceM(F));
+            s.holograms.push_back(d.hologram);
+            s.geometries.push_back(d.geometry);
+        }
+        Recorder rec;
+        core::RegistrationOptions o;
+        o.magnificationRange = 0.02;
+        core::registerSeries(s, o, {&rec, nullptr});
+        QVERIFY(!rec.fractions.empty());
+        for (std::size_t i = 0; i < rec.fractions.size(); ++i) {
+            QVERIFY(rec.fractions[i] >= 0.0 && rec.fractions[i] <= 1.0);
+            if (i > 0)
+                QVERIFY(rec.fractions[i] >= rec.fractions[i - 1]);
+        }
+        QCOMPARE(rec.fractions.back(), 1.0);
+        core::CancelToken cancel;
+        cancel.cancel();
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled, core::registerSeries(s, o, {nullptr, &cancel}));
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled,
+                                 core::registerImages(s.holograms[0], s.holograms[1], o,
+                                                      {nullptr, &cancel}));
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled,
+                                 core::reconstructIrgnMultiDistance(s, {}, nullptr, {nullptr, &cancel}));
+    }
+
     void validateRefusesBadSeries()
     {
         const core::ImageF a(32, 32, 1.0f), b(32, 16, 1.0f);
