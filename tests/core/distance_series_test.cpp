@@ -191,6 +191,13 @@ private slots:
             core::InputError,
             core::loadDistanceSeries({specs[0], dir.filePath("missing.tif").toStdString()},
                                      {0.1, 0.2}, base));
+        // A multi-page TIFF: one page per distance, the distances given.
+        const std::string pages = dir.filePath("pages.tif").toStdString();
+        core::writeTiffStack(pages, images);
+        const core::DistanceSeries p = core::loadDistanceSeries({pages}, {0.1, 0.2, 0.3}, base);
+        QCOMPARE(p.holograms.size(), std::size_t(3));
+        QVERIFY(sameImage(p.holograms[2], images[2]));
+        QVERIFY_THROWS_EXCEPTION(core::InputError, core::loadDistanceSeries({pages}, {}, base));
         const std::string other = dir.filePath("other.tif").toStdString();
         core::writeTiff(other, core::ImageF(30, 40, 1.0f));
         QVERIFY_THROWS_EXCEPTION(core::InputError,
