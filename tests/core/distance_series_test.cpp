@@ -155,6 +155,8 @@ private slots:
         QVERIFY(sameImage(r.phase, single.phase()));
         QVERIFY(sameImage(r.absorption, single.absorption()));
         QCOMPARE(h.residuals, single.residualHistory());
+        QCOMPARE(h.cgIterations, single.cgIterationsDone());
+        QCOMPARE(h.rejectedSteps, single.rejectedSteps());
         o.precondition = true;
         QVERIFY_THROWS_EXCEPTION(
             core::InputError,
