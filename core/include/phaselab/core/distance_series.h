@@ -27,10 +27,12 @@ struct DistanceSeries {
 };
 
 /// Reads a series: `specs` are image specs as readImage() takes them (`FILE`, `FILE.h5:/path`),
-/// one per distance, frame `frame` of each; or a single HDF5 spec whose dataset is 3D [n, H, W]
-/// with one frame per distance. `distancesM` gives the n distances [m]; when empty, a 3D HDF5
-/// dataset's attribute `distances_m` (or `distance_m`, n values) supplies them. Geometry other
-/// than the distance comes from `base`. Throws InputError naming the file and the problem.
+/// one per distance, frame `frame` of each; or a single spec of n > 1 frames (a 3D HDF5 dataset
+/// [n, H, W], a multi-page TIFF) with one frame per distance, unless `distancesM` holds one
+/// distance (then frame `frame` alone). `distancesM` gives the n distances [m]; when empty, a 3D
+/// HDF5 dataset's attribute `distances_m` (or `distance_m`, n values; on the dataset, else on the
+/// root group) supplies them. Geometry other than the distance comes from `base`. Throws
+/// InputError naming the file and the problem.
 DistanceSeries loadDistanceSeries(const std::vector<std::string>& specs,
                                   const std::vector<double>& distancesM, const Geometry& base,
                                   int frame = 0);
@@ -38,7 +40,9 @@ DistanceSeries loadDistanceSeries(const std::vector<std::string>& specs,
 /// Registers each hologram onto the first (its `Registration` against holograms[0]; the first's
 /// is the identity). options.magnification is overridden per hologram by the ratio of the
 /// pixel sizes, pixelSize[0] / pixelSize[d] (the cone-beam magnification), and searched within
-/// options.magnificationRange of it.
+/// options.magnificationRange of it. What is correlated are single-distance CTF phase maps
+/// (pure phase, uniform α = 0.1, each with its own geometry), not the holograms: fringes differ
+/// between distances and pull a correlation of holograms off (docs/classical_reconstruction.md).
 std::vector<Registration> registerSeries(const DistanceSeries& series,
                                          const RegistrationOptions& options = {},
                                          const ProgressReporter& progress = {nullptr, nullptr});
@@ -54,9 +58,11 @@ DistanceSeries applyRegistrations(const DistanceSeries& series,
 /// NMSE history as for one distance. Returns the final estimate; `history` (optional) receives the
 /// per-step residuals and NMSE.
 struct SeriesIrgnHistory {
-    std::vector<double> residuals;
-    std::vector<double> nmse;
-    int iterations = 0;
+    std::vector<double> residuals;  ///< RMS residual over all distances of f_0, …, f_k
+    std::vector<double> nmse;       ///< NMSE [%] of the phase of f_0, …, f_k (with truePhase)
+    int iterations = 0;             ///< Newton steps taken (k)
+    int rejectedSteps = 0;          ///< steps the monotone safeguard halved or rejected
+    long long cgIterations = 0;     ///< CG iterations over all Newton steps
 };
 Reconstruction reconstructIrgnMultiDistance(const DistanceSeries& series,
                                             const IrgnOptions& options = {},
