@@ -224,6 +224,10 @@ private slots:
         QVERIFY(history.back() < 0.2 * history.front());
         QCOMPARE(j["options"]["unknowns"].get<std::string>(), std::string("homogeneous"));
         QCOMPARE(j["options"]["positivity"].get<bool>(), true);
+        // The default start is auto: which one it took is in the details.
+        QCOMPARE(j["options"]["initial_guess"].get<std::string>(), std::string("auto"));
+        const std::string start = j["details"]["start"].get<std::string>();
+        QVERIFY2(start == "ctf" || start == "paganin", start.c_str());
 
         core::TiffInfo info;
         const core::ImageD phase = core::readTiff<double>(spath("irgn_phase.tif"), &info);

@@ -73,6 +73,7 @@ private slots:
         p->setCurrentMethod("irgn");
         auto* start = p->form("irgn")->findChild<QComboBox*>("irgnStart");
         QVERIFY(start);
+        QCOMPARE(start->currentData().toString(), QString("auto"));  // the default
         QVERIFY(start->findData(QString("paganin")) >= 0);
         start->setCurrentIndex(start->findData(QString("paganin")));
         QVERIFY(dynamic_cast<const core::IrgnMethodOptions&>(*p->form("irgn")->options())

@@ -290,7 +290,8 @@ public:
             return out;
         const IrgnOptions& o = f->irgn;
         const nlohmann::json j = f->toJson(), d = IrgnMethodOptions().toJson();
-        const bool usesCtf = o.initialGuess == IrgnInitialGuess::Ctf || o.alpha0FromData;
+        const bool usesCtf = o.initialGuess == IrgnInitialGuess::Ctf ||
+                             o.initialGuess == IrgnInitialGuess::Auto || o.alpha0FromData;
         if (!usesCtf)
             warnUnused(out, changed(j, d, {"ctf.alpha_rule", "ctf.alpha_low", "ctf.alpha_high",
                                            "ctf.transition_width"}),
@@ -411,7 +412,8 @@ private:
                                                                      : "iteration_limit";
         out.effectiveOptions = m_options;
         out.details = {{"cg_iterations_done", irgn.cgIterationsDone()},
-                       {"rejected_steps", irgn.rejectedSteps()}};
+                       {"rejected_steps", irgn.rejectedSteps()},
+                       {"start", toString(irgn.start())}};
         return out;
     }
 
@@ -581,8 +583,10 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
         {"sobolev_order", "sobolev-order", "m of the Sobolev weight", Type::Number, {}},
         {"positivity", "positivity", "project B, φ onto ≥ 0 after each Newton step",
          Type::Boolean, {}},
-        {"initial_guess", "init", "initial guess and centre of the penalty (paganin: needs β/δ > 0)",
-         Type::Choice, {"zero", "ctf", "paganin"}},
+        {"initial_guess", "init",
+         "initial guess and centre of the penalty (paganin: needs β/δ > 0; auto: CTF or "
+         "Paganin, whichever fits the data better)",
+         Type::Choice, {"auto", "ctf", "paganin", "zero"}},
         {"ctf.alpha_rule", "ctf-alpha-rule", "CTF start: how α is chosen", Type::Choice,
          {"fov", "gcv", "lcurve", "discrepancy", "quasi", "manual"}},
         {"ctf.alpha_low", "alpha-low", "CTF start: α below the first CTF maximum [1]",

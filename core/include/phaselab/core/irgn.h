@@ -28,9 +28,12 @@ enum class IrgnInitialGuess {
     Zero,  ///< f_0 = (0, 0) (the DGN paper)
     Ctf,   ///< f_0 = the CTF reconstruction with IrgnOptions::ctf (β/δ taken from betaDelta)
     Paganin,  ///< f_0 = the Paganin reconstruction with δ/β = 1/betaDelta (needs β/δ > 0)
+    /// Both CTF and Paganin when Paganin applies (homogeneous, β/δ > 0, exp(−iφ) convention),
+    /// and the one with the smaller data residual ‖I − F(f_0)‖; CTF otherwise.
+    Auto,
 };
 std::string toString(IrgnInitialGuess guess);
-/// "zero" | "ctf" | "paganin"; throws InputError otherwise.
+/// "zero" | "ctf" | "paganin" | "auto"; throws InputError otherwise.
 IrgnInitialGuess parseIrgnInitialGuess(const std::string& text);
 
 /// Parameters of the iteratively regularised Gauss–Newton method (physics.md §3–4).
@@ -63,7 +66,7 @@ struct IrgnOptions {
     bool positivity = false;     ///< project B, φ onto ≥ 0 after every Newton step
     /// Optional support [H, W]: pixels with value 0 are held at f_0 (nothing is updated there).
     std::optional<ImageF> support;
-    IrgnInitialGuess initialGuess = IrgnInitialGuess::Ctf;
+    IrgnInitialGuess initialGuess = IrgnInitialGuess::Auto;
     CtfOptions ctf;              ///< CTF settings for IrgnInitialGuess::Ctf
     /// Discrepancy principle: stop once the RMS residual ‖I − F(f_k)‖/√n ≤ τ·noiseLevel.
     /// noiseLevel is the noise standard deviation per pixel in intensity units; 0 turns it off.
@@ -145,6 +148,8 @@ public:
     [[nodiscard]] IrgnStop stopReason() const noexcept;
     [[nodiscard]] bool stopped() const noexcept { return stopReason() != IrgnStop::Running; }
     [[nodiscard]] const IrgnOptions& options() const noexcept;
+    /// The start actually used: Zero, Ctf or Paganin (Auto's choice).
+    [[nodiscard]] IrgnInitialGuess start() const noexcept;
     /// Number of distances (holograms) of the stacked operator; 1 for the single-distance Irgn.
     [[nodiscard]] int distanceCount() const noexcept;
 

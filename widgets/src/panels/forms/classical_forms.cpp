@@ -196,6 +196,8 @@ public:
                            QString::fromStdString(core::toString(core::IrgnPenalty::Sobolev)));
         m_sobolevScale->setToolTip(tr("s of the Sobolev weight (1 + |ξ|²/s²)^m [cycles/pixel]"));
         m_sobolevOrder->setToolTip(tr("m of the Sobolev weight"));
+        m_start->addItem(tr("Auto (CTF or Paganin, whichever fits the data better)"),
+                         QString::fromStdString(core::toString(core::IrgnInitialGuess::Auto)));
         m_start->addItem(tr("Zero"),
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Zero)));
         m_start->addItem(tr("CTF"),
