@@ -8,6 +8,8 @@
 #include <phaselab/core/error.h>
 #include <phaselab/core/fft.h>
 
+#include "recon_common.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -299,26 +301,10 @@ AutofocusResult autofocus(const ImageF& hologram, const Geometry& g, const Autof
             best = ds[std::size_t(std::min_element(cs.begin(), cs.end()) - cs.begin())];
         }
         // Golden-section refinement within one step of the last scan, on the full band.
-        double lo = best / spacing, hi = best * spacing;
-        const double phi = 0.5 * (std::sqrt(5.0) - 1.0);
-        double c = hi - phi * (hi - lo), d = lo + phi * (hi - lo);
-        double fc = misfit(c), fd = misfit(d);
-        while (hi - lo > 1e-7 * hi) {
-            if (fc < fd) {
-                hi = d;
-                d = c;
-                fd = fc;
-                c = hi - phi * (hi - lo);
-                fc = misfit(c);
-            } else {
-                lo = c;
-                c = d;
-                fc = fd;
-                d = lo + phi * (hi - lo);
-                fd = misfit(d);
-            }
-        }
-        const double refined = 0.5 * (lo + hi);
+        const double refined = recon::goldenSectionMinimum(
+            misfit, best / spacing, best * spacing, 1e-7 * best, 200, [&](int, int) {
+                progress.checkCancel();
+            });
         const double value = std::min(misfit(refined), misfit(best));
         if (value < bestMisfit) {
             bestMisfit = value;

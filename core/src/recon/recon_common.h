@@ -5,6 +5,7 @@
 #include <phaselab/core/image.h>
 #include <phaselab/core/padding.h>
 
+#include <cmath>
 #include <cstddef>
 #include <string>
 
@@ -30,6 +31,35 @@ void hologramToGridFaded(const ImageF& hologram, const PadLayout& layout, float 
 
 /// out ← the image window of a real grid, times `scale`.
 void cropScaled(const float* grid, const PadLayout& layout, float scale, ImageF& out);
+
+/// Golden-section search for the minimum of a unimodal `f` in [lo, hi]: stops once the bracket
+/// is narrower than `tolerance` or after `maxSteps` steps; `onStep(k, steps)` runs after each
+/// (progress, cancellation). Returns the better of the two inner points.
+template <typename F, typename OnStep>
+double goldenSectionMinimum(F&& f, double lo, double hi, double tolerance, int maxSteps,
+                            OnStep&& onStep)
+{
+    const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+    double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+    double f1 = f(x1), f2 = f(x2);
+    for (int k = 0; k < maxSteps && hi - lo > tolerance; ++k) {
+        if (f1 <= f2) {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - g * (hi - lo);
+            f1 = f(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + g * (hi - lo);
+            f2 = f(x2);
+        }
+        onStep(k + 1, maxSteps);
+    }
+    return f1 <= f2 ? x1 : x2;
+}
 
 /// Throws InputError unless the hologram is non-empty, finite and of the expected shape.
 void requireHologram(const ImageF& hologram, int width, int height, const std::string& method);

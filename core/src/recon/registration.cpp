@@ -347,6 +347,13 @@ Registration registerImages(const ImageF& reference, const ImageF& moving,
     };
     double m = m0;
     double sx = 0, sy = 0;
+    // The shift at magnification m to the nearest pixel (no sub-pixel refinement).
+    const auto wholePixelShift = [&] {
+        Correlator c0(reference, options.borderFade, options.lowPass, margin(maxDim, 0.0));
+        const Peak p0 = correlate(c0, m, 0.0, 0.0, 1);
+        sx = std::round(m * p0.x);
+        sy = std::round(m * p0.y);
+    };
     if (r > 0) {
         // Coarse scan on binned images in steps of one pixel of edge displacement there.
         const int f = std::max(1, (maxDim + kCoarseSize - 1) / kCoarseSize);
@@ -373,12 +380,7 @@ Registration registerImages(const ImageF& reference, const ImageF& moving,
         // The shift at the coarse magnification (to the nearest pixel), then golden-section
         // search of the peak height at full resolution around it, the moving image centred by
         // that shift.
-        {
-            Correlator c0(reference, options.borderFade, options.lowPass, margin(maxDim, 0.0));
-            const Peak p0 = correlate(c0, m, 0.0, 0.0, 1);
-            sx = std::round(m * p0.x);
-            sy = std::round(m * p0.y);
-        }
+        wholePixelShift();
         Correlator c1(reference, options.borderFade, options.lowPass,
                       margin(maxDim, std::max(std::abs(sx), std::abs(sy)) + 1));
         const double spacing = (hi - lo) / (count - 1);
@@ -386,33 +388,15 @@ Registration registerImages(const ImageF& reference, const ImageF& moving,
         auto height = [&](double mm) { return correlate(c1, mm, sx, sy, kSearchUpsampling).height; };
         // Stop once the edge moves by less than 1/40 pixel across the bracket.
         const double tol = 0.05 / maxDim * m0;
-        const double g = 0.5 * (std::sqrt(5.0) - 1.0);
-        double x1 = b - g * (b - a), x2 = a + g * (b - a);
-        double f1 = height(x1), f2 = height(x2);
         const int maxIter =
-            std::max(1, int(std::ceil(std::log(tol / (b - a)) / std::log(g))));
-        for (int it = 0; it < maxIter && b - a > tol; ++it) {
-            if (f1 >= f2) {
-                b = x2;
-                x2 = x1;
-                f2 = f1;
-                x1 = b - g * (b - a);
-                f1 = height(x1);
-            } else {
-                a = x1;
-                x1 = x2;
-                f1 = f2;
-                x2 = a + g * (b - a);
-                f2 = height(x2);
-            }
-            progress.step(0.4 + 0.4 * (it + 1) / maxIter, "Registration: magnification");
-        }
-        m = f1 >= f2 ? x1 : x2;
+            std::max(1, int(std::ceil(std::log(tol / (b - a)) / std::log(0.5 * (std::sqrt(5.0) - 1.0)))));
+        m = recon::goldenSectionMinimum([&](double mm) { return -height(mm); }, a, b, tol, maxIter,
+                                        [&](int it, int steps) {
+                                            progress.step(0.4 + 0.4 * it / steps,
+                                                          "Registration: magnification");
+                                        });
     } else {
-        Correlator c0(reference, options.borderFade, options.lowPass, margin(maxDim, 0.0));
-        const Peak p0 = correlate(c0, m, 0.0, 0.0, 1);
-        sx = std::round(m * p0.x);
-        sy = std::round(m * p0.y);
+        wholePixelShift();
     }
     // The sub-pixel shift: the moving image is moved by whole pixels only (exact at m = 1: no
     // interpolation error enters the fractional part), the upsampled DFT finds the rest; again
