@@ -303,7 +303,7 @@ nlohmann::json attributeValue(hid_t attr)
 // walks the table: it asks for the names it knows.
 constexpr const char* kKnownAttributes[] = {
     "pixel_size_m", "parameters", "software", "unit", "units", "NX_class", "definition",
-    "long_name", "signal", "axes", "title", "energy_keV", "distance_m", "method"};
+    "long_name", "signal", "axes", "title", "energy_keV", "distance_m", "distances_m", "method"};
 
 nlohmann::json attributesOf(hid_t obj)
 {

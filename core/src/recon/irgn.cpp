@@ -1,5 +1,6 @@
 #include <phaselab/core/irgn.h>
 
+#include <phaselab/core/ctf_multi.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/fft.h>
 #include <phaselab/core/units.h>
@@ -169,11 +170,27 @@ private:
     AlignedBuffer<float> m_weight;
 };
 
-IrgnOptions checked(const ImageF& hologram, const Geometry& g, IrgnOptions o)
+IrgnOptions checked(const std::vector<ImageF>& holograms, const std::vector<Geometry>& geometries,
+                   IrgnOptions o)
 {
-    g.validate();
-    recon::requireHologram(hologram, hologram.width(), hologram.height(), "IRGN");
+    if (holograms.empty())
+        throw InputError("IRGN: no hologram");
+    if (holograms.size() != geometries.size())
+        throw InputError("IRGN: " + std::to_string(holograms.size()) + " holograms but " +
+                         std::to_string(geometries.size()) + " geometries");
+    const bool several = holograms.size() > 1;
+    for (std::size_t d = 0; d < holograms.size(); ++d) {
+        geometries[d].validate();
+        recon::requireHologram(holograms[d], holograms[0].width(), holograms[0].height(),
+                               several ? "IRGN, distance " + std::to_string(d + 1) : "IRGN");
+        if (geometries[d].energyKeV != geometries[0].energyKeV ||
+            geometries[d].pixelSizeM != geometries[0].pixelSizeM)
+            throw InputError("multi-distance IRGN: the holograms must share energy and "
+                             "(effective) pixel size; register them first");
+    }
     o.validate();
+    if (several && o.precondition)
+        throw InputError("multi-distance IRGN: the CTF preconditioner is for one distance only");
     return o;
 }
 
@@ -187,19 +204,23 @@ PropagationOptions measured(PropagationOptions p)
 
 struct Irgn::State {
     IrgnOptions options;
-    Geometry geometry;
+    std::vector<Geometry> geometries;
     int w, h;
     std::size_t n;
     bool homogeneous;
     float ratio;  // β/δ of the homogeneous variant
-    FresnelOperator<float> op;
+    // One operator and hologram per distance: the stacked operator F = (F_1, …, F_D), with
+    // F′*F′ = Σ_d F_d′*F_d′ and the residual over all distances (one distance: D = 1).
+    std::vector<FresnelOperator<float>> ops;
     std::unique_ptr<SobolevWeight> sobolev;
     std::unique_ptr<recon::CtfPreconditioner> preconditioner;
-    ImageF hologram;
+    std::vector<ImageF> holograms;
     ImageF mask;  // empty when there is no support
     ImageF B, phi, B0, phi0;
-    ImageF model;  // F(f_k)
-    ImageF dataResidual, scratch, gB, gP;
+    std::vector<ImageF> models;         // F_d(f_k)
+    std::vector<ImageF> dataResiduals;  // I_d − F_d(f_k)
+    ImageF scratch, gB, gP;
+    ImageF tB, tP;  // F_d′* g of the distances after the first, summed into the first's
     Vec x, r, p, Ap, diff, penalty, z;
     ImageF trialB, trialPhi;  // f_k kept while a safeguarded step is tried
     int k = 0;
@@ -210,13 +231,18 @@ struct Irgn::State {
     int rejected = 0;
     IrgnStop stop = IrgnStop::Running;
 
-    State(const ImageF& I, const Geometry& g, IrgnOptions o)
-        : options(checked(I, g, std::move(o))), geometry(g), w(I.width()), h(I.height()),
-          n(I.size()), homogeneous(options.betaDelta.has_value()),
-          ratio(float(options.betaDelta.value_or(0.0))),
-          op(g, w, h, measured(options.propagation)),
-          hologram(I), alphaK(options.alpha0)
+    State(const std::vector<ImageF>& Is, const std::vector<Geometry>& gs, IrgnOptions o)
+        : options(checked(Is, gs, std::move(o))), geometries(gs), w(Is[0].width()),
+          h(Is[0].height()), n(Is[0].size()), homogeneous(options.betaDelta.has_value()),
+          ratio(float(options.betaDelta.value_or(0.0))), holograms(Is), alphaK(options.alpha0)
     {
+        const ImageF& I = Is[0];
+        const Geometry& g = gs[0];
+        ops.reserve(gs.size());
+        for (const Geometry& gd : gs)
+            ops.emplace_back(gd, w, h, measured(options.propagation));
+        models.resize(gs.size());
+        dataResiduals.assign(gs.size(), ImageF(w, h, kNoInit));
         if (options.support) {
             requireSameShape(*options.support, I, "IRGN support and hologram");
             mask = ImageF(w, h, kNoInit);
@@ -240,10 +266,23 @@ struct Irgn::State {
             requireSameShape(*options.truePhase, I, "IRGN true phase and hologram");
         if (sobolev)
             penalty.init(channels, w, h);
-        dataResidual = ImageF(w, h, kNoInit);
         scratch = ImageF(w, h, kNoInit);
 
-        if (options.alpha0FromData || options.initialGuess == IrgnInitialGuess::Ctf) {
+        if (gs.size() > 1 &&
+            (options.alpha0FromData || options.initialGuess == IrgnInitialGuess::Ctf)) {
+            // Several distances: the multi-distance CTF's estimate and α (ctf_multi.h).
+            CtfOptions c = options.ctf;
+            c.betaDelta = options.betaDelta.value_or(options.ctf.betaDelta);
+            c.phaseSign = options.propagation.phaseSign;
+            double chosen = c.alphaLow;
+            Reconstruction f0 = reconstructCtfMultiDistance(Is, gs, c, &chosen);
+            if (options.alpha0FromData)
+                alphaK = chosen / std::pow(options.q, kAlpha0Steps);
+            if (options.initialGuess == IrgnInitialGuess::Ctf) {
+                B0 = std::move(f0.absorption);
+                phi0 = std::move(f0.phase);
+            }
+        } else if (options.alpha0FromData || options.initialGuess == IrgnInitialGuess::Ctf) {
             CtfOptions c = options.ctf;
             c.betaDelta = options.betaDelta.value_or(options.ctf.betaDelta);
             c.phaseSign = options.propagation.phaseSign;
@@ -257,6 +296,7 @@ struct Irgn::State {
             }
         }
         if (options.initialGuess == IrgnInitialGuess::Paganin) {
+            // Several distances: Paganin of the first (the series' reference) hologram.
             PaganinOptions pg;
             pg.deltaBeta = 1.0 / *options.betaDelta;
             pg.padding = options.ctf.padding;
@@ -315,21 +355,26 @@ struct Irgn::State {
             b[i] = ratio * ph[i];
     }
 
-    // model ← F(f_k), dataResidual ← I − F(f_k), residual ← its RMS.
+    // models ← F_d(f_k), dataResiduals ← I_d − F_d(f_k), residual ← their RMS over all
+    // distances.
     void linearize()
     {
-        model = op.linearize(B, phi);
-        double s = 0;
-        const float* I = hologram.data();
-        const float* m = model.data();
-        float* d = dataResidual.data();
-        const std::ptrdiff_t nn = std::ptrdiff_t(n);
+        double total = 0;
+        for (std::size_t dd = 0; dd < ops.size(); ++dd) {
+            models[dd] = ops[dd].linearize(B, phi);
+            double s = 0;
+            const float* I = holograms[dd].data();
+            const float* m = models[dd].data();
+            float* d = dataResiduals[dd].data();
+            const std::ptrdiff_t nn = std::ptrdiff_t(n);
 #pragma omp parallel for schedule(static) reduction(+ : s) if (recon::parallelWorth(n))
-        for (std::ptrdiff_t i = 0; i < nn; ++i) {
-            d[i] = I[i] - m[i];
-            s += double(d[i]) * double(d[i]);
+            for (std::ptrdiff_t i = 0; i < nn; ++i) {
+                d[i] = I[i] - m[i];
+                s += double(d[i]) * double(d[i]);
+            }
+            total += s;
         }
-        residual = std::sqrt(s / double(n));
+        residual = std::sqrt(total / (double(n) * double(ops.size())));
     }
 
     void updateStop()
@@ -389,13 +434,27 @@ struct Irgn::State {
         return acc;
     }
 
-    // F′* g into `out` (joint) or into the members gB, gP (homogeneous), for combine().
-    void adjoint(const ImageF& g, Vec& out)
+    // F_d′* g into `out` (joint) or into the members gB, gP (homogeneous), for combine():
+    // distance 0 sets them, the others add to them (the stacked adjoint Σ_d F_d′* g_d).
+    void adjoint(std::size_t d, const ImageF& g, Vec& out)
     {
-        if (homogeneous)
-            op.adjoint(g, gB, gP);
-        else
-            op.adjoint(g, out.ch[0], out.ch[1]);
+        ImageF& a = homogeneous ? gB : out.ch[0];
+        ImageF& b = homogeneous ? gP : out.ch[1];
+        if (d == 0) {
+            ops[0].adjoint(g, a, b);
+            return;
+        }
+        ops[d].adjoint(g, tB, tP);
+        float* pa = a.data();
+        float* pb = b.data();
+        const float* qa = tB.data();
+        const float* qb = tP.data();
+        const std::ptrdiff_t nn = std::ptrdiff_t(n);
+#pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
+        for (std::ptrdiff_t i = 0; i < nn; ++i) {
+            pa[i] += qa[i];
+            pb[i] += qb[i];
+        }
     }
 
     // R v: v itself for Tikhonov, else the Sobolev weight applied into `penalty`.
@@ -410,7 +469,6 @@ struct Irgn::State {
     // out ← (F′*F′ + α R) v on the support (physics.md §4); returns ⟨v, out⟩.
     double applyNormal(const Vec& v, float alpha, Vec& out)
     {
-        ImageF d;
         if (homogeneous) {
             const float* a = v.data(0);
             float* s = scratch.data();
@@ -419,11 +477,12 @@ struct Irgn::State {
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
             for (std::ptrdiff_t i = 0; i < nn; ++i)
                 s[i] = c * a[i];
-            d = op.derivative(scratch, v.ch[0]);
-        } else {
-            d = op.derivative(v.ch[0], v.ch[1]);
         }
-        adjoint(d, out);
+        for (std::size_t dd = 0; dd < ops.size(); ++dd) {
+            ImageF d = homogeneous ? ops[dd].derivative(scratch, v.ch[0])
+                                   : ops[dd].derivative(v.ch[0], v.ch[1]);
+            adjoint(dd, d, out);
+        }
         return combine(penaltyOf(v), alpha, out, &v);
     }
 
@@ -445,7 +504,8 @@ struct Irgn::State {
                     d[i] = f[i] - f0[i];
             }
         }
-        adjoint(dataResidual, r);
+        for (std::size_t dd = 0; dd < ops.size(); ++dd)
+            adjoint(dd, dataResiduals[dd], r);
         double rr = combine(penaltyOf(diff), -alpha, r, nullptr);
 
         // (Preconditioned) conjugate gradients on the normal equations from δf = 0; with M⁻¹,
@@ -590,7 +650,14 @@ struct Irgn::State {
 };
 
 Irgn::Irgn(const ImageF& hologram, const Geometry& g, IrgnOptions options)
-    : m(std::make_unique<State>(hologram, g, std::move(options)))
+    : m(std::make_unique<State>(std::vector<ImageF>{hologram}, std::vector<Geometry>{g},
+                                std::move(options)))
+{
+}
+
+Irgn::Irgn(const std::vector<ImageF>& holograms, const std::vector<Geometry>& geometries,
+           IrgnOptions options)
+    : m(std::make_unique<State>(holograms, geometries, std::move(options)))
 {
 }
 
@@ -679,6 +746,11 @@ IrgnStop Irgn::stopReason() const noexcept
 const IrgnOptions& Irgn::options() const noexcept
 {
     return m->options;
+}
+
+int Irgn::distanceCount() const noexcept
+{
+    return int(m->ops.size());
 }
 
 } // namespace phaselab::core

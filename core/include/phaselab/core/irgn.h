@@ -99,6 +99,16 @@ public:
     /// computes f_0 and F(f_0). `hologram` is the measured intensity [H, W] (background ≈ 1).
     /// Throws InputError for invalid parameters, a non-finite hologram or a support mismatch.
     Irgn(const ImageF& hologram, const Geometry& g, IrgnOptions options = {});
+    /// Multi-distance IRGN (issue 14; distance_series.h): the stacked operator
+    /// F(f) = (F_1(f), …, F_D(f)) on holograms of one object at D distances, registered onto one
+    /// grid: F′*F′ = Σ_d F_d′*F_d′, residual() the RMS over all D·H·W values. The CTF start and
+    /// α_0 from data use reconstructCtfMultiDistance (its α rules: fov or manual); a Paganin
+    /// start uses the first hologram. `holograms` [H, W] each, one geometry each (same energy and
+    /// pixel size, the distances differ). One hologram gives exactly the single-distance Irgn.
+    /// Throws InputError as above, for mismatched shapes or geometries, and for
+    /// IrgnOptions::precondition with more than one distance.
+    Irgn(const std::vector<ImageF>& holograms, const std::vector<Geometry>& geometries,
+         IrgnOptions options = {});
     ~Irgn();
     Irgn(Irgn&&) noexcept;
     Irgn& operator=(Irgn&&) noexcept;
@@ -135,6 +145,8 @@ public:
     [[nodiscard]] IrgnStop stopReason() const noexcept;
     [[nodiscard]] bool stopped() const noexcept { return stopReason() != IrgnStop::Running; }
     [[nodiscard]] const IrgnOptions& options() const noexcept;
+    /// Number of distances (holograms) of the stacked operator; 1 for the single-distance Irgn.
+    [[nodiscard]] int distanceCount() const noexcept;
 
 private:
     struct State;
