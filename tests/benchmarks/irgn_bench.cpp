@@ -5,6 +5,7 @@
 // fft_pairs × BM_FftPair of the same grid for the ratio to the bound.
 #include <benchmark/benchmark.h>
 
+#include <phaselab/core/autofocus.h>
 #include <phaselab/core/ctf.h>
 #include <phaselab/core/ctf_multi.h>
 #include <phaselab/core/fft.h>
@@ -283,6 +284,25 @@ void BM_IrgnDefaults5(benchmark::State& state)
     state.SetLabel(o.precondition ? "preconditioned" : "plain CG");
 }
 
+// Distance autofocus (spectrum criterion) over ±20 % of the true distance: one FFT, then the
+// coarse scan (41 distances) and the coarse-to-fine refinement of up to three minima.
+void BM_Autofocus(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const Problem& p = problem(n);
+    const Geometry g = Geometry::dgnPaper();
+    AutofocusOptions o;
+    o.minDistanceM = 0.8 * g.distanceM;
+    o.maxDistanceM = 1.2 * g.distanceM;
+    o.betaOverDelta = 0.1;
+    double found = 0;
+    for (auto _ : state) {
+        const AutofocusResult r = autofocus(p.hologram, g, o);
+        found = r.distanceM;
+    }
+    state.counters["error_percent"] = 100.0 * (found / g.distanceM - 1.0);
+}
+
 } // namespace
 
 BENCHMARK(BM_CtfAlphaRule)
@@ -295,6 +315,7 @@ BENCHMARK(BM_CtfAlphaRule)
     ->UseRealTime();
 BENCHMARK(BM_CtfMulti4)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PaganinFade)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Autofocus)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_IrgnDefaults5)
     ->Args({1024, 0})
     ->Args({1024, 1})

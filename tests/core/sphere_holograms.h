@@ -32,7 +32,8 @@ inline double sphereDistanceM(double fresnel)
 
 /// The spheres on an n × n detector at distance `distanceM`, `photons` per pixel.
 inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
-                                  unsigned seed = 7)
+                                  unsigned seed = 7, double maxPhase = 6.0,
+                                  double simPadFactor = 2.0)
 {
     const int fine = 2 * n;
     core::Geometry g{15.0, distanceM, 100e-9};
@@ -41,7 +42,7 @@ inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
     // Sphere radii and centres as fractions of the field; the largest reaches 6 rad.
     const double k = 2 * 3.14159265358979323846 / g.wavelengthM();
     const double rMax = 0.16 * fine;
-    const double delta = 6.0 / (k * 2 * rMax * gFine.pixelSizeM);
+    const double delta = maxPhase / (k * 2 * rMax * gFine.pixelSizeM);
     const std::vector<core::RefractiveIndex> index{{delta, delta / kSphereDeltaBeta}};
     struct S { double x, y, r; };
     const std::vector<S> spheres{{0.38, 0.40, 0.16}, {0.72, 0.30, 0.08}, {0.66, 0.70, 0.11},
@@ -58,7 +59,7 @@ inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
     const core::PhaseObject obj = core::projectSolids(solids, index, g.energyKeV, fine, fine, 2);
     core::PropagationOptions p;
     p.padding = core::Padding::Unit;
-    p.padFactor = 2.0;
+    p.padFactor = simPadFactor;
     const core::ImageD I = core::propagateIntensity(gFine, obj.absorption, obj.phase, p);
 
     SphereData d{g, core::ImageF(n, n), core::ImageF(n, n), core::ImageF(n, n)};

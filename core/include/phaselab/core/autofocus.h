@@ -12,8 +12,11 @@
 namespace phaselab::core {
 
 enum class FocusCriterion {
-    /// Fit of the hologram's power spectrum by the CTF of the distance (the zero crossings, as
-    /// defocus is found in electron microscopy): robust for weak and moderate objects.
+    /// Fit of the hologram's power spectrum by the CTF of the distance (its zero crossings, as
+    /// defocus is found in electron microscopy): 1 − R² of P(ξ) ≈ e(|ξ|) s_D(ξ) + n(|ξ|),
+    /// s_D = (σ sin χ + (β/δ) cos χ)², e and n smooth. Needs a weak object (linear contrast) and
+    /// about 20 or more rings (χ/π at the edge of the spectrum, 1/(4F) at Nyquist); strong phase
+    /// (≳ 1 rad) shifts the rings and biases it by several per cent.
     Spectrum,
 };
 std::string toString(FocusCriterion c);
@@ -26,12 +29,15 @@ struct AutofocusOptions {
     int samples = 41;          ///< distances scanned (log-spaced), ≥ 5; then the best is refined
     FocusCriterion criterion = FocusCriterion::Spectrum;
     double betaOverDelta = 0;  ///< of the homogeneous sample (≥ 0)
+    int phaseSign = -1;        ///< the hologram's convention, exp(phaseSign·iφ): −1 (PhaseLab's) or +1
     void validate() const;
 };
 
 struct AutofocusResult {
     double distanceM = 0;                 ///< the refined optimum [m]
-    std::vector<double> distancesM;       ///< the scan [m]
+    /// The first, coarse scan over the whole range [m] (the curve to show): the criterion on the
+    /// low-frequency band where the minimum is wide; the optimum is then refined on wider bands.
+    std::vector<double> distancesM;
     std::vector<double> criterion;        ///< criterion at each scanned distance (lower = better)
     FocusCriterion used = FocusCriterion::Spectrum;
 };
