@@ -3,6 +3,7 @@
 #include "result_export.h"
 #include "series_reconstruction.h"
 
+#include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/units.h>
 #include <phaselab/widgets/job_runner.h>
