@@ -24,6 +24,7 @@ struct AutofocusCliOptions {
     int samples = core::AutofocusOptions{}.samples;
     std::string criterion = core::toString(core::AutofocusOptions{}.criterion);
     double deltaBeta = 0;
+    std::string phaseSign = "minus";
     std::string curve;
     InputOptions input;
     bool json = false;
@@ -88,6 +89,7 @@ int runAutofocus(const AutofocusCliOptions& o, const Context& ctx)
                                    core::formatNumber(o.deltaBeta, 6));
         options.betaOverDelta = 1.0 / o.deltaBeta;
     }
+    options.phaseSign = o.phaseSign == "plus" ? 1 : -1;
     options.validate();
     core::Geometry g;
     g.energyKeV = core::parseEnergyKeV(o.energy);
@@ -164,6 +166,11 @@ Command addAutofocusCommand(CLI::App& root)
     o->deltaBetaOption = sub->add_option(
         "--delta-beta", o->deltaBeta,
         "δ/β of a homogeneous sample (B = (β/δ)φ); omit for a pure phase object");
+    sub->add_option("--phase-sign", o->phaseSign,
+                    "Phase sign convention of the hologram: minus, T = exp(−B − iφ) (PhaseLab); "
+                    "plus, T = exp(−B + iφ)")
+        ->check(CLI::IsMember({"minus", "plus"}))
+        ->capture_default_str();
     sub->add_option("--curve", o->curve,
                     "Write the criterion curve as CSV (distance_m, criterion)");
     addJsonFlag(sub, o->json);

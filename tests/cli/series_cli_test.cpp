@@ -92,7 +92,8 @@ private slots:
         const Result a = run({"autofocus", "--help"});
         QCOMPARE(a.code, 0);
         for (const char* opt : {"--min-distance", "--max-distance", "--distance", "--range",
-                                "--samples", "--criterion", "--delta-beta", "--curve", "--json"})
+                                "--samples", "--criterion", "--delta-beta", "--phase-sign", "--curve",
+                                "--json"})
             QVERIFY2(a.out.contains(opt), opt);
         const Result m = run({"multidistance", "--help"});
         QCOMPARE(m.code, 0);

@@ -139,7 +139,7 @@ private slots:
     void autofocusCancels()
     {
         const auto holo = std::make_shared<const core::ImageF>(hologram(512, 0.1));
-        AutofocusDialog d(holo, core::Geometry::phaseGanPaper(), 0.1);
+        AutofocusDialog d(holo, core::Geometry::phaseGanPaper(), 0.1, -1);
         d.samplesBox()->setValue(1001);
         QSignalSpy cancelled(&d, &AutofocusDialog::cancelled);
         QSignalSpy focused(&d, &AutofocusDialog::focused);

@@ -22,11 +22,13 @@
 namespace phaselab::widgets {
 
 AutofocusDialog::AutofocusDialog(std::shared_ptr<const core::ImageF> hologram,
-                                 const core::Geometry& g, double betaOverDelta, QWidget* parent)
+                                 const core::Geometry& g, double betaOverDelta, int phaseSign,
+                                 QWidget* parent)
     : QDialog(parent),
       m_hologram(std::move(hologram)),
       m_geometry(g),
       m_betaOverDelta(betaOverDelta),
+      m_phaseSign(phaseSign),
       m_min(makeDistanceEdit(tr("Smallest distance"))),
       m_max(makeDistanceEdit(tr("Largest distance"))),
       m_samples(new QSpinBox),
@@ -137,6 +139,7 @@ bool AutofocusDialog::run()
     o.maxDistanceM = m_max->value();
     o.samples = m_samples->value();
     o.betaOverDelta = m_betaOverDelta;
+    o.phaseSign = m_phaseSign;
     const core::Geometry g = m_geometry;
     const std::shared_ptr<const core::ImageF> hologram = m_hologram;
     setRunning(true);

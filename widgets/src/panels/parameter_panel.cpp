@@ -181,7 +181,8 @@ AutofocusDialog* ParameterPanel::openAutofocus()
         QMessageBox::information(this, tr("Autofocus"), tr("Open a hologram first."));
         return nullptr;
     }
-    auto* dialog = new AutofocusDialog(std::move(hologram), geometry(), betaOverDelta(), this);
+    auto* dialog = new AutofocusDialog(std::move(hologram), geometry(), betaOverDelta(),
+                                       propagation().phaseSign, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->minEdit()->setUnit(m_distance->unit());
     dialog->maxEdit()->setUnit(m_distance->unit());

@@ -28,9 +28,10 @@ class AutofocusDialog : public QDialog {
 
 public:
     /// `hologram` (normalised) is scanned with `g`'s energy and pixel size; g.distanceM centres
-    /// the default range. `betaOverDelta` ≥ 0 of the homogeneous sample.
+    /// the default range. `betaOverDelta` ≥ 0 of the homogeneous sample; `phaseSign` the
+    /// hologram's convention (−1 PhaseLab's, +1 conjugate).
     AutofocusDialog(std::shared_ptr<const core::ImageF> hologram, const core::Geometry& g,
-                    double betaOverDelta, QWidget* parent = nullptr);
+                    double betaOverDelta, int phaseSign = -1, QWidget* parent = nullptr);
     ~AutofocusDialog() override;
 
     /// Starts the scan (the Run button); false while one runs or the range is invalid.
@@ -66,6 +67,7 @@ private:
     std::shared_ptr<const core::ImageF> m_hologram;
     core::Geometry m_geometry;
     double m_betaOverDelta;
+    int m_phaseSign;
     QuantityEdit* m_min;
     QuantityEdit* m_max;
     QSpinBox* m_samples;
