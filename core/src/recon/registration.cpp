@@ -15,6 +15,7 @@ namespace phaselab::core {
 namespace {
 
 using Cd = Complex<double>;
+using Cf = Complex<float>;
 
 constexpr double kPi = 3.14159265358979323846;
 // The coarse magnification scan runs on images binned to at most this size.
@@ -22,6 +23,9 @@ constexpr int kCoarseSize = 256;
 // Upsampling of the peak while the magnification is searched (the final shift uses
 // RegistrationOptions::upsampling).
 constexpr int kSearchUpsampling = 8;
+// Most shift estimates on the lined-up moving image.
+constexpr int kShiftIterations = 4;
+constexpr int kSubPixelIterations = 3;
 
 void checkInputs(const ImageF& reference, const ImageF& moving, const RegistrationOptions& o)
 {
@@ -43,6 +47,7 @@ void checkInputs(const ImageF& reference, const ImageF& moving, const Registrati
     if (!std::isfinite(o.borderFade) || o.borderFade < 0.0 || o.borderFade >= 0.5)
         throw InputError("registration border fade must lie in [0, 0.5), got " +
                          formatNumber(o.borderFade, 6));
+    recon::requirePositiveParameter(o.lowPass, "registration low-pass σ", true);
 }
 
 // Keys' cubic convolution kernel (a = −0.5) weights for the fractional offset t ∈ [0, 1).
@@ -101,8 +106,10 @@ ImageF resample(const ImageF& img, double m, double sx, double sy, float fill)
     return out;
 }
 
-// Mean-free image times a cos² border window, as complex values ready for the FFT.
-void fadedToComplex(const ImageF& img, double fade, Cd* out)
+// Mean-free image times a border window, as complex values ready for the FFT: 0 within
+// `margin` pixels of the border (where a resampled image may hold fill values), then a cos²
+// ramp over the fraction `fade` of the size.
+void fadedToComplex(const ImageF& img, double fade, int margin, Cf* out)
 {
     const int W = img.width(), H = img.height();
     double mean = 0;
@@ -110,7 +117,10 @@ void fadedToComplex(const ImageF& img, double fade, Cd* out)
         mean += v;
     mean /= double(img.size());
     const double bx = fade * W, by = fade * H;
-    auto ramp = [](double d, double b) {
+    auto ramp = [margin](int edge, double b) {
+        const double d = edge - margin;
+        if (d < 0)
+            return 0.0;
         if (b <= 0 || d >= b)
             return 1.0;
         const double s = std::sin(0.5 * kPi * (d + 0.5) / b);
@@ -124,9 +134,9 @@ void fadedToComplex(const ImageF& img, double fade, Cd* out)
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(img.size()))
     for (int y = 0; y < H; ++y) {
         const float* r = img.row(y);
-        Cd* o = out + std::size_t(y) * W;
+        Cf* o = out + std::size_t(y) * W;
         for (int x = 0; x < W; ++x)
-            o[x] = Cd((double(r[x]) - mean) * wx[std::size_t(x)] * wy[std::size_t(y)], 0.0);
+            o[x] = Cf(float((double(r[x]) - mean) * wx[std::size_t(x)] * wy[std::size_t(y)]), 0.0f);
     }
 }
 
@@ -156,13 +166,31 @@ struct Peak {
 // Phase correlation of a fixed (faded) reference against resampled moving images.
 class Correlator {
 public:
-    Correlator(const ImageF& reference, double fade)
+    // `lowPass`: σ of the Gaussian weight [cycles/pixel of this grid], 0 for none.
+    // `margin`: pixels at each border left out of both images (fadedToComplex).
+    Correlator(const ImageF& reference, double fade, double lowPass, int margin)
         : m_w(reference.width()), m_h(reference.height()), m_fade(fade),
+          m_margin(std::clamp(margin, 0, std::min(m_w, m_h) / 4)),
           m_fft(m_h, m_w), m_ref(std::size_t(m_w) * m_h), m_buf(std::size_t(m_w) * m_h),
-          m_spec(std::size_t(m_w) * m_h)
+          m_spec(std::size_t(m_w) * m_h), m_weight(std::size_t(m_w) * m_h)
     {
-        fadedToComplex(reference, fade, m_ref.data());
+        fadedToComplex(reference, fade, m_margin, m_ref.data());
         m_fft.forward(m_ref.data());
+        // Nyquist bins have no sign for sub-pixel shifts: weight 0.
+        const int nyqX = m_w % 2 == 0 ? m_w / 2 : -1, nyqY = m_h % 2 == 0 ? m_h / 2 : -1;
+        double sum = 0;
+        for (int y = 0; y < m_h; ++y) {
+            const double fy = fftFrequency(y, m_h, 1.0);
+            for (int x = 0; x < m_w; ++x) {
+                const double fx = fftFrequency(x, m_w, 1.0);
+                double w = (x == nyqX || y == nyqY) ? 0.0 : 1.0;
+                if (lowPass > 0)
+                    w *= std::exp(-(fx * fx + fy * fy) / (2 * lowPass * lowPass));
+                m_weight[std::size_t(y) * m_w + x] = w;
+                sum += w;
+            }
+        }
+        m_weightSum = sum;
     }
 
     // Registration peak of `moving` (already resampled by the trial magnification) against the
@@ -170,23 +198,20 @@ public:
     Peak correlate(const ImageF& moving, int upsampling)
     {
         const std::size_t n = std::size_t(m_w) * m_h;
-        fadedToComplex(moving, m_fade, m_buf.data());
+        fadedToComplex(moving, m_fade, m_margin, m_buf.data());
         m_fft.forward(m_buf.data());
         // Normalised cross-power spectrum conj(R̂) M̂ / |R̂ M̂|: its inverse is δ(x − t).
         Cd* s = m_spec.data();
-        const Cd* r = m_ref.data();
-        const Cd* mv = m_buf.data();
-        const int nyqX = m_w % 2 == 0 ? m_w / 2 : -1, nyqY = m_h % 2 == 0 ? m_h / 2 : -1;
+        const Cf* r = m_ref.data();
+        Cf* mv = m_buf.data();
+        const double* wt = m_weight.data();
 #pragma omp parallel for schedule(static) if (recon::parallelWorth(n))
-        for (int y = 0; y < m_h; ++y)
-            for (int x = 0; x < m_w; ++x) {
-                const std::size_t i = std::size_t(y) * m_w + x;
-                const Cd c = std::conj(r[i]) * mv[i];
-                const double a = std::abs(c);
-                // Nyquist bins have no sign for sub-pixel shifts: left out.
-                s[i] = (a > 1e-300 && x != nyqX && y != nyqY) ? c / a : Cd(0.0, 0.0);
-            }
-        std::copy(s, s + n, m_buf.data());
+        for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(n); ++i) {
+            const Cd c = std::conj(Cd(r[i])) * Cd(mv[i]);
+            const double a = std::abs(c);
+            s[i] = a > 1e-300 ? c * (wt[i] / a) : Cd(0.0, 0.0);
+            mv[i] = Cf(s[i]);
+        }
         m_fft.backward(m_buf.data());
         std::size_t best = 0;
         double bestV = -1;
@@ -202,7 +227,7 @@ public:
             px -= m_w;
         if (py > m_h / 2)
             py -= m_h;
-        Peak p{double(px), double(py), bestV / double(n)};
+        Peak p{double(px), double(py), bestV / m_weightSum};
         if (upsampling > 1)
             p = refine(p, upsampling);
         return p;
@@ -249,34 +274,39 @@ private:
                     tr[j] += v * e[j];
             }
         }
-        Peak best = coarse;
-        double bestV = -1e300;
+        std::vector<double> value(std::size_t(R) * R);
+#pragma omp parallel for schedule(static) if (std::size_t(R) * R * m_h > 100000)
         for (int i = 0; i < R; ++i)
             for (int j = 0; j < R; ++j) {
                 Cd c(0.0, 0.0);
                 for (int ky = 0; ky < m_h; ++ky)
                     c += ey[std::size_t(ky) * R + i] * t[std::size_t(ky) * R + j];
-                if (c.real() > bestV) {
-                    bestV = c.real();
+                value[std::size_t(i) * R + j] = c.real();
+            }
+        Peak best = coarse;
+        double bestV = -1e300;
+        for (int i = 0; i < R; ++i)
+            for (int j = 0; j < R; ++j)
+                if (value[std::size_t(i) * R + j] > bestV) {
+                    bestV = value[std::size_t(i) * R + j];
                     best.x = xs[std::size_t(j)];
                     best.y = ys[std::size_t(i)];
                 }
-            }
-        best.height = bestV / (double(m_w) * m_h);
+        best.height = bestV / m_weightSum;
         return best;
     }
 
     int m_w, m_h;
     double m_fade;
-    Fft2D<double> m_fft;
-    AlignedBuffer<Cd> m_ref, m_buf, m_spec;
+    int m_margin;
+    // The FFTs in float (half the time of double at 1024²); the cross-power spectrum and the
+    // upsampled DFT in double.
+    Fft2D<float> m_fft;
+    AlignedBuffer<Cf> m_ref, m_buf;
+    AlignedBuffer<Cd> m_spec;
+    AlignedBuffer<double> m_weight;
+    double m_weightSum = 1;
 };
-
-// Peak height against the magnification m: the moving image resampled by m about the centre.
-double peakAt(Correlator& c, const ImageF& moving, double m, int upsampling, float fill)
-{
-    return c.correlate(resample(moving, m, 0.0, 0.0, fill), upsampling).height;
-}
 
 double meanOf(const ImageF& img)
 {
@@ -294,68 +324,124 @@ Registration registerImages(const ImageF& reference, const ImageF& moving,
     checkInputs(reference, moving, options);
     const double m0 = options.magnification, r = options.magnificationRange;
     const float fill = float(meanOf(moving));
-    double best = m0;
+    const int maxDim = std::max(reference.width(), reference.height());
+    const double lo = m0 * (1 - r), hi = m0 * (1 + r);
+    // Pixels of the reference grid whose moving point may fall outside `moving` (fill values)
+    // for magnifications up to `hi` and a shift s: left out of the correlation, on both sides,
+    // so that the fill cannot favour one magnification over another.
+    auto margin = [&](int size, double s) {
+        return int(std::ceil(std::max(0.0, hi - 1.0) * 0.5 * size + s)) + 2;
+    };
+    // The resampled moving image resample(moving, m, s) is the reference shifted by
+    // t = (s_true − s) / m (registration.h), so s_true = s + m t.
+    auto correlate = [&](Correlator& c, double m, double sx, double sy, int u) {
+        return c.correlate(resample(moving, m, sx, sy, fill), u);
+    };
+    double m = m0;
+    double sx = 0, sy = 0;
     if (r > 0) {
-        const double lo = m0 * (1 - r), hi = m0 * (1 + r);
-        // Coarse scan on binned images, steps of one pixel of edge displacement per
-        // half-width there, then golden-section search at full resolution around the best.
-        const int maxDim = std::max(reference.width(), reference.height());
+        // Coarse scan on binned images in steps of one pixel of edge displacement there.
         const int f = std::max(1, (maxDim + kCoarseSize - 1) / kCoarseSize);
         const ImageF refC = binned(reference, f), movC = binned(moving, f);
-        const double step = 1.0 / std::max(refC.width(), refC.height());
+        const int maxDimC = std::max(refC.width(), refC.height());
+        const double step = 1.0 / maxDimC;
         const int count = std::max(3, int(std::ceil((hi - lo) / step)) + 1);
-        // Scan and refinement share the progress: the scan counts as half.
         {
-            Correlator coarse(refC, options.borderFade);
+            Correlator coarse(refC, options.borderFade, std::min(0.5, options.lowPass * f),
+                              margin(maxDimC, 0.0));
             const float fillC = float(meanOf(movC));
             double bestV = -1;
             for (int i = 0; i < count; ++i) {
-                const double m = lo + (hi - lo) * i / (count - 1);
-                const double v = peakAt(coarse, movC, m, 1, fillC);
+                const double mi = lo + (hi - lo) * i / (count - 1);
+                const double v =
+                    coarse.correlate(resample(movC, mi, 0.0, 0.0, fillC), 1).height;
                 if (v > bestV) {
                     bestV = v;
-                    best = m;
+                    m = mi;
                 }
-                progress.step(0.5 * (i + 1) / count, "Registration: magnification scan");
+                progress.step(0.4 * (i + 1) / count, "Registration: magnification scan");
             }
         }
+        // The shift at the coarse magnification (to the nearest pixel), then golden-section
+        // search of the peak height at full resolution around it, the moving image centred by
+        // that shift.
+        {
+            Correlator c0(reference, options.borderFade, options.lowPass, margin(maxDim, 0.0));
+            const Peak p0 = correlate(c0, m, 0.0, 0.0, 1);
+            sx = std::round(m * p0.x);
+            sy = std::round(m * p0.y);
+        }
+        Correlator c1(reference, options.borderFade, options.lowPass,
+                      margin(maxDim, std::max(std::abs(sx), std::abs(sy)) + 1));
         const double spacing = (hi - lo) / (count - 1);
-        double a = std::max(lo, best - spacing), b = std::min(hi, best + spacing);
-        Correlator full(reference, options.borderFade);
-        // Stop once the edge moves by less than 1/100 pixel between the bracket's ends.
-        const double tol = 0.02 / maxDim * m0;
+        double a = std::max(lo, m - spacing), b = std::min(hi, m + spacing);
+        auto height = [&](double mm) { return correlate(c1, mm, sx, sy, kSearchUpsampling).height; };
+        // Stop once the edge moves by less than 1/40 pixel across the bracket.
+        const double tol = 0.05 / maxDim * m0;
         const double g = 0.5 * (std::sqrt(5.0) - 1.0);
         double x1 = b - g * (b - a), x2 = a + g * (b - a);
-        double f1 = peakAt(full, moving, x1, kSearchUpsampling, fill);
-        double f2 = peakAt(full, moving, x2, kSearchUpsampling, fill);
-        const int maxIter = std::max(1, int(std::ceil(std::log(tol / (b - a)) / std::log(g))));
+        double f1 = height(x1), f2 = height(x2);
+        const int maxIter =
+            std::max(1, int(std::ceil(std::log(tol / (b - a)) / std::log(g))));
         for (int it = 0; it < maxIter && b - a > tol; ++it) {
             if (f1 >= f2) {
                 b = x2;
                 x2 = x1;
                 f2 = f1;
                 x1 = b - g * (b - a);
-                f1 = peakAt(full, moving, x1, kSearchUpsampling, fill);
+                f1 = height(x1);
             } else {
                 a = x1;
                 x1 = x2;
                 f1 = f2;
                 x2 = a + g * (b - a);
-                f2 = peakAt(full, moving, x2, kSearchUpsampling, fill);
+                f2 = height(x2);
             }
-            progress.step(0.5 + 0.5 * (it + 1) / maxIter, "Registration: magnification");
+            progress.step(0.4 + 0.4 * (it + 1) / maxIter, "Registration: magnification");
         }
-        best = f1 >= f2 ? x1 : x2;
+        m = f1 >= f2 ? x1 : x2;
+    } else {
+        Correlator c0(reference, options.borderFade, options.lowPass, margin(maxDim, 0.0));
+        const Peak p0 = correlate(c0, m, 0.0, 0.0, 1);
+        sx = std::round(m * p0.x);
+        sy = std::round(m * p0.y);
     }
-    progress.checkCancel();
-    Correlator full(reference, options.borderFade);
-    const Peak p = full.correlate(resample(moving, best, 0.0, 0.0, fill), options.upsampling);
+    // The sub-pixel shift: the moving image is moved by whole pixels only (exact at m = 1: no
+    // interpolation error enters the fractional part), the upsampled DFT finds the rest; again
+    // from the new whole-pixel shift until it stays (at the search's coarser upsampling: only
+    // the whole pixels count here).
+    Correlator cs(reference, options.borderFade, options.lowPass,
+                  margin(maxDim, std::max(std::abs(sx), std::abs(sy)) + 1));
+    Peak p;
+    double fx = sx, fy = sy;
+    for (int it = 0; it < kShiftIterations; ++it) {
+        progress.checkCancel();
+        p = correlate(cs, m, sx, sy, std::min(options.upsampling, kSearchUpsampling));
+        fx = sx + m * p.x;
+        fy = sy + m * p.y;
+        progress.step(0.8 + 0.2 * (it + 1) / kShiftIterations, "Registration: shift");
+        if (std::round(fx) == sx && std::round(fy) == sy)
+            break;
+        sx = std::round(fx);
+        sy = std::round(fy);
+    }
+    // Then on the moving image moved by the fractional shift: whatever still pulls the peak
+    // towards the whole-pixel shift (the common border window) shrinks with the remaining
+    // shift, leaving the interpolation's small error.
+    for (int it = 0; it < kSubPixelIterations; ++it) {
+        progress.checkCancel();
+        const Peak q = correlate(cs, m, fx, fy, options.upsampling);
+        fx += m * q.x;
+        fy += m * q.y;
+        p.height = q.height;
+        if (std::hypot(q.x, q.y) < 0.5 / options.upsampling)
+            break;
+    }
     progress.step(1.0, "Registration");
-    // The resampled moving image is the reference shifted by t = s / m (registration.h).
     Registration out;
-    out.magnification = best;
-    out.shiftX = best * p.x;
-    out.shiftY = best * p.y;
+    out.magnification = m;
+    out.shiftX = fx;
+    out.shiftY = fy;
     out.peak = std::clamp(p.height, 0.0, 1.0);
     return out;
 }

@@ -38,7 +38,9 @@ DistanceSeries loadDistanceSeries(const std::vector<std::string>& specs,
 /// Registers each hologram onto the first (its `Registration` against holograms[0]; the first's
 /// is the identity). options.magnification is overridden per hologram by the ratio of the
 /// pixel sizes, pixelSize[0] / pixelSize[d] (the cone-beam magnification), and searched within
-/// options.magnificationRange of it.
+/// options.magnificationRange of it. What is correlated are single-distance CTF phase maps
+/// (pure phase, uniform α = 0.1, each with its own geometry), not the holograms: fringes differ
+/// between distances and pull a correlation of holograms off (docs/classical_reconstruction.md).
 std::vector<Registration> registerSeries(const DistanceSeries& series,
                                          const RegistrationOptions& options = {},
                                          const ProgressReporter& progress = {nullptr, nullptr});

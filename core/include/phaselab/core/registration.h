@@ -29,6 +29,13 @@ struct RegistrationOptions {
     int upsampling = 100;
     /// Fraction of each border faded (cos²) before correlating, against wrap-around edges.
     double borderFade = 0.1;
+    /// Gaussian weight exp(−|ξ|²/(2σ²)) on the normalised cross-power spectrum, σ = lowPass
+    /// [cycles/pixel]; 0 (the default) weights all frequencies alike (pure phase correlation).
+    /// Holograms at different distances agree only where their CTFs have the same sign, below
+    /// ξ = √F [cycles/pixel] of the smaller Fresnel number: σ ≈ 0.5 √F keeps their shift (not
+    /// their magnification; registerSeries() correlates phase maps instead). On smooth images a
+    /// low-pass (0.1) also halves the shift error; on phase maps it biases the magnification.
+    double lowPass = 0.0;
 };
 
 /// Finds `moving`'s registration against `reference` (same shape, ≥ 16 × 16, finite).
