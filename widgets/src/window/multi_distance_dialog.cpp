@@ -40,13 +40,18 @@ namespace {
 
 enum Column { kFile, kDistance, kShiftX, kShiftY, kMagnification, kColumns };
 
-/// The grey levels of `img` stretched to [0, 255] between its 1st and 99th percentiles.
-std::vector<int> stretch(const core::ImageF& img)
+/// The 1st and 99th percentiles of `img`: the display range of the overlay.
+std::pair<float, float> displayRange(const core::ImageF& img)
 {
     std::vector<float> sorted(img.begin(), img.end());
     std::sort(sorted.begin(), sorted.end());
-    const float lo = sorted[sorted.size() / 100];
-    const float hi = sorted[sorted.size() - 1 - sorted.size() / 100];
+    return {sorted[sorted.size() / 100], sorted[sorted.size() - 1 - sorted.size() / 100]};
+}
+
+/// `img`'s grey levels in [0, 255] over `range`.
+std::vector<int> grey(const core::ImageF& img, std::pair<float, float> range)
+{
+    const auto [lo, hi] = range;
     const float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
     std::vector<int> out(img.size());
     for (std::size_t i = 0; i < img.size(); ++i)
@@ -319,7 +324,9 @@ void MultiDistanceDialog::showOverlay(int row)
         return;
     const core::ImageF& ref = m_registered->aligned.holograms.front();
     const core::ImageF& mov = m_registered->aligned.holograms[std::size_t(row)];
-    const std::vector<int> r = stretch(ref), c = stretch(mov);
+    // One grey scale for both (the reference's), so that equal values give grey.
+    const auto range = displayRange(ref);
+    const std::vector<int> r = grey(ref, range), c = grey(mov, range);
     QImage img(ref.width(), ref.height(), QImage::Format_RGB32);
     for (int y = 0; y < ref.height(); ++y) {
         auto* line = reinterpret_cast<QRgb*>(img.scanLine(y));
