@@ -1750,6 +1750,26 @@
         <source>Cannot export: %1</source>
         <translation>Export impossible : %1</translation>
     </message>
+    <message>
+        <source>Set in the main window&apos;s Parameters panel; each row&apos;s distance replaces the distance there</source>
+        <translation>Réglée dans le panneau Paramètres de la fenêtre principale ; la distance de chaque ligne remplace celle qui y figure</translation>
+    </message>
+    <message>
+        <source>Physics:</source>
+        <translation>Physique :</translation>
+    </message>
+    <message>
+        <source>%1 keV, pixel %2, %3</source>
+        <translation>%1 keV, pixel %2, %3</translation>
+    </message>
+    <message>
+        <source>δ/β %1</source>
+        <translation>δ/β %1</translation>
+    </message>
+    <message>
+        <source>pure phase object</source>
+        <translation>objet de phase pure</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::NumberEdit</name>

@@ -173,6 +173,8 @@ private slots:
         MultiDistanceDialog* d = openFromMenu(w);
         QVERIFY(d);
         QVERIFY(!d->registerButton()->isEnabled());  // fewer than two holograms
+        QVERIFY2(d->geometryLabel()->text().contains(QStringLiteral("1 µm")),
+                 qPrintable(d->geometryLabel()->text()));
         d->addHologram(writeHologram("a.tif", 96, 0.10), 0.10);
         d->addHologram(writeHologram("b.tif", 96, 0.11, 3, -2), 0.11);
         d->addHologram(writeHologram("c.tif", 96, 0.12, -1, 4), 0.12);

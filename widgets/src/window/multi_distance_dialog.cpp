@@ -76,6 +76,7 @@ MultiDistanceDialog::MultiDistanceDialog(MainWindow* window, QWidget* parent)
       m_export(new QPushButton(tr("&Export TIFF…"))),
       m_progress(new QProgressBar),
       m_status(new QLabel),
+      m_geometry(new QLabel),
       m_overlay(new QLabel),
       m_runner(new JobRunner(this))
 {
@@ -108,6 +109,9 @@ MultiDistanceDialog::MultiDistanceDialog(MainWindow* window, QWidget* parent)
     rowButtons->addWidget(m_remove);
     rowButtons->addStretch(1);
     auto* form = new QFormLayout;
+    m_geometry->setToolTip(tr("Set in the main window's Parameters panel; each row's distance "
+                              "replaces the distance there"));
+    form->addRow(tr("Physics:"), m_geometry);
     form->addRow(tr("Method:"), m_method);
     form->addRow(tr("Newton steps:"), m_newton);
     form->addRow(m_magnification);
@@ -161,8 +165,23 @@ MultiDistanceDialog::MultiDistanceDialog(MainWindow* window, QWidget* parent)
         m_status->setText(tr("Cancelled."));
         emit cancelled();
     });
+    connect(m_window->parameterPanel(), &ParameterPanel::parametersChanged, this,
+            &MultiDistanceDialog::showGeometry);
+    showGeometry();
     m_newton->setEnabled(false);
     setBusy(false);
+}
+
+void MultiDistanceDialog::showGeometry()
+{
+    const ParameterPanel* p = m_window->parameterPanel();
+    const core::Geometry g = p->geometry();
+    const double bd = p->betaOverDelta();
+    m_geometry->setText(tr("%1 keV, pixel %2, %3")
+                            .arg(g.energyKeV, 0, 'g', 6)
+                            .arg(QString::fromStdString(core::formatLength(g.pixelSizeM)))
+                            .arg(bd > 0 ? tr("δ/β %1").arg(1.0 / bd, 0, 'g', 4)
+                                        : tr("pure phase object")));
 }
 
 MultiDistanceDialog::~MultiDistanceDialog() = default;

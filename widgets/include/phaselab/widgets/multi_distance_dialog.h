@@ -78,6 +78,8 @@ public:
     [[nodiscard]] QSpinBox* newtonBox() const noexcept { return m_newton; }
     [[nodiscard]] QLabel* overlayLabel() const noexcept { return m_overlay; }
     [[nodiscard]] QLabel* statusLabel() const noexcept { return m_status; }
+    /// The physics taken from the main window (energy, pixel size, δ/β).
+    [[nodiscard]] QLabel* geometryLabel() const noexcept { return m_geometry; }
 
 signals:
     void registered();
@@ -91,6 +93,7 @@ private:
     void tableChanged();
     void setBusy(bool busy);
     void showRegistrations();
+    void showGeometry();
     /// The table's specs and distances; throws core::InputError naming the row.
     void readTable(std::vector<std::string>& specs, std::vector<double>& distances) const;
 
@@ -107,6 +110,7 @@ private:
     QPushButton* m_export;
     QProgressBar* m_progress;
     QLabel* m_status;
+    QLabel* m_geometry;
     QLabel* m_overlay;
     JobRunner* m_runner;
     std::shared_ptr<const RegisteredSeries> m_registered;
