@@ -15,6 +15,7 @@
 #include <hdf5.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using Result = test::CliResult;
+using test::catchesSigint;
 using test::parseOneJsonLine;
 using test::run;
 
@@ -269,6 +271,36 @@ private slots:
         expectFailure(QStringList{"multidistance", "--input", path("series.h5") + ":/holograms",
                                   "--distance", "10cm,12cm", "--out", path("bad")} + kPhysics,
                       3, "series.h5");
+    }
+
+    // Ctrl-C during a long multi-distance IRGN: exit 4, no output file, no temporary left.
+    void ctrlCStopsMultiDistanceWithoutPartialOutput()
+    {
+        const int n = 384;
+        core::writeTiff(spath("big1.tif"), test::randomImage<float>(n, n, 0.9, 1.1, 3));
+        core::writeTiff(spath("big2.tif"), test::randomImage<float>(n, n, 0.9, 1.1, 4));
+        QProcess p;
+        p.start(qEnvironmentVariable("PHASELAB_CLI"),
+                {"multidistance", "--input", path("big1.tif"), "--input", path("big2.tif"),
+                 "--distance", "20mm,25mm", "--energy", "13", "--pixel", "12nm", "--method",
+                 "irgn", "--newton", "100000", "--out", path("bigout")});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer t;
+        t.start();
+        while (!catchesSigint(p.processId()) && t.elapsed() < 30000)
+            QThread::msleep(5);
+        QVERIFY2(catchesSigint(p.processId()), "phaselab-cli never installed its SIGINT handler");
+        QThread::msleep(300);
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 4);
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("cancelled"));
+        QVERIFY(!fs::exists(spath("bigout_phase.tif")));
+        QVERIFY(!fs::exists(spath("bigout_absorption.tif")));
+        for (const auto& e : fs::directory_iterator(m_dir.path().toStdString()))
+            QVERIFY2(e.path().filename().string().find(".part-") == std::string::npos,
+                     e.path().c_str());
     }
 
     void multiDistanceRefusesBadInput()
