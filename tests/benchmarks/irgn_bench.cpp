@@ -8,11 +8,13 @@
 #include <phaselab/core/autofocus.h>
 #include <phaselab/core/ctf.h>
 #include <phaselab/core/ctf_multi.h>
+#include <phaselab/core/distance_series.h>
 #include <phaselab/core/fft.h>
 #include <phaselab/core/fresnel.h>
 #include <phaselab/core/irgn.h>
 #include <phaselab/core/paganin.h>
 #include <phaselab/core/parallel.h>
+#include <phaselab/core/registration.h>
 
 #include <cmath>
 #include <map>
@@ -303,8 +305,92 @@ void BM_Autofocus(benchmark::State& state)
     state.counters["error_percent"] = 100.0 * (found / g.distanceM - 1.0);
 }
 
+// Issue 14: registration of an n × n image magnified by 1.023 and shifted by (3.37, −5.81) px
+// (applyRegistration of the problem's hologram with the inverse mapping), magnification
+// searched over ±5 %, shift refined ×100.
+void BM_RegisterMagnification(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const ImageF& reference = problem(n).hologram;
+    // applyRegistration(x, r) maps `moving` onto the reference; the inverse makes a moving image.
+    Registration inverse;
+    inverse.magnification = 1.0 / 1.023;
+    inverse.shiftX = -3.37 / 1.023;
+    inverse.shiftY = 5.81 / 1.023;
+    const ImageF moving = applyRegistration(reference, inverse);
+    RegistrationOptions o;
+    o.magnificationRange = 0.05;
+    Registration r;
+    for (auto _ : state)
+        r = registerImages(reference, moving, o);
+    state.counters["magnification"] = r.magnification;
+    state.counters["shift_x"] = r.shiftX;
+    state.counters["shift_y"] = r.shiftY;
+    setCounters(state, n, 0);
+}
+
+// Bicubic resampling of an n × n image by applyRegistration.
+void BM_ApplyRegistration(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const ImageF& image = problem(n).hologram;
+    Registration r;
+    r.magnification = 1.023;
+    r.shiftX = 3.37;
+    r.shiftY = -5.81;
+    for (auto _ : state) {
+        ImageF out = applyRegistration(image, r);
+        benchmark::DoNotOptimize(out.data());
+    }
+    setCounters(state, n, 0);
+}
+
+// Multi-distance IRGN (the stacked operator) on holograms of the problem's object at four
+// distances, issue 14's defaults as BM_IrgnDefaults5 (homogeneous β/δ = 0.1, CTF start from the
+// multi-distance CTF), periodic, 5 Newton steps; FFTW planning excluded.
+void BM_IrgnMultiDistance4x5(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const Problem& p = problem(n);
+    DistanceSeries series;
+    for (double D : {0.02, 0.025, 0.03, 0.04}) {
+        Geometry g = Geometry::dgnPaper();
+        g.distanceM = D;
+        series.holograms.push_back(propagateIntensity(g, p.B, p.phi));
+        series.geometries.push_back(g);
+    }
+    IrgnOptions o;
+    o.betaDelta = 0.1;
+    o.newtonSteps = 5;
+    {
+        // FFTW Measure planning of the grid, once per process, outside the timing.
+        IrgnOptions once = o;
+        once.newtonSteps = 1;
+        Irgn warm(series.holograms[0], series.geometries[0], once);
+    }
+    long long cg = 0;
+    double residual = 0;
+    for (auto _ : state) {
+        Irgn irgn(series.holograms, series.geometries, o);
+        irgn.run();
+        cg = irgn.cgIterationsDone();
+        residual = irgn.residual();
+        benchmark::DoNotOptimize(irgn.phase().data());
+    }
+    state.counters["cg_iterations"] = double(cg);
+    state.counters["residual"] = residual;
+    setCounters(state, n, 0);
+}
+
 } // namespace
 
+BENCHMARK(BM_RegisterMagnification)->Arg(1024)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_ApplyRegistration)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_IrgnMultiDistance4x5)
+    ->Arg(1024)
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 BENCHMARK(BM_CtfAlphaRule)
     ->Args({1024, int(AlphaRule::FieldOfView)})
     ->Args({1024, int(AlphaRule::Gcv)})

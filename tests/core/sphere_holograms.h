@@ -30,10 +30,14 @@ inline double sphereDistanceM(double fresnel)
     return g.pixelSizeM * g.pixelSizeM / (g.wavelengthM() * fresnel);
 }
 
-/// The spheres on an n × n detector at distance `distanceM`, `photons` per pixel.
+/// The spheres on an n × n detector at distance `distanceM`, `photons` per pixel. With
+/// `magnification` m and shift (sx, sy) [detector pixels] the object is drawn as registration.h's
+/// `moving` image sees it: the point that an untransformed hologram shows at pixel x appears at
+/// c + m (x − c) + s, c = (n − 1)/2 (in-plane sizes scale by m, projected thickness does not).
 inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
                                   unsigned seed = 7, double maxPhase = 6.0,
-                                  double simPadFactor = 2.0)
+                                  double simPadFactor = 2.0, double magnification = 1.0,
+                                  double shiftX = 0.0, double shiftY = 0.0)
 {
     const int fine = 2 * n;
     core::Geometry g{15.0, distanceM, 100e-9};
@@ -50,9 +54,16 @@ inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
     std::vector<core::Solid> solids;
     for (const S& s : spheres) {
         core::Solid sol;
+        // Fine-grid coordinates (pixel centres at integer + 0.5): detector pixel x is at
+        // 2 (x + 0.5), the detector centre c at n.
         sol.centreX = s.x * fine;
         sol.centreY = s.y * fine;
         sol.semiAxisA = sol.semiAxisB = s.r * fine;
+        if (magnification != 1.0 || shiftX != 0.0 || shiftY != 0.0) {
+            sol.centreX = n + magnification * (sol.centreX - n) + 2 * shiftX;
+            sol.centreY = n + magnification * (sol.centreY - n) + 2 * shiftY;
+            sol.semiAxisA = sol.semiAxisB = magnification * sol.semiAxisA;
+        }
         sol.maxThicknessM = 2 * s.r * fine * gFine.pixelSizeM;
         solids.push_back(sol);
     }

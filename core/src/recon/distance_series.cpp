@@ -99,10 +99,15 @@ DistanceSeries loadDistanceSeries(const std::vector<std::string>& specs,
     std::vector<double> distances = distancesM;
     if (specs.size() == 1) {
         ImageFileInfo info = imageInfo(specs[0]);
-        const bool stack = info.format == ImageFormat::Hdf5 && info.frames > 1 &&
-                           distancesM.size() != 1;
+        // A stack: a 3D HDF5 dataset (or a multi-page TIFF, EDF with several blocks) with one
+        // frame per distance.
+        const bool stack = info.frames > 1 && distancesM.size() != 1;
         if (stack) {
-            const std::string where = info.path + ":" + info.dataset;
+            const std::string where =
+                info.format == ImageFormat::Hdf5 ? info.path + ":" + info.dataset : info.path;
+            if (distances.empty() && info.format != ImageFormat::Hdf5)
+                throw InputError(where + ": " + std::to_string(info.frames) +
+                                 " frames and no distances given (only HDF5 stores them)");
             if (distances.empty())
                 distances = storedDistances(info, info.frames);
             else if (int(distances.size()) != info.frames)

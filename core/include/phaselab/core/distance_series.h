@@ -27,10 +27,12 @@ struct DistanceSeries {
 };
 
 /// Reads a series: `specs` are image specs as readImage() takes them (`FILE`, `FILE.h5:/path`),
-/// one per distance, frame `frame` of each; or a single HDF5 spec whose dataset is 3D [n, H, W]
-/// with one frame per distance. `distancesM` gives the n distances [m]; when empty, a 3D HDF5
-/// dataset's attribute `distances_m` (or `distance_m`, n values) supplies them. Geometry other
-/// than the distance comes from `base`. Throws InputError naming the file and the problem.
+/// one per distance, frame `frame` of each; or a single spec of n > 1 frames (a 3D HDF5 dataset
+/// [n, H, W], a multi-page TIFF) with one frame per distance, unless `distancesM` holds one
+/// distance (then frame `frame` alone). `distancesM` gives the n distances [m]; when empty, a 3D
+/// HDF5 dataset's attribute `distances_m` (or `distance_m`, n values; on the dataset, else on the
+/// root group) supplies them. Geometry other than the distance comes from `base`. Throws
+/// InputError naming the file and the problem.
 DistanceSeries loadDistanceSeries(const std::vector<std::string>& specs,
                                   const std::vector<double>& distancesM, const Geometry& base,
                                   int frame = 0);
