@@ -155,6 +155,8 @@ private slots:
         QVERIFY(sameImage(r.phase, single.phase()));
         QVERIFY(sameImage(r.absorption, single.absorption()));
         QCOMPARE(h.residuals, single.residualHistory());
+        QCOMPARE(h.cgIterations, single.cgIterationsDone());
+        QCOMPARE(h.rejectedSteps, single.rejectedSteps());
         o.precondition = true;
         QVERIFY_THROWS_EXCEPTION(
             core::InputError,
@@ -312,6 +314,30 @@ private slots:
               ideal, registered, unregistered);
         QVERIFY(registered < unregistered);
         QVERIFY(registered < 1.1 * ideal);
+        // End to end: the 4-distance IRGN of the registered series, against the untransformed
+        // series and the series resampled with the true registrations.
+        std::vector<core::Registration> exact;
+        for (const T& t : truth) {
+            core::Registration e;
+            e.magnification = t.m;
+            e.shiftX = t.sx;
+            e.shiftY = t.sy;
+            exact.push_back(e);
+        }
+        const core::DistanceSeries oracle = core::applyRegistrations(s, exact);
+        double irgn[3];
+        int k = 0;
+        for (const core::DistanceSeries* series :
+             std::initializer_list<const core::DistanceSeries*>{&plain, &reg, &oracle}) {
+            core::SeriesIrgnHistory h;
+            core::reconstructIrgnMultiDistance(*series, sphereOptions(phase, 10), &h);
+            irgn[k++] = h.nmse.back();
+        }
+        qInfo("multi-distance IRGN (10 steps): untransformed series %.3g %%, registered %.3g %%, "
+              "true registrations %.3g %%",
+              irgn[0], irgn[1], irgn[2]);
+        QVERIFY(irgn[1] < 1.0);
+        QVERIFY(irgn[1] < 4 * irgn[0]);
         QVERIFY_THROWS_EXCEPTION(core::InputError, core::applyRegistrations(s, {r[0]}));
     }
 

@@ -218,6 +218,8 @@ Reconstruction reconstructIrgnMultiDistance(const DistanceSeries& series,
         history->residuals = irgn.residualHistory();
         history->nmse = irgn.nmseHistory();
         history->iterations = irgn.iterations();
+        history->rejectedSteps = irgn.rejectedSteps();
+        history->cgIterations = irgn.cgIterationsDone();
     }
     return irgn.current();
 }

@@ -58,9 +58,11 @@ DistanceSeries applyRegistrations(const DistanceSeries& series,
 /// NMSE history as for one distance. Returns the final estimate; `history` (optional) receives the
 /// per-step residuals and NMSE.
 struct SeriesIrgnHistory {
-    std::vector<double> residuals;
-    std::vector<double> nmse;
-    int iterations = 0;
+    std::vector<double> residuals;  ///< RMS residual over all distances of f_0, …, f_k
+    std::vector<double> nmse;       ///< NMSE [%] of the phase of f_0, …, f_k (with truePhase)
+    int iterations = 0;             ///< Newton steps taken (k)
+    int rejectedSteps = 0;          ///< steps the monotone safeguard halved or rejected
+    long long cgIterations = 0;     ///< CG iterations over all Newton steps
 };
 Reconstruction reconstructIrgnMultiDistance(const DistanceSeries& series,
                                             const IrgnOptions& options = {},
