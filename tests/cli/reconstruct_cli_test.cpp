@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <phaselab/core/fresnel.h>
+#include <phaselab/core/metrics.h>
 #include <phaselab/core/tiff_io.h>
 
 #include "cli_process.h"
@@ -242,6 +243,38 @@ private slots:
         const auto jj = nlohmann::json::parse(joint.out.toStdString());
         QCOMPARE(jj["options"]["unknowns"].get<std::string>(), std::string("joint"));
         QCOMPARE(jj["stop_reason"].get<std::string>(), std::string("iteration_limit"));
+    }
+
+    // --truth: the phase NMSE of every Newton step (f_0 … f_k, as the residual history), the
+    // metric's value at the end, in the JSON, the text output and the result file; a truth of
+    // another shape is refused.
+    void truthGivesNmsePerStep()
+    {
+        const core::ImageD phi = writeHologram("holo.tif");
+        core::writeTiff(spath("truth.tif"), phi.cast<float>());
+        const Result r = run(args("irgn", "holo.tif", "withtruth")
+                             << "--delta-beta" << "10" << "--newton" << "6" << "--truth"
+                             << path("truth.tif") << "--json");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        const auto nmseSteps = j["phase_nmse_history"].get<std::vector<double>>();
+        QCOMPARE(nmseSteps.size(), j["residual_history"].get<std::vector<double>>().size());
+        const core::ImageD phase = core::readTiff<double>(spath("withtruth_phase.tif"));
+        const double finalNmse = core::nmsePercent(phase.cast<float>(), phi.cast<float>());
+        QVERIFY(std::abs(j["phase_nmse"].get<double>() - finalNmse) < 1e-6 * std::max(1.0, finalNmse));
+        QVERIFY(std::abs(nmseSteps.back() - finalNmse) < 1e-6 * std::max(1.0, finalNmse));
+        QVERIFY2(nmseSteps.back() < nmseSteps.front(),
+                 qPrintable(QString("%1 → %2").arg(nmseSteps.front()).arg(nmseSteps.back())));
+        core::TiffInfo info;
+        (void)core::readTiff<double>(spath("withtruth_phase.tif"), &info);
+        QCOMPARE(info.metadata.parameters["phase_nmse_history"].size(), nmseSteps.size());
+
+        const Result text = run(args("ctf", "holo.tif", "ctftruth") << "--truth" << path("truth.tif"));
+        QVERIFY2(text.code == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains("phase NMSE against the truth"), qPrintable(text.out));
+
+        core::writeTiff(spath("small.tif"), core::ImageF(32, 32, 0.1f));
+        expectFailure(args("ctf", "holo.tif", "bad") << "--truth" << path("small.tif"), 3, "small.tif");
     }
 
     void badParametersFailCleanly()

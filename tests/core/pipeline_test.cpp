@@ -4,6 +4,8 @@
 // that continues exactly where it stopped.
 #include <QtTest>
 
+#include <phaselab/core/metrics.h>
+
 #include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/fresnel.h>
@@ -248,7 +250,8 @@ private slots:
         o->irgn.newtonSteps = 2;
         o->irgn.positivity = true;
         r.options = o;
-        const core::LoadedHologram in = demoInput();
+        core::LoadedHologram in = demoInput();
+        in.truePhase = std::make_shared<const core::ImageF>(m_demo.object.phase.cast<float>());
         int previews = 0;
         const core::ReconstructionOutcome first = core::reconstruct(
             *irgn, r, in, {nullptr, nullptr},
@@ -256,7 +259,7 @@ private slots:
                 QVERIFY(p->preview);
                 ++previews;
             });
-        QCOMPARE(previews, 1);  // after step 1 (not after the last)
+        QCOMPARE(previews, 2);  // the start f_0 and after step 1 (not after the last)
         QVERIFY(irgn->canContinue(first.request));
         const core::ReconstructionOutcome more = core::continueReconstruction(*irgn, first, in, 3);
         QCOMPARE(more.iterations, 5);
@@ -267,6 +270,12 @@ private slots:
         const core::ReconstructionOutcome straight = core::reconstruct(*fresh, more.request, in);
         QVERIFY(bitEqual(straight.phase, more.phase));
         QVERIFY(bitEqual(straight.absorption, more.absorption));
+        // With a truth: the phase NMSE of every step, continued across the two runs.
+        QCOMPARE(first.nmseHistory.size(), std::size_t(3));
+        QCOMPARE(more.nmseHistory.size(), std::size_t(6));
+        QCOMPARE(straight.nmseHistory, more.nmseHistory);
+        QCOMPARE(more.nmseHistory.back(), core::nmsePercent(more.phase, *in.truePhase));
+        QCOMPARE(more.report()["phase_nmse_history"].size(), std::size_t(6));
 
         // Another request (other α) cannot continue this solver.
         core::ReconstructionRequest changed = more.request;

@@ -338,6 +338,8 @@ public:
         saveWisdom();
         m_options = std::make_shared<IrgnMethodOptions>(fields);
         m_key = continuationKey(r);
+        if (preview)  // the start f_0, so that its NMSE and image are in the history too
+            preview({m_solver->absorption(), m_solver->phase(), 0, m_solver->residualHistory()});
         return iterate(progress, preview);
     }
 

@@ -2,6 +2,8 @@
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/flatfield.h>
+#include <phaselab/core/image_io.h>
+#include <phaselab/core/metrics.h>
 #include <phaselab/core/padding.h>
 #include <phaselab/core/phantom.h>
 #include <phaselab/core/tiff_io.h>
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
 
 namespace phaselab::core {
 
@@ -212,6 +215,63 @@ double rms(const ImageF& x)
     return x.empty() ? 0.0 : std::sqrt(s / double(x.size()));
 }
 
+void attachTruePhase(LoadedHologram& hologram, const std::string& spec, int frame)
+{
+    ImageF truth = readImage(spec, frame);
+    if (!truth.sameShape(hologram.image))
+        throw InputError("true phase " + spec + ": " + std::to_string(truth.width()) + " × " +
+                         std::to_string(truth.height()) + " pixels, the hologram has " +
+                         std::to_string(hologram.image.width()) + " × " +
+                         std::to_string(hologram.image.height()));
+    for (float v : truth)
+        if (!std::isfinite(v))
+            throw InputError("true phase " + spec + ": non-finite (NaN/Inf) pixels");
+    hologram.truePhase = std::make_shared<const ImageF>(std::move(truth));
+}
+
+namespace {
+
+/// NMSE [%] of `phase` against `truth`; NaN when the truth is constant zero (no NMSE).
+double phaseNmse(const ImageF& phase, const ImageF& truth)
+{
+    try {
+        return nmsePercent(phase, truth);
+    } catch (const InputError&) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+}
+
+/// Phase NMSE of each step a method previews (by iteration), kept while it runs.
+struct NmseRecorder {
+    std::shared_ptr<const ImageF> truth;
+    std::vector<double> byIteration;
+
+    void record(int iteration, const ImageF& phase)
+    {
+        if (!truth || iteration < 0)
+            return;
+        if (byIteration.size() <= std::size_t(iteration))
+            byIteration.resize(std::size_t(iteration) + 1, std::numeric_limits<double>::quiet_NaN());
+        byIteration[std::size_t(iteration)] = phaseNmse(phase, *truth);
+    }
+    /// f_0 … f_k when every step was seen, else {final}; empty without a truth or an NMSE.
+    std::vector<double> history(int iterations, const ImageF& finalPhase)
+    {
+        if (!truth)
+            return {};
+        record(iterations, finalPhase);
+        byIteration.resize(std::size_t(iterations) + 1);
+        const bool complete = std::all_of(byIteration.begin(), byIteration.end(),
+                                          [](double v) { return std::isfinite(v); });
+        if (complete)
+            return byIteration;
+        const double last = byIteration.back();
+        return std::isfinite(last) ? std::vector<double>{last} : std::vector<double>{};
+    }
+};
+
+} // namespace
+
 namespace {
 
 using PreviewSink = std::function<void(std::shared_ptr<const ReconstructionOutcome>)>;
@@ -219,11 +279,16 @@ using PreviewSink = std::function<void(std::shared_ptr<const ReconstructionOutco
 // Previews as outcomes: the estimate and its history, no residual image (that costs a
 // propagation; the final outcome has it).
 PreviewFn previewAdapter(const PreviewSink& sink, const ReconstructionRequest& request,
-                         const MethodInfo& info, Clock::time_point t0, double secondsBefore)
+                         const MethodInfo& info, Clock::time_point t0, double secondsBefore,
+                         NmseRecorder* nmse)
 {
-    if (!sink)
+    if (!sink && !(nmse && nmse->truth))
         return {};
-    return [sink, request, info, t0, secondsBefore](const MethodPreview& p) {
+    return [sink, request, info, t0, secondsBefore, nmse](const MethodPreview& p) {
+        if (nmse)
+            nmse->record(p.iteration, p.phase);
+        if (!sink)
+            return;
         auto o = std::make_shared<ReconstructionOutcome>();
         o->request = request;
         o->method = info;
@@ -235,6 +300,8 @@ PreviewFn previewAdapter(const PreviewSink& sink, const ReconstructionRequest& r
         o->stopReason = "running";
         o->seconds = secondsBefore + secondsSince(t0);
         o->preview = true;
+        if (nmse && nmse->truth)
+            o->nmseHistory = nmse->history(p.iteration, p.phase);
         sink(std::move(o));
     };
 }
@@ -307,11 +374,14 @@ ReconstructionOutcome reconstruct(ReconstructionMethod& method,
                            formatNumber(request.geometry->minimumGridSize()) +
                            " (kernel undersampled; results stay periodic-exact)");
     const auto t0 = Clock::now();
+    NmseRecorder nmse{hologram.truePhase, {}};
     MethodResult result = method.solve(request, hologram.image, progress,
-                                       previewAdapter(preview, request, method.info(), t0, 0.0));
+                                       previewAdapter(preview, request, method.info(), t0, 0.0, &nmse));
     progress.checkCancel();
-    return finish(std::move(result), request, method.info(), hologram, std::move(warnings),
-                  secondsSince(t0));
+    ReconstructionOutcome o = finish(std::move(result), request, method.info(), hologram,
+                                     std::move(warnings), secondsSince(t0));
+    o.nmseHistory = nmse.history(o.iterations, o.phase);
+    return o;
 }
 
 ReconstructionOutcome continueReconstruction(ReconstructionMethod& method,
@@ -324,11 +394,17 @@ ReconstructionOutcome continueReconstruction(ReconstructionMethod& method,
         throw InputError(method.info().name + ": this result cannot be continued (another "
                                               "method, changed options, or not stopped at its step limit)");
     const auto t0 = Clock::now();
+    NmseRecorder nmse{hologram.truePhase, {}};
+    if (nmse.truth && last.nmseHistory.size() == std::size_t(last.iterations) + 1)
+        nmse.byIteration = last.nmseHistory;  // the steps before continue the history
     MethodResult result = method.continueSolve(
-        steps, progress, previewAdapter(preview, last.request, method.info(), t0, last.seconds));
+        steps, progress,
+        previewAdapter(preview, last.request, method.info(), t0, last.seconds, &nmse));
     progress.checkCancel();
-    return finish(std::move(result), last.request, method.info(), hologram, last.warnings,
-                  last.seconds + secondsSince(t0));
+    ReconstructionOutcome o = finish(std::move(result), last.request, method.info(), hologram,
+                                     last.warnings, last.seconds + secondsSince(t0));
+    o.nmseHistory = nmse.history(o.iterations, o.phase);
+    return o;
 }
 
 nlohmann::json ReconstructionOutcome::metadata() const
@@ -344,6 +420,8 @@ nlohmann::json ReconstructionOutcome::metadata() const
     j["warnings"] = warnings;
     j["details"] = details;
     j["input_details"] = inputDetails;
+    if (!nmseHistory.empty())
+        j["phase_nmse_history"] = nmseHistory;
     return j;
 }
 
@@ -360,6 +438,11 @@ nlohmann::json ReconstructionOutcome::report() const
                         {"warnings", warnings}};
     if (method.kind == MethodKind::Iterative)
         j["residual_history"] = residualHistory;
+    if (!nmseHistory.empty()) {
+        j["phase_nmse"] = nmseHistory.back();
+        if (method.kind == MethodKind::Iterative)
+            j["phase_nmse_history"] = nmseHistory;
+    }
     return j;
 }
 
@@ -413,6 +496,7 @@ ReconstructionOutcome readResult(const ResultPaths& paths)
     try {
         o.residualRms = j.value("residual", 0.0);
         o.residualHistory = j.value("residual_history", std::vector<double>{});
+        o.nmseHistory = j.value("phase_nmse_history", std::vector<double>{});
         o.iterations = j.value("iterations", 0);
         o.stopReason = j.value("stop_reason", o.stopReason);
         o.seconds = j.value("seconds", 0.0);

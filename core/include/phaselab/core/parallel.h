@@ -2,9 +2,17 @@
 
 namespace phaselab::core {
 
-/// Number of threads core uses for FFTW and its own OpenMP loops. Defaults to the hardware
-/// concurrency (FFTW and OpenMP would otherwise start with one thread or an environment value).
+/// Number of threads core uses for FFTW and its own OpenMP loops (and models for LibTorch).
+/// Defaults to threadAllotment() of this process: OMP_NUM_THREADS when set, else the CPUs it
+/// may use (hardware, affinity mask, cgroup CPU limit, SLURM_CPUS_PER_TASK, the smallest).
 int threadCount();
+
+/// The default thread count from its sources, each 0/null when absent: OMP_NUM_THREADS (its
+/// first value) wins; otherwise the smallest of the hardware concurrency, the affinity mask's
+/// CPUs (taskset, cpusets), the cgroup CPU limit (quota / period, rounded up: a container's or
+/// a job's --cpus) and SLURM_CPUS_PER_TASK. At least 1.
+int threadAllotment(const char* ompNumThreads, const char* slurmCpusPerTask, int hardware,
+                    int affinity, int cgroupLimit);
 
 /// Sets the thread count for later FFT plans and parallel loops; n ≤ 0 restores the default.
 /// Call from the main thread before starting work; plans made earlier keep their thread count.

@@ -48,6 +48,12 @@ struct LoadedHologram {
 /// InputError for unreadable files and NaN/Inf pixels, Cancelled when cancelled.
 LoadedHologram loadHologram(const InputSpec& spec, const ProgressReporter& progress = {nullptr, nullptr});
 
+/// Reads the true phase [rad] of a simulated hologram from `spec` (any readable format, frame
+/// `frame`) into `hologram.truePhase`, so that reconstructions report their phase NMSE per step
+/// (ReconstructionOutcome::nmseHistory). Throws InputError for an unreadable file, non-finite
+/// pixels or another shape than the hologram's.
+void attachTruePhase(LoadedHologram& hologram, const std::string& spec, int frame = 0);
+
 /// Why `image` is clearly not a normalised intensity when no flat field corrected it: a mean
 /// typical of raw detector counts (above 10), a mean ≤ 0, or more than 1 % negative pixels.
 /// Empty when it may be one (a strongly absorbing hologram with mean 0.3 is fine). `what`
@@ -77,6 +83,10 @@ struct ReconstructionOutcome {
     double residualRms = 0;          ///< ‖I − F(B, φ)‖₂ / √(H·W): PhaseLab's one residual
     /// residualRms of f_0 … f_k for iterative methods; {residualRms} for one-shot ones.
     std::vector<double> residualHistory;
+    /// NMSE [%] of the phase against the hologram's true phase (LoadedHologram::truePhase: the
+    /// demo's, or one given with attachTruePhase()), of f_0 … f_k for iterative methods (the
+    /// same steps as residualHistory) and {final} for one-shot ones; empty without a truth.
+    std::vector<double> nmseHistory;
     int iterations = 0;
     std::string stopReason = "completed";
     double seconds = 0;              ///< wall time of the method, this run (continued runs add up)
@@ -87,11 +97,11 @@ struct ReconstructionOutcome {
 
     /// The one metadata object of a result file: request.toJson() plus phaselab_version,
     /// method_name, iterations, residual, residual_history, stop_reason, seconds, warnings,
-    /// details, input_details. ReconstructionRequest::fromJson() reads it back.
+    /// details, input_details, and phase_nmse_history when there is one. ReconstructionRequest::fromJson() reads it back.
     [[nodiscard]] nlohmann::json metadata() const;
     /// A short report (the command line's --json output): method, seconds, iterations,
-    /// residual, stop_reason, shape [H, W], options, details, warnings, and residual_history for
-    /// iterative methods.
+    /// residual, stop_reason, shape [H, W], options, details, warnings, residual_history for
+    /// iterative methods, and phase_nmse (final) and phase_nmse_history given a true phase.
     [[nodiscard]] nlohmann::json report() const;
 };
 
