@@ -175,6 +175,8 @@ int runMultiDistance(const MultiDistanceOptions& o, const Context& ctx)
         outcome.iterations = history.iterations;
         outcome.residualHistory = history.residuals;
         outcome.stopReason = history.iterations >= i.newtonSteps ? "iteration_limit" : "discrepancy";
+        details["rejected_steps"] = history.rejectedSteps;
+        details["cg_iterations_total"] = history.cgIterations;
     } else {
         throw core::InputError("multidistance --method must be ctf or irgn, got " + o.method);
     }

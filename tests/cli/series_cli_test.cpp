@@ -223,6 +223,8 @@ private slots:
         }
         QVERIFY(j["iterations"].get<int>() >= 1);
         QVERIFY(j["residual_history"].size() >= 2);
+        QVERIFY(j["details"]["cg_iterations_total"].get<long long>() >= 1);
+        QVERIFY(j["details"]["rejected_steps"].get<int>() >= 0);
         QVERIFY(fs::exists(spath("four_phase.tif")));
     }
 

@@ -43,6 +43,8 @@ core::ReconstructionOutcome reconstructSeries(const core::DistanceSeries& aligne
         outcome.iterations = history.iterations;
         outcome.residualHistory = history.residuals;
         outcome.stopReason = history.iterations >= i.newtonSteps ? "iteration_limit" : "discrepancy";
+        details["rejected_steps"] = history.rejectedSteps;
+        details["cg_iterations_total"] = history.cgIterations;
     } else {
         throw core::InputError("several distances: the method must be CTF or IRGN, not " +
                                setup.method);
