@@ -49,6 +49,33 @@ core::Image<T> smoothImage(int w, int h, double amplitude, unsigned seed)
     return img;
 }
 
+/// `count` small Gaussian blobs (σ 1.5–4 px) at random places, wrapped periodically, scaled to
+/// a maximum of `amplitude`: an object with detail at every scale, for registration.
+template <typename T>
+core::Image<T> blobImage(int w, int h, double amplitude, unsigned seed, int count = 40)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    core::Image<double> acc(w, h);
+    for (int b = 0; b < count; ++b) {
+        const double cx = u(rng) * w, cy = u(rng) * h, s = 1.5 + 2.5 * u(rng), a = 0.3 + 0.7 * u(rng);
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                double dx = std::abs(x - cx), dy = std::abs(y - cy);
+                dx = std::min(dx, w - dx);
+                dy = std::min(dy, h - dy);
+                acc(x, y) += a * std::exp(-(dx * dx + dy * dy) / (2 * s * s));
+            }
+    }
+    double mx = 0;
+    for (double v : acc)
+        mx = std::max(mx, v);
+    core::Image<T> img(w, h);
+    for (std::size_t i = 0; i < acc.size(); ++i)
+        img[i] = T(amplitude * acc[i] / mx);
+    return img;
+}
+
 template <typename T>
 double dot(const core::Image<T>& a, const core::Image<T>& b)
 {

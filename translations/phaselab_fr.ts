@@ -39,6 +39,101 @@
     </message>
 </context>
 <context>
+    <name>phaselab::widgets::AutofocusDialog</name>
+    <message>
+        <source>Smallest distance</source>
+        <translation>Plus petite distance</translation>
+    </message>
+    <message>
+        <source>Largest distance</source>
+        <translation>Plus grande distance</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Lancer</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel scan</source>
+        <translation>&amp;Annuler le balayage</translation>
+    </message>
+    <message>
+        <source>&amp;Use this distance</source>
+        <translation>&amp;Utiliser cette distance</translation>
+    </message>
+    <message>
+        <source>Autofocus: find the distance</source>
+        <translation>Mise au point automatique : trouver la distance</translation>
+    </message>
+    <message>
+        <source>Smallest distance scanned (default: the current distance − 20 %)</source>
+        <translation>Plus petite distance balayée (par défaut : la distance actuelle − 20 %)</translation>
+    </message>
+    <message>
+        <source>Largest distance scanned (default: the current distance + 20 %)</source>
+        <translation>Plus grande distance balayée (par défaut : la distance actuelle + 20 %)</translation>
+    </message>
+    <message>
+        <source>Distances scanned (log-spaced); the best one is then refined</source>
+        <translation>Distances balayées (espacement logarithmique) ; la meilleure est ensuite affinée</translation>
+    </message>
+    <message>
+        <source>Scan a focus criterion (CTF fit of the power spectrum) over the range.</source>
+        <translation>Balaye un critère de mise au point (ajustement de la CTF au spectre de puissance) sur l’intervalle.</translation>
+    </message>
+    <message>
+        <source>Distance [mm]</source>
+        <translation>Distance [mm]</translation>
+    </message>
+    <message>
+        <source>Criterion (lower is better)</source>
+        <translation>Critère (plus bas = meilleur)</translation>
+    </message>
+    <message>
+        <source>criterion</source>
+        <translation>critère</translation>
+    </message>
+    <message>
+        <source>optimum</source>
+        <translation>optimum</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>De :</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>À :</translation>
+    </message>
+    <message>
+        <source>Samples:</source>
+        <translation>Échantillons :</translation>
+    </message>
+    <message>
+        <source>Autofocus failed: %1</source>
+        <translation>Échec de la mise au point automatique : %1</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>Open a hologram first.</source>
+        <translation>Ouvrez d’abord un hologramme.</translation>
+    </message>
+    <message>
+        <source>The range is invalid: the smallest distance must be below the largest.</source>
+        <translation>L’intervalle est invalide : la plus petite distance doit être inférieure à la plus grande.</translation>
+    </message>
+    <message>
+        <source>Scanning…</source>
+        <translation>Balayage…</translation>
+    </message>
+    <message>
+        <source>Best distance %1 (Fresnel number %2), criterion %3.</source>
+        <translation>Meilleure distance %1 (nombre de Fresnel %2), critère %3.</translation>
+    </message>
+</context>
+<context>
     <name>phaselab::widgets::CompareView</name>
     <message>
         <source>Run all</source>
@@ -1173,6 +1268,14 @@
         <source>&amp;Compare methods…</source>
         <translation>&amp;Comparer les méthodes…</translation>
     </message>
+    <message>
+        <source>Several &amp;distances…</source>
+        <translation>Plusieurs &amp;distances…</translation>
+    </message>
+    <message>
+        <source>Reconstruct one object from holograms at several distances, registered onto the first</source>
+        <translation>Reconstruire un objet à partir d’hologrammes à plusieurs distances, recalés sur le premier</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::MethodForm</name>
@@ -1483,6 +1586,189 @@
     <message>
         <source>Layer i uses dilation (i mod this) + 1</source>
         <translation>La couche i utilise la dilatation (i mod cette valeur) + 1</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::MultiDistanceDialog</name>
+    <message>
+        <source>&amp;Add holograms…</source>
+        <translation>&amp;Ajouter des hologrammes…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>&amp;Retirer</translation>
+    </message>
+    <message>
+        <source>Search the magnification (±5 %)</source>
+        <translation>Chercher le grandissement (±5 %)</translation>
+    </message>
+    <message>
+        <source>Re&amp;gister</source>
+        <translation>Re&amp;caler</translation>
+    </message>
+    <message>
+        <source>&amp;Reconstruct</source>
+        <translation>Reco&amp;nstruire</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>A&amp;nnuler</translation>
+    </message>
+    <message>
+        <source>&amp;Export TIFF…</source>
+        <translation>&amp;Exporter en TIFF…</translation>
+    </message>
+    <message>
+        <source>Several distances</source>
+        <translation>Plusieurs distances</translation>
+    </message>
+    <message>
+        <source>Hologram</source>
+        <translation>Hologramme</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <source>Shift x [px]</source>
+        <translation>Décalage x [px]</translation>
+    </message>
+    <message>
+        <source>Shift y [px]</source>
+        <translation>Décalage y [px]</translation>
+    </message>
+    <message>
+        <source>Magnification</source>
+        <translation>Grandissement</translation>
+    </message>
+    <message>
+        <source>One hologram per distance, normalised (flat-field corrected); the first row is the reference the others are registered onto</source>
+        <translation>Un hologramme par distance, normalisé (corrigé du champ plat) ; la première ligne est la référence sur laquelle les autres sont recalés</translation>
+    </message>
+    <message>
+        <source>CTF (several distances)</source>
+        <translation>CTF (plusieurs distances)</translation>
+    </message>
+    <message>
+        <source>IRGN (several distances)</source>
+        <translation>IRGN (plusieurs distances)</translation>
+    </message>
+    <message>
+        <source>IRGN: most Newton steps</source>
+        <translation>IRGN : nombre maximal d’itérations de Newton</translation>
+    </message>
+    <message>
+        <source>Register: search the magnification within ±5 % of the pixel-size ratio (cone beam); otherwise shifts only</source>
+        <translation>Recalage : chercher le grandissement à ±5 % du rapport des tailles de pixel (faisceau conique) ; sinon décalages seuls</translation>
+    </message>
+    <message>
+        <source>Reference (red) and the selected hologram after registration (cyan): grey where they agree</source>
+        <translation>Référence (rouge) et hologramme sélectionné après recalage (cyan) : gris là où ils concordent</translation>
+    </message>
+    <message>
+        <source>Register to see the overlay</source>
+        <translation>Recalez pour voir la superposition</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Méthode :</translation>
+    </message>
+    <message>
+        <source>Newton steps:</source>
+        <translation>Itérations de Newton :</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Échec : %1</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>Add at least two holograms (one per distance)</source>
+        <translation>Ajoutez au moins deux hologrammes (un par distance)</translation>
+    </message>
+    <message>
+        <source>Row %1: %2</source>
+        <translation>Ligne %1 : %2</translation>
+    </message>
+    <message>
+        <source>no distance</source>
+        <translation>pas de distance</translation>
+    </message>
+    <message>
+        <source>Registering…</source>
+        <translation>Recalage…</translation>
+    </message>
+    <message>
+        <source>Registered %1 holograms onto the first.</source>
+        <translation>%1 hologrammes recalés sur le premier.</translation>
+    </message>
+    <message>
+        <source>Phase-correlation peak %1 (1 = perfect match)</source>
+        <translation>Pic de corrélation de phase %1 (1 = concordance parfaite)</translation>
+    </message>
+    <message>
+        <source>Row 1 (red) and row %1 registered (cyan)</source>
+        <translation>Ligne 1 (rouge) et ligne %1 recalée (cyan)</translation>
+    </message>
+    <message>
+        <source>Reconstructing…</source>
+        <translation>Reconstruction…</translation>
+    </message>
+    <message>
+        <source>%1 from %2 distances: residual %3, in %4 s; shown in the main window.</source>
+        <translation>%1 à partir de %2 distances : résidu %3, en %4 s ; affiché dans la fenêtre principale.</translation>
+    </message>
+    <message>
+        <source>(not registered: the holograms must already line up)</source>
+        <translation>(non recalés : les hologrammes doivent déjà être alignés)</translation>
+    </message>
+    <message>
+        <source>Add holograms</source>
+        <translation>Ajouter des hologrammes</translation>
+    </message>
+    <message>
+        <source>Images (*.tif *.tiff *.h5 *.hdf5 *.edf *.png);;All files (*)</source>
+        <translation>Images (*.tif *.tiff *.h5 *.hdf5 *.edf *.png);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Export phase and absorption (prefix)</source>
+        <translation>Exporter la phase et l’absorption (préfixe)</translation>
+    </message>
+    <message>
+        <source>Prefix of the TIFF files (*)</source>
+        <translation>Préfixe des fichiers TIFF (*)</translation>
+    </message>
+    <message>
+        <source>Exported %1 and %2</source>
+        <translation>%1 et %2 exportés</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>Export impossible : %1</translation>
+    </message>
+    <message>
+        <source>Set in the main window&apos;s Parameters panel; each row&apos;s distance replaces the distance there</source>
+        <translation>Réglée dans le panneau Paramètres de la fenêtre principale ; la distance de chaque ligne remplace celle qui y figure</translation>
+    </message>
+    <message>
+        <source>Physics:</source>
+        <translation>Physique :</translation>
+    </message>
+    <message>
+        <source>%1 keV, pixel %2, %3</source>
+        <translation>%1 keV, pixel %2, %3</translation>
+    </message>
+    <message>
+        <source>δ/β %1</source>
+        <translation>δ/β %1</translation>
+    </message>
+    <message>
+        <source>pure phase object</source>
+        <translation>objet de phase pure</translation>
     </message>
 </context>
 <context>
@@ -1819,6 +2105,22 @@
     <message>
         <source>Phase sign:</source>
         <translation>Signe de la phase :</translation>
+    </message>
+    <message>
+        <source>Autofocus…</source>
+        <translation>Mise au point auto…</translation>
+    </message>
+    <message>
+        <source>Find the distance that best explains the hologram (scan of a focus criterion around the current distance)</source>
+        <translation>Trouver la distance qui explique le mieux l’hologramme (balayage d’un critère de mise au point autour de la distance actuelle)</translation>
+    </message>
+    <message>
+        <source>Autofocus</source>
+        <translation>Mise au point automatique</translation>
+    </message>
+    <message>
+        <source>Open a hologram first.</source>
+        <translation>Ouvrez d’abord un hologramme.</translation>
     </message>
 </context>
 <context>

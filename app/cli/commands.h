@@ -25,6 +25,8 @@ Command addSimulateCommand(CLI::App& root);
 Command addConvertCommand(CLI::App& root);
 Command addReconstructCommand(CLI::App& root);
 Command addTrainCommand(CLI::App& root);
+Command addAutofocusCommand(CLI::App& root);
+Command addMultiDistanceCommand(CLI::App& root);
 
 
 /// Adds --json to a subcommand, bound to `flag`.

@@ -64,6 +64,8 @@ int main(int argc, char** argv)
     commands.push_back(cli::addConvertCommand(app));
     commands.push_back(cli::addReconstructCommand(app));
     commands.push_back(cli::addTrainCommand(app));
+    commands.push_back(cli::addAutofocusCommand(app));
+    commands.push_back(cli::addMultiDistanceCommand(app));
 
     try {
         app.parse(argc, argv);

@@ -62,7 +62,7 @@ private slots:
     {
         for (double F : {0.01, 0.003, 0.001}) {
             const test::SphereData d =
-                test::sphereHolograms(256, test::sphereDistanceM(F), 1e5, 7, 1.0, 0.0, 0.0, 0.3);
+                test::sphereHolograms(256, test::sphereDistanceM(F), 1e5, 7, 0.3);
             for (double guess : {0.84, 1.2}) {
                 const double e = relativeError(d.hologram, d.geometry, guess, 1.0 / test::kSphereDeltaBeta);
                 std::printf("weak spheres (0.3 rad) 256², F %.3f, guess %.2f × truth: error %+.3f %%\n",
@@ -79,7 +79,7 @@ private slots:
         for (double phase : {2.0, 6.0})
             for (double F : {0.1, 0.01, 0.001}) {
                 const test::SphereData d =
-                    test::sphereHolograms(256, test::sphereDistanceM(F), 1e5, 7, 1.0, 0.0, 0.0, phase);
+                    test::sphereHolograms(256, test::sphereDistanceM(F), 1e5, 7, phase);
                 const double e = relativeError(d.hologram, d.geometry, 1.2, 1.0 / test::kSphereDeltaBeta);
                 std::printf("spheres (%.0f rad) 256², F %.3f, guess 1.2 × truth: error %+.2f %%\n",
                             phase, F, 100 * e);

@@ -258,7 +258,8 @@ private slots:
         for (std::size_t d = 0; d < F.size(); ++d) {
             const double D = test::sphereDistanceM(F[d]);
             const test::SphereData a =
-                test::sphereHolograms(n, D, 1e5, 7, truth[d].m, truth[d].sx, truth[d].sy);
+                test::sphereHolograms(n, D, 1e5, 7, 6.0, 2.0, truth[d].m, truth[d].sx,
+                                      truth[d].sy);
             const test::SphereData b = test::sphereHolograms(n, D);
             // The Fresnel scaling theorem: the object magnified by m on the same detector is the
             // cone-beam geometry of effective pixel Δx/m and effective distance D/m². The

@@ -126,7 +126,8 @@ private slots:
         const int n = 128;
         const test::SphereData a = test::sphereHolograms(n, test::sphereDistanceM(0.01));
         const test::SphereData b =
-            test::sphereHolograms(n, test::sphereDistanceM(0.008), 1e5, 11, 1.023, 3.37, -5.81);
+            test::sphereHolograms(n, test::sphereDistanceM(0.008), 1e5, 11, 6.0, 2.0, 1.023, 3.37,
+                                 -5.81);
         core::RegistrationOptions o;
         o.magnificationRange = 0.05;
         o.lowPass = 0.03;

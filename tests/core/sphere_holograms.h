@@ -36,9 +36,9 @@ inline double sphereDistanceM(double fresnel)
 /// `moving` image sees it: the point that an untransformed hologram shows at pixel x appears at
 /// c + m (x − c) + s, c = (n − 1)/2 (in-plane sizes scale by m, projected thickness does not).
 inline SphereData sphereHolograms(int n, double distanceM, double photons = 1e5,
-                                  unsigned seed = 7, double magnification = 1.0,
-                                  double shiftX = 0.0, double shiftY = 0.0,
-                                  double maxPhase = 6.0, double simPadFactor = 2.0)
+                                  unsigned seed = 7, double maxPhase = 6.0,
+                                  double simPadFactor = 2.0, double magnification = 1.0,
+                                  double shiftX = 0.0, double shiftY = 0.0)
 {
     const int fine = 2 * n;
     core::Geometry g{15.0, distanceM, 100e-9};

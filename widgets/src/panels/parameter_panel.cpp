@@ -4,15 +4,18 @@
 #include <phaselab/core/materials.h>
 #include <phaselab/core/reconstruction_request.h>
 #include <phaselab/core/units.h>
+#include <phaselab/widgets/autofocus_dialog.h>
 #include <phaselab/widgets/quantity_edit.h>
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
@@ -44,6 +47,7 @@ ParameterPanel::ParameterPanel(QWidget* parent)
       m_energy(makeEnergyEdit()),
       m_distance(makeDistanceEdit(tr("Distance"))),
       m_pixel(makePixelEdit(tr("Pixel size"))),
+      m_autofocus(new QPushButton(tr("Autofocus…"))),
       m_wavelength(new QLabel),
       m_fresnel(new QLabel),
       m_sampling(new QLabel),
@@ -70,7 +74,15 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     auto* geometryBox = new QGroupBox(tr("Geometry"));
     auto* form = new QFormLayout(geometryBox);
     form->addRow(tr("Energy:"), m_energy);
-    form->addRow(tr("Distance:"), m_distance);
+    m_autofocus->setObjectName(QStringLiteral("autofocusButton"));
+    m_autofocus->setToolTip(tr("Find the distance that best explains the hologram (scan of a "
+                               "focus criterion around the current distance)"));
+    connect(m_autofocus, &QPushButton::clicked, this, [this] { openAutofocus(); });
+    auto* distanceRow = new QHBoxLayout;
+    distanceRow->setContentsMargins(0, 0, 0, 0);
+    distanceRow->addWidget(m_distance, 1);
+    distanceRow->addWidget(m_autofocus);
+    form->addRow(tr("Distance:"), distanceRow);
     form->addRow(tr("Pixel size:"), m_pixel);
     form->addRow(tr("Wavelength λ:"), m_wavelength);
     form->addRow(tr("Fresnel number F:"), m_fresnel);
@@ -155,6 +167,30 @@ ParameterPanel::ParameterPanel(QWidget* parent)
         connect(q, &QuantityEdit::validityChanged, this, &ParameterPanel::changed);
     }
     setGeometry(core::Geometry::dgnPaper());
+}
+
+void ParameterPanel::setHologramSource(std::function<std::shared_ptr<const core::ImageF>()> source)
+{
+    m_hologramSource = std::move(source);
+}
+
+AutofocusDialog* ParameterPanel::openAutofocus()
+{
+    std::shared_ptr<const core::ImageF> hologram = m_hologramSource ? m_hologramSource() : nullptr;
+    if (!hologram || hologram->empty()) {
+        QMessageBox::information(this, tr("Autofocus"), tr("Open a hologram first."));
+        return nullptr;
+    }
+    auto* dialog = new AutofocusDialog(std::move(hologram), geometry(), betaOverDelta(),
+                                       propagation().phaseSign, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->minEdit()->setUnit(m_distance->unit());
+    dialog->maxEdit()->setUnit(m_distance->unit());
+    connect(dialog, &AutofocusDialog::distanceChosen, this, [this](double metres) {
+        m_distance->setValue(metres);  // emits valueChanged: the panel's listeners follow
+    });
+    dialog->show();
+    return dialog;
 }
 
 core::Geometry ParameterPanel::geometry() const

@@ -1,4 +1,5 @@
 #include <phaselab/widgets/main_window.h>
+#include <phaselab/widgets/multi_distance_dialog.h>
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/image_io.h>
@@ -109,6 +110,12 @@ MainWindow::MainWindow(QWidget* parent)
     createActions();
 
     connect(m_problemBar, &InputProblemBar::normaliseRequested, this, &MainWindow::normaliseInput);
+    m_parameters->setHologramSource([this]() -> std::shared_ptr<const core::ImageF> {
+        const core::LoadedHologram* h = current();
+        if (!h || h->image.empty())
+            return nullptr;
+        return std::make_shared<const core::ImageF>(h->image);
+    });
     connect(m_input, &InputController::loadingStarted, this, [this](const QString& what) {
         statusBar()->showMessage(what);
         log(what);
@@ -235,6 +242,14 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_cancelLoading);
 }
 
+MultiDistanceDialog* MainWindow::openMultiDistance()
+{
+    auto* dialog = new MultiDistanceDialog(this, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -251,6 +266,10 @@ void MainWindow::createActions()
             openReference(path);
     });
     file->addAction(tr("&Keep the phase as reference"), this, &MainWindow::usePhaseAsReference);
+    QAction* several = file->addAction(tr("Several &distances…"), this, [this] { openMultiDistance(); });
+    several->setObjectName(QStringLiteral("severalDistancesAction"));
+    several->setToolTip(tr("Reconstruct one object from holograms at several distances, "
+                           "registered onto the first"));
     file->addSeparator();
     QAction* exportResults =
         file->addAction(tr("&Export phase and absorption…"), this, [this] { chooseResultExport(*this); });

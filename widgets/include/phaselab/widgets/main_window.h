@@ -25,6 +25,7 @@ class DisplayPanel;
 class InputController;
 class InputProblemBar;
 class LabWindow;
+class MultiDistanceDialog;
 class ParameterPanel;
 class ResolutionPanel;
 
@@ -60,6 +61,8 @@ public:
     /// Starts simulating the demo hologram (PhaseLab's built-in phantom at the DGN geometry);
     /// `size` in pixels, the input's default when 0.
     void openDemo(int size = 0);
+    /// Opens the "Several distances" dialog (File menu); deleted when closed.
+    MultiDistanceDialog* openMultiDistance();
     /// Divides the current hologram by its mean (the input bar's Normalise button).
     void normaliseInput();
 

@@ -2,19 +2,25 @@
 
 #include <QWidget>
 
+#include <functional>
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include <phaselab/core/fresnel.h>
 #include <phaselab/core/geometry.h>
+#include <phaselab/core/image.h>
 
 class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace phaselab::widgets {
 
+class AutofocusDialog;
 class QuantityEdit;
 
 /// The physics of a reconstruction (physics.md §1): energy, distance and pixel size with unit
@@ -67,6 +73,15 @@ public:
     [[nodiscard]] QuantityEdit* distanceEdit() const noexcept { return m_distance; }
     [[nodiscard]] QuantityEdit* pixelEdit() const noexcept { return m_pixel; }
 
+    /// Where the Autofocus button gets the hologram to scan (null: none loaded yet).
+    void setHologramSource(std::function<std::shared_ptr<const core::ImageF>()> source);
+    /// The "Autofocus…" button beside the distance field.
+    [[nodiscard]] QPushButton* autofocusButton() const noexcept { return m_autofocus; }
+    /// Opens the autofocus dialog (the button does) for the current hologram, range ±20 % of
+    /// the current distance in its unit; "Use this distance" sets the distance field. Returns
+    /// the dialog (deleted when closed), or null when there is no hologram.
+    AutofocusDialog* openAutofocus();
+
 signals:
     /// Any parameter changed (valid or not); listeners debounce.
     void parametersChanged();
@@ -81,6 +96,8 @@ private:
     QuantityEdit* m_energy;
     QuantityEdit* m_distance;
     QuantityEdit* m_pixel;
+    QPushButton* m_autofocus;
+    std::function<std::shared_ptr<const core::ImageF>()> m_hologramSource;
     QLabel* m_wavelength;
     QLabel* m_fresnel;
     QLabel* m_sampling;
