@@ -745,6 +745,10 @@
         <source>Paganin (needs δ/β)</source>
         <translation>Paganin (nécessite δ/β)</translation>
     </message>
+    <message>
+        <source>Auto (CTF or Paganin, whichever fits the data better)</source>
+        <translation>Auto (CTF ou Paganin, celui qui reproduit le mieux les données)</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::JobRunner</name>
