@@ -7,7 +7,6 @@
 #include "method_flags.h"
 
 #include <phaselab/core/classical_methods.h>
-#include <phaselab/core/ctf_multi.h>
 #include <phaselab/core/distance_series.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/hdf5_io.h>
@@ -71,22 +70,6 @@ bool isHdf5Path(const std::string& path)
     return ends(".h5") || ends(".hdf5") || ends(".nxs");
 }
 
-/// RMS over every distance of I_d − F_d(B, φ); `first` receives the first distance's residual.
-double seriesResidual(const core::DistanceSeries& s, const core::Reconstruction& r,
-                      const core::PropagationOptions& propagation, core::ImageF& first)
-{
-    double sum = 0;
-    for (std::size_t d = 0; d < s.holograms.size(); ++d) {
-        core::ImageF res =
-            core::dataResidual(s.holograms[d], r.absorption, r.phase, s.geometries[d], propagation);
-        const double v = core::rms(res);
-        sum += v * v;
-        if (d == 0)
-            first = std::move(res);
-    }
-    return std::sqrt(sum / double(s.holograms.size()));
-}
-
 int runMultiDistance(const MultiDistanceOptions& o, const Context& ctx)
 {
     const auto start = std::chrono::steady_clock::now();
@@ -146,78 +129,19 @@ int runMultiDistance(const MultiDistanceOptions& o, const Context& ctx)
     // brings every pixel size to the first's).
     const core::DistanceSeries aligned = core::applyRegistrations(series, registrations);
 
-    core::ReconstructionOutcome outcome;
-    core::Reconstruction object;
-    nlohmann::json details = nlohmann::json::object();
-    const auto methodStart = std::chrono::steady_clock::now();
-    if (const auto* ctf = dynamic_cast<const core::CtfMethodOptions*>(methodOptions.get())) {
-        core::CtfOptions c = ctf->ctf;
-        c.betaDelta = betaOverDelta;
-        c.phaseSign = propagation.phaseSign;
-        c.padding = propagation.padding;
-        c.padFactor = propagation.padFactor;
-        progress.step(0.5, "CTF");
-        double alpha = 0;
-        object = core::reconstructCtfMultiDistance(aligned.holograms, aligned.geometries, c, &alpha);
-        details["ctf_alpha"] = alpha;
-        outcome.iterations = 0;
-    } else if (const auto* irgn = dynamic_cast<const core::IrgnMethodOptions*>(methodOptions.get())) {
-        core::IrgnOptions i = irgn->irgn;
-        if (irgn->unknowns == core::IrgnUnknowns::Homogeneous)
-            i.betaDelta = betaOverDelta;
-        else
-            i.betaDelta.reset();
-        i.ctf.betaDelta = betaOverDelta;
-        i.ctf.phaseSign = propagation.phaseSign;
-        i.propagation = propagation;
-        core::SeriesIrgnHistory history;
-        object = core::reconstructIrgnMultiDistance(aligned, i, &history, progress);
-        outcome.iterations = history.iterations;
-        outcome.residualHistory = history.residuals;
-        outcome.stopReason = history.iterations >= i.newtonSteps ? "iteration_limit" : "discrepancy";
-        details["rejected_steps"] = history.rejectedSteps;
-        details["cg_iterations_total"] = history.cgIterations;
-    } else {
-        throw core::InputError("multidistance --method must be ctf or irgn, got " + o.method);
-    }
-    outcome.seconds = secondsSince(methodStart);
-
-    // The outcome as `reconstruct` makes one, so that the files carry the same metadata.
-    outcome.request.input.path = o.inputs.front();
-    outcome.request.input.frame = o.input.frame;
-    outcome.request.input = outcome.request.input.absolute();
-    outcome.request.geometry = aligned.geometries.front();
-    outcome.request.propagation = propagation;
-    outcome.request.betaOverDelta = betaOverDelta;
-    outcome.request.method = o.method;
-    outcome.request.options = std::move(methodOptions);
-    for (const core::MethodInfo& info : core::MethodRegistry::instance().methods())
-        if (info.id == o.method)
-            outcome.method = info;
-    outcome.phase = std::move(object.phase);
-    outcome.absorption = std::move(object.absorption);
-    outcome.residualRms = seriesResidual(aligned, {outcome.absorption, outcome.phase}, propagation,
-                                         outcome.residual);
-    if (outcome.residualHistory.empty())
-        outcome.residualHistory = {outcome.residualRms};
-    nlohmann::json regs = nlohmann::json::array();
-    std::vector<double> distancesM;
-    for (std::size_t d = 0; d < registrations.size(); ++d) {
-        const core::Registration& r = registrations[d];
-        regs.push_back({{"shift_x_px", r.shiftX},
-                        {"shift_y_px", r.shiftY},
-                        {"magnification", r.magnification},
-                        {"peak", r.peak}});
-        distancesM.push_back(series.geometries[d].distanceM);
-    }
-    details["distances_m"] = distancesM;
-    details["inputs"] = o.inputs;
-    details["registered"] = o.registerSeries;
-    details["registrations"] = regs;
-    outcome.details = details;
-    if (!o.registerSeries && series.holograms.size() > 1)
-        outcome.warnings.push_back("the holograms were not registered (--register): they must "
-                                   "already line up");
+    core::SeriesSetup setup;
+    setup.specs = o.inputs;
+    setup.frame = o.input.frame;
+    setup.registrations = registrations;
+    setup.registered = o.registerSeries;
+    setup.propagation = propagation;
+    setup.betaOverDelta = betaOverDelta;
+    setup.method = o.method;
+    setup.options = std::move(methodOptions);
+    core::ReconstructionOutcome outcome = core::reconstructSeries(aligned, setup, progress);
+    const nlohmann::json& details = outcome.details;
+    const std::vector<double> distancesM = details["distances_m"].get<std::vector<double>>();
+    const nlohmann::json& regs = details["registrations"];
 
     progress.step(1.0, "writing");
     nlohmann::json outputs;

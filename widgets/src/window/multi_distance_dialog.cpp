@@ -1,7 +1,6 @@
 #include <phaselab/widgets/multi_distance_dialog.h>
 
 #include "result_export.h"
-#include "series_reconstruction.h"
 
 #include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
@@ -374,7 +373,7 @@ bool MultiDistanceDialog::reconstruct()
     }
     const ParameterPanel* params = m_window->parameterPanel();
     const core::Geometry base = params->geometry();
-    SeriesSetup setup;
+    core::SeriesSetup setup;
     setup.specs = specs;
     setup.propagation = params->propagation();
     setup.betaOverDelta = params->betaOverDelta();
@@ -393,18 +392,19 @@ bool MultiDistanceDialog::reconstruct()
     m_status->setText(tr("Reconstructing…"));
     return m_runner->start<core::ReconstructionOutcome>(
         [setup, registered, distances, base](const JobContext<core::ReconstructionOutcome>& c) {
-            SeriesSetup s = setup;
+            core::SeriesSetup s = setup;
             if (registered) {
                 s.registrations = registered->registrations;
+                s.registered = true;
                 return std::make_shared<const core::ReconstructionOutcome>(
-                    reconstructSeries(registered->aligned, s, c.progress));
+                    core::reconstructSeries(registered->aligned, s, c.progress));
             }
             c.progress.step(0.0, "loading");
             const core::DistanceSeries series = core::loadDistanceSeries(s.specs, distances, base);
             s.registrations.assign(series.holograms.size(), core::Registration{});
             const core::DistanceSeries aligned = core::applyRegistrations(series, s.registrations);
             return std::make_shared<const core::ReconstructionOutcome>(
-                reconstructSeries(aligned, s, c.progress));
+                core::reconstructSeries(aligned, s, c.progress));
         },
         [this](std::shared_ptr<const core::ReconstructionOutcome> o) {
             m_result = std::move(o);

@@ -10,8 +10,10 @@
 #include <phaselab/core/geometry.h>
 #include <phaselab/core/image.h>
 #include <phaselab/core/irgn.h>
+#include <phaselab/core/method_options.h>
 #include <phaselab/core/progress.h>
 #include <phaselab/core/reconstruction.h>
+#include <phaselab/core/reconstruction_pipeline.h>
 #include <phaselab/core/registration.h>
 
 namespace phaselab::core {
@@ -68,5 +70,27 @@ Reconstruction reconstructIrgnMultiDistance(const DistanceSeries& series,
                                             const IrgnOptions& options = {},
                                             SeriesIrgnHistory* history = nullptr,
                                             const ProgressReporter& progress = {nullptr, nullptr});
+
+/// What reconstructSeries() is asked to do, beside the (registered) series itself.
+struct SeriesSetup {
+    std::vector<std::string> specs;                 ///< the inputs, one per distance (provenance)
+    int frame = 0;                                  ///< the frame read from each input
+    std::vector<Registration> registrations;        ///< one per distance (identity if none)
+    bool registered = false;                        ///< whether registrations were searched
+    PropagationOptions propagation;
+    double betaOverDelta = 0;                       ///< of the homogeneous sample, ≥ 0
+    std::string method = "ctf";                     ///< "ctf" or "irgn"
+    std::shared_ptr<const MethodOptions> options;   ///< CtfMethodOptions or IrgnMethodOptions
+};
+
+/// Multi-distance CTF or IRGN of `aligned` (one grid: applyRegistrations() first) as one
+/// ReconstructionOutcome, so that any program shows and writes it like a single hologram's:
+/// the request names the first input and distance; the residual is the RMS over every
+/// distance of I_d − F_d(B, φ) (its image the first distance's); details carry distances_m,
+/// inputs, registered, registrations, and ctf_alpha (CTF) or rejected_steps and
+/// cg_iterations_total (IRGN). Throws InputError for another method or invalid options,
+/// Cancelled through `progress`.
+ReconstructionOutcome reconstructSeries(const DistanceSeries& aligned, const SeriesSetup& setup,
+                                        const ProgressReporter& progress = {nullptr, nullptr});
 
 } // namespace phaselab::core
