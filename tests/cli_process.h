@@ -3,6 +3,7 @@
 // command line.
 
 #include <QProcess>
+#include <QTest>
 #include <QString>
 #include <QStringList>
 
@@ -37,6 +38,19 @@ inline CliResult run(const QStringList& args, int timeoutMs = 240000)
 }
 
 /// The one JSON object a --json run prints on stdout (null when it is not exactly one).
+/// Runs `args` and checks that it fails with exit `code` and a message on stderr that mentions
+/// `mustMention`; an input error (exit 3) must say so in one line.
+inline void expectFailure(const QStringList& args, int code, const QString& mustMention,
+                          Qt::CaseSensitivity cs = Qt::CaseSensitive)
+{
+    const CliResult r = run(args);
+    QVERIFY2(r.code == code,
+             qPrintable(QString("exit %1, wanted %2; stderr: %3").arg(r.code).arg(code).arg(r.err)));
+    QVERIFY2(r.err.contains(mustMention, cs), qPrintable(r.err));
+    if (code == 3)
+        QVERIFY2(r.err.trimmed().count('\n') == 0, qPrintable("more than one line: " + r.err));
+}
+
 inline nlohmann::json parseOneJsonLine(const QString& out)
 {
     const QString text = out.trimmed();

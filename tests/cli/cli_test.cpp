@@ -50,14 +50,7 @@ class CliTest : public QObject {
 
     void expectFailure(const QStringList& args, int code, const QString& mustMention)
     {
-        const Result r = run(args);
-        QVERIFY2(r.code == code, qPrintable(QString("exit %1, wanted %2; stderr: %3")
-                                                .arg(r.code)
-                                                .arg(code)
-                                                .arg(r.err)));
-        QVERIFY2(r.err.contains(mustMention), qPrintable(r.err));
-        if (code == 3)
-            QVERIFY2(r.err.trimmed().count('\n') == 0, qPrintable("more than one line: " + r.err));
+        test::expectFailure(args, code, mustMention);
     }
 
 private slots:

@@ -60,16 +60,9 @@ class ReconstructCliTest : public QObject {
                 "--energy", "12.398keV", "--distance", "10cm", "--pixel", "1um"};
     }
 
-    void expectFailure(const QStringList& a, int code, const QString& mustMention)
+    void expectFailure(const QStringList& args, int code, const QString& mustMention)
     {
-        const Result r = run(a);
-        QVERIFY2(r.code == code, qPrintable(QString("exit %1, wanted %2; stderr: %3")
-                                                .arg(r.code)
-                                                .arg(code)
-                                                .arg(r.err)));
-        QVERIFY2(r.err.contains(mustMention), qPrintable(r.err));
-        if (code == 3)
-            QVERIFY2(r.err.trimmed().count('\n') == 0, qPrintable("more than one line: " + r.err));
+        test::expectFailure(args, code, mustMention);
     }
 
     void expectNoOutputs(const QString& prefix)

@@ -239,6 +239,18 @@ void MultiDistanceDialog::cancel()
     m_runner->cancel();
 }
 
+bool MultiDistanceDialog::readTableOrSay(std::vector<std::string>& specs,
+                                         std::vector<double>& distances)
+{
+    try {
+        readTable(specs, distances);
+        return true;
+    } catch (const core::InputError& e) {
+        m_status->setText(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
 void MultiDistanceDialog::readTable(std::vector<std::string>& specs,
                                     std::vector<double>& distances) const
 {
@@ -287,16 +299,10 @@ void MultiDistanceDialog::setBusy(bool busy)
 
 bool MultiDistanceDialog::registerSeries()
 {
-    if (m_runner->isRunning())
-        return false;
     std::vector<std::string> specs;
     std::vector<double> distances;
-    try {
-        readTable(specs, distances);
-    } catch (const core::InputError& e) {
-        m_status->setText(QString::fromStdString(e.what()));
+    if (m_runner->isRunning() || !readTableOrSay(specs, distances))
         return false;
-    }
     const core::Geometry base = m_window->parameterPanel()->geometry();
     core::RegistrationOptions options;
     options.magnificationRange = m_magnification->isChecked() ? 0.05 : 0.0;
@@ -361,16 +367,10 @@ void MultiDistanceDialog::showOverlay(int row)
 
 bool MultiDistanceDialog::reconstruct()
 {
-    if (m_runner->isRunning())
-        return false;
     std::vector<std::string> specs;
     std::vector<double> distances;
-    try {
-        readTable(specs, distances);
-    } catch (const core::InputError& e) {
-        m_status->setText(QString::fromStdString(e.what()));
+    if (m_runner->isRunning() || !readTableOrSay(specs, distances))
         return false;
-    }
     const ParameterPanel* params = m_window->parameterPanel();
     const core::Geometry base = params->geometry();
     core::SeriesSetup setup;

@@ -96,6 +96,8 @@ private:
     void showGeometry();
     /// The table's specs and distances; throws core::InputError naming the row.
     void readTable(std::vector<std::string>& specs, std::vector<double>& distances) const;
+    /// readTable(), its error shown in the status line; false then.
+    bool readTableOrSay(std::vector<std::string>& specs, std::vector<double>& distances);
 
     MainWindow* m_window;
     QTableWidget* m_table;
