@@ -45,6 +45,8 @@ ReconstructionOutcome reconstructSeries(const DistanceSeries& aligned,
         outcome.iterations = history.iterations;
         outcome.residualHistory = history.residuals;
         outcome.stopReason = history.iterations >= i.newtonSteps ? "iteration_limit" : "discrepancy";
+        details["alpha0"] = history.alpha0;
+        details["start"] = toString(history.start);
         details["rejected_steps"] = history.rejectedSteps;
         details["cg_iterations_total"] = history.cgIterations;
     } else {

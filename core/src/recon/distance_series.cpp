@@ -213,8 +213,11 @@ Reconstruction reconstructIrgnMultiDistance(const DistanceSeries& series,
 {
     series.validate();
     Irgn irgn(series.holograms, series.geometries, options);
+    const double alpha0 = irgn.alpha();
     irgn.run(progress);
     if (history) {
+        history->alpha0 = alpha0;
+        history->start = irgn.start();
         history->residuals = irgn.residualHistory();
         history->nmse = irgn.nmseHistory();
         history->iterations = irgn.iterations();

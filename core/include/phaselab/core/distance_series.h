@@ -65,6 +65,8 @@ struct SeriesIrgnHistory {
     int iterations = 0;             ///< Newton steps taken (k)
     int rejectedSteps = 0;          ///< steps the monotone safeguard halved or rejected
     long long cgIterations = 0;     ///< CG iterations over all Newton steps
+    double alpha0 = 0;              ///< α_0 of the first Newton step (chosen from the data by default)
+    IrgnInitialGuess start = IrgnInitialGuess::Ctf;  ///< the start taken (auto resolved)
 };
 Reconstruction reconstructIrgnMultiDistance(const DistanceSeries& series,
                                             const IrgnOptions& options = {},
@@ -87,7 +89,7 @@ struct SeriesSetup {
 /// ReconstructionOutcome, so that any program shows and writes it like a single hologram's:
 /// the request names the first input and distance; the residual is the RMS over every
 /// distance of I_d − F_d(B, φ) (its image the first distance's); details carry distances_m,
-/// inputs, registered, registrations, and ctf_alpha (CTF) or rejected_steps and
+/// inputs, registered, registrations, and ctf_alpha (CTF) or alpha0, start, rejected_steps and
 /// cg_iterations_total (IRGN). Throws InputError for another method or invalid options,
 /// Cancelled through `progress`.
 ReconstructionOutcome reconstructSeries(const DistanceSeries& aligned, const SeriesSetup& setup,
