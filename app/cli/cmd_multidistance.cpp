@@ -164,8 +164,6 @@ int runMultiDistance(const MultiDistanceOptions& o, const Context& ctx)
         j["registrations"] = regs;
         if (details.contains("ctf_alpha"))
             j["alpha"] = details["ctf_alpha"];
-        if (details.contains("alpha0"))
-            j["alpha0"] = details["alpha0"];
         j["total_seconds"] = secondsSince(start);
         printJson(j);
         return kExitOk;

@@ -219,8 +219,7 @@ private slots:
         QVERIFY(j["details"]["cg_iterations_total"].get<long long>() >= 1);
         QVERIFY(j["details"]["rejected_steps"].get<int>() >= 0);
         // α_0 chosen from the data, and the start auto took.
-        QVERIFY(j["alpha0"].get<double>() > 0);
-        QCOMPARE(j["alpha0"].get<double>(), j["details"]["alpha0"].get<double>());
+        QVERIFY(j["details"]["alpha0"].get<double>() > 0);
         const std::string start = j["details"]["start"].get<std::string>();
         QVERIFY2(start == "ctf" || start == "paganin", start.c_str());
         QVERIFY(fs::exists(spath("four_phase.tif")));
