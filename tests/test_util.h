@@ -26,6 +26,19 @@ core::Image<T> randomImage(int w, int h, double lo, double hi, unsigned seed)
     return img;
 }
 
+/// `acc` scaled so that its maximum is `amplitude`, as an Image<T>.
+template <typename T>
+core::Image<T> scaledToMax(const core::Image<double>& acc, double amplitude)
+{
+    double mx = 0;
+    for (double v : acc)
+        mx = std::max(mx, v);
+    core::Image<T> img(acc.width(), acc.height());
+    for (std::size_t i = 0; i < acc.size(); ++i)
+        img[i] = T(amplitude * acc[i] / mx);
+    return img;
+}
+
 /// A smooth random image: a sum of a few random Gaussian bumps, in [0, amplitude].
 template <typename T>
 core::Image<T> smoothImage(int w, int h, double amplitude, unsigned seed)
@@ -40,13 +53,7 @@ core::Image<T> smoothImage(int w, int h, double amplitude, unsigned seed)
             for (int x = 0; x < w; ++x)
                 acc(x, y) += a * std::exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * s * s));
     }
-    double mx = 0;
-    for (double v : acc)
-        mx = std::max(mx, v);
-    core::Image<T> img(w, h);
-    for (std::size_t i = 0; i < acc.size(); ++i)
-        img[i] = T(amplitude * acc[i] / mx);
-    return img;
+    return scaledToMax<T>(acc, amplitude);
 }
 
 /// `count` small Gaussian blobs (σ 1.5–4 px) at random places, wrapped periodically, scaled to
@@ -67,13 +74,7 @@ core::Image<T> blobImage(int w, int h, double amplitude, unsigned seed, int coun
                 acc(x, y) += a * std::exp(-(dx * dx + dy * dy) / (2 * s * s));
             }
     }
-    double mx = 0;
-    for (double v : acc)
-        mx = std::max(mx, v);
-    core::Image<T> img(w, h);
-    for (std::size_t i = 0; i < acc.size(); ++i)
-        img[i] = T(amplitude * acc[i] / mx);
-    return img;
+    return scaledToMax<T>(acc, amplitude);
 }
 
 template <typename T>

@@ -305,10 +305,11 @@ AutofocusResult autofocus(const ImageF& hologram, const Geometry& g, const Autof
             misfit, best / spacing, best * spacing, 1e-7 * best, 200, [&](int, int) {
                 progress.checkCancel();
             });
-        const double value = std::min(misfit(refined), misfit(best));
+        const double atRefined = misfit(refined), atBest = misfit(best);
+        const double value = std::min(atRefined, atBest);
         if (value < bestMisfit) {
             bestMisfit = value;
-            bestDistance = misfit(refined) <= misfit(best) ? refined : best;
+            bestDistance = atRefined <= atBest ? refined : best;
         }
         progress.step(0.3 + 0.7 * double(++done) / double(minima.size()), "refining");
     }
