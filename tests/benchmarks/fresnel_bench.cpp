@@ -102,15 +102,8 @@ BENCHMARK_TEMPLATE(BM_FftPair, double) PHASELAB_SIZES;
 BENCHMARK_TEMPLATE(BM_FftPair, float, FftEffort::Estimate) PHASELAB_SIZES;
 BENCHMARK_TEMPLATE(BM_Forward, double) PHASELAB_SIZES;
 
-int main(int argc, char** argv)
+// main(): bench_main.cpp. Steady-state speed: measured FFTW plans, as iterative solvers use them.
+void benchSetUp()
 {
-    // Steady-state speed: measured FFTW plans, as iterative solvers use them.
     setFftEffort(FftEffort::Measure);
-    retainLargeAllocations();  // as the applications do
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
 }

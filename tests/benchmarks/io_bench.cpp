@@ -128,4 +128,4 @@ void BM_FrameReaderFrameByFrame(benchmark::State& state)
 BENCHMARK(BM_TiffStackFrameByFrame)->Args({100, 2048})->Args({4, 256})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FrameReaderFrameByFrame)->Args({100, 2048})->Args({4, 256})->Unit(benchmark::kMillisecond)->UseRealTime();
 
-BENCHMARK_MAIN();
+// main(): bench_main.cpp

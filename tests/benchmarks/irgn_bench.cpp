@@ -420,24 +420,4 @@ BENCHMARK(BM_Irgn100x10)
 BENCHMARK(BM_Ctf)->Args({2048, 0})->Args({2048, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Paganin)->Args({2048, 0})->Args({2048, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 
-int main(int argc, char** argv)
-{
-    // --threads=N (ours, removed before Google Benchmark parses the rest): FFTW and OpenMP
-    // threads; default all cores.
-    int kept = 1;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg.rfind("--threads=", 0) == 0)
-            setThreadCount(std::stoi(arg.substr(10)));
-        else
-            argv[kept++] = argv[i];
-    }
-    argc = kept;
-    retainLargeAllocations();  // as the applications do
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+// main(): bench_main.cpp (with --threads=N).

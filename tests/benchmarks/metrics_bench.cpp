@@ -77,4 +77,4 @@ BENCHMARK(BM_Frc)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTi
 BENCHMARK(BM_FrcFftBound)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_EdgeFit)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
-BENCHMARK_MAIN();
+// main(): bench_main.cpp

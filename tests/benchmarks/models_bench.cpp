@@ -128,4 +128,4 @@ BENCHMARK_CAPTURE(BM_Training, dgn, models::Method::Dgn)
 BENCHMARK_CAPTURE(BM_Training, msd, models::Method::Msd)
     ->Arg(32)->Arg(128)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
-BENCHMARK_MAIN();
+// main(): bench_main.cpp

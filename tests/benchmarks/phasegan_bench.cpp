@@ -100,4 +100,4 @@ BENCHMARK(BM_TrainingIteration)
     ->Args({1, 1})->Args({1, 0})->Args({4, 1})->Args({4, 0})
     ->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
-BENCHMARK_MAIN();
+// main(): bench_main.cpp

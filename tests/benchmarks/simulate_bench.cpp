@@ -71,4 +71,4 @@ void BM_SimulateDgnSample(benchmark::State& state)
 BENCHMARK(BM_GenerateDgnSet)->Arg(128)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SimulateDgnSample)->Arg(128)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-BENCHMARK_MAIN();
+// main(): bench_main.cpp
