@@ -10,6 +10,9 @@ shift
 cli=${PHASELAB_CLI:-"$(dirname "$0")/../build/app/phaselab-cli"}
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 logdir=${OUT_DIR:-$(mktemp -d)}
+# The ranks share this machine's cores: like torchrun, give each its share of intra-op threads
+# unless OMP_NUM_THREADS says otherwise (two ranks each spinning on all cores run ~7× slower).
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( $(nproc) / n > 0 ? $(nproc) / n : 1 ))}
 pids=()
 for ((r = 1; r < n; r++)); do
   RANK=$r LOCAL_RANK=$r WORLD_SIZE=$n MASTER_ADDR=127.0.0.1 MASTER_PORT=$port \

@@ -189,6 +189,7 @@ std::vector<RankRun> runRanks(const QStringList& args, int limitS = 120)
         env.insert("MASTER_ADDR", "127.0.0.1");
         env.insert("MASTER_PORT", QString::number(port));
         env.insert("PHASELAB_DIST_TIMEOUT", QString::number(kTimeoutS));
+        env.insert("OMP_NUM_THREADS", "1");  // two ranks share the cores (torchrun does the same)
         p->setProcessEnvironment(env);
         p->start(QCoreApplication::applicationFilePath(), QStringList{"--rank-child"} + args);
         procs.push_back(std::move(p));
