@@ -126,19 +126,24 @@ int childDie(const std::string& what)
     return fail("no error after the peer died");
 }
 
-// Data-parallel training; argv: data out epochs stopAfter dieAtBatch.
+// Data-parallel training; argv: data out epochs stopAfter dieAtBatch [cancelAtBatch] (rank 1
+// dies or cancels at that batch of the first epoch).
 int childTrain(const std::vector<std::string>& args)
 {
     models::TrainOptions o = tinyDgn(args.at(0), args.at(1), std::stoi(args.at(2)));
     o.stopAfterEpochs = std::stoi(args.at(3));
     const int dieAt = std::stoi(args.at(4));
+    const int cancelAt = args.size() > 5 ? std::stoi(args.at(5)) : 0;
     const auto env = models::LaunchEnvironment::fromEnvironment();
     o.group = models::connect(env);
+    core::CancelToken cancel;
     try {
         const models::TrainResult r =
-            models::train(o, nullptr, nullptr, [&](const models::TrainProgress& p) {
-                if (dieAt > 0 && env.rank == 1 && !p.validating && p.batch == dieAt)
+            models::train(o, nullptr, &cancel, [&](const models::TrainProgress& p) {
+                if (dieAt > 0 && env.rank == 1 && p.epoch == 1 && !p.validating && p.batch == dieAt)
                     std::_Exit(7);
+                if (cancelAt > 0 && env.rank == 1 && p.epoch == 1 && !p.validating && p.batch == cancelAt)
+                    cancel.cancel();
             });
         // Every rank sees the same history: print it for the parent to compare.
         for (const auto& e : r.history)
@@ -176,9 +181,13 @@ struct RankRun {
     QByteArray out, err;
 };
 
-// Runs `mode` on ranks 0 and 1 and waits for both (at most `limitS` seconds).
-std::vector<RankRun> runRanks(const QStringList& args, int limitS = 120)
+// Runs `program args` (default: this test as "--rank-child args") on ranks 0 and 1 and waits for
+// both (at most `limitS` seconds).
+std::vector<RankRun> runRanks(const QStringList& args, int limitS = 120, QString program = {})
 {
+    const QStringList argv = program.isEmpty() ? QStringList{"--rank-child"} + args : args;
+    if (program.isEmpty())
+        program = QCoreApplication::applicationFilePath();
     const int port = freePort();
     std::vector<std::unique_ptr<QProcess>> procs;
     for (int rank = 0; rank < 2; ++rank) {
@@ -191,7 +200,7 @@ std::vector<RankRun> runRanks(const QStringList& args, int limitS = 120)
         env.insert("PHASELAB_DIST_TIMEOUT", QString::number(kTimeoutS));
         env.insert("OMP_NUM_THREADS", "1");  // two ranks share the cores (torchrun does the same)
         p->setProcessEnvironment(env);
-        p->start(QCoreApplication::applicationFilePath(), QStringList{"--rank-child"} + args);
+        p->start(program, argv);
         procs.push_back(std::move(p));
     }
     std::vector<RankRun> runs(2);
@@ -410,6 +419,48 @@ private slots:
         QVERIFY2(runs[0].exitCode == 5, runs[0].err.constData());
         QVERIFY2(runs[0].err.contains("rank 0 of 2"), runs[0].err.constData());
         QVERIFY2(s < 4 * kTimeoutS, qPrintable(QString::number(s)));
+    }
+
+    // A cancel on one rank (its own token) stops both at the same batch, as Cancelled.
+    void cancelOnOneRankStopsBoth()
+    {
+        const auto runs = runRanks({"train", QString::fromStdString(m_data),
+                                    QString::fromStdString(path("cancel.pt")), "2", "0", "0", "2"},
+                                   6 * kTimeoutS);
+        for (const auto& r : runs)
+            QVERIFY2(r.exitCode == 4, r.err.constData());
+        QVERIFY(!std::filesystem::exists(path("cancel.pt")));
+    }
+
+    // `phaselab-cli train` on 2 ranks: rank 0 prints the JSON (world_size 2), rank 1 nothing on
+    // stdout; PhaseGAN is refused on several ranks (exit 3 on both).
+    void cliTrainsOnTwoRanks()
+    {
+        const QString cli = qEnvironmentVariable("PHASELAB_CLI");
+        if (cli.isEmpty())
+            QSKIP("PHASELAB_CLI not set (run through CTest)");
+        const QStringList common{"train", "--data", QString::fromStdString(m_data),
+                                 "--epochs", "1", "--batch", "5", "--max-train", "10",
+                                 "--max-val", "4", "--device", "cpu", "--json"};
+        const auto runs = runRanks(common + QStringList{"--method", "dgn", "--iterations", "2",
+                                                        "--width1", "4", "--width2", "4", "--out",
+                                                        QString::fromStdString(path("cli2.pt"))},
+                                   120, cli);
+        for (const auto& r : runs)
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto j = nlohmann::json::parse(runs[0].out.toStdString());
+        QCOMPARE(j["world_size"].get<int>(), 2);
+        QCOMPARE(int(j["history"].size()), 1);
+        QVERIFY2(runs[1].out.isEmpty(), runs[1].out.constData());
+        QCOMPARE(models::modelInfo(path("cli2.pt"))["training"]["world_size"].get<int>(), 2);
+
+        const auto gan = runRanks(common + QStringList{"--method", "phasegan", "--out",
+                                                       QString::fromStdString(path("gan.pt"))},
+                                  60, cli);
+        for (const auto& r : gan) {
+            QCOMPARE(r.exitCode, 3);
+            QVERIFY2(r.out.contains("one process"), r.out.constData());  // --json: the error as JSON
+        }
     }
 
     // A group of several ranks that is not c10d's is refused before any work.
