@@ -48,10 +48,11 @@ int freePort()
     return ntohs(a.sin_port);
 }
 
-models::TrainOptions tinyDgn(const std::string& data, const std::string& out, int epochs)
+models::TrainOptions tinyDgn(const std::string& data, const std::string& out, int epochs,
+                             models::Method method = models::Method::Dgn)
 {
     models::TrainOptions o;
-    o.method = models::Method::Dgn;
+    o.method = method;
     o.dataPath = data;
     o.outPath = out;
     o.epochs = epochs;
@@ -61,9 +62,11 @@ models::TrainOptions tinyDgn(const std::string& data, const std::string& out, in
     o.dgn.iterations = 2;
     o.dgn.width1 = 8;
     o.dgn.width2 = 8;
+    o.msd.depth = 8;
     o.augmentation.flips = true;
-    o.maxTrainSamples = 12;  // batches of 5, 5, 2
-    o.maxValSamples = 7;
+    // Batches of 5, 5, 1 and 5, 1: parts of 2 and 3, and an empty part on rank 0.
+    o.maxTrainSamples = 11;
+    o.maxValSamples = 6;
     o.prefetchBatches = 1;
     return o;
 }
@@ -126,11 +129,13 @@ int childDie(const std::string& what)
     return fail("no error after the peer died");
 }
 
-// Data-parallel training; argv: data out epochs stopAfter dieAtBatch [cancelAtBatch] (rank 1
-// dies or cancels at that batch of the first epoch).
+// Data-parallel training; argv: data out epochs stopAfter dieAtBatch [cancelAtBatch [method]]
+// (rank 1 dies or cancels at that batch of the first epoch).
 int childTrain(const std::vector<std::string>& args)
 {
-    models::TrainOptions o = tinyDgn(args.at(0), args.at(1), std::stoi(args.at(2)));
+    models::TrainOptions o =
+        tinyDgn(args.at(0), args.at(1), std::stoi(args.at(2)),
+                args.size() > 6 ? models::parseMethod(args.at(6)) : models::Method::Dgn);
     o.stopAfterEpochs = std::stoi(args.at(3));
     const int dieAt = std::stoi(args.at(4));
     const int cancelAt = args.size() > 5 ? std::stoi(args.at(5)) : 0;
@@ -342,21 +347,31 @@ private slots:
         QVERIFY2(s < 3 * kTimeoutS, qPrintable(QString::number(s)));
     }
 
-    // Two ranks, each reading its part (2 or 3 of 5 samples) of every global batch, end with the
-    // weights of one process trained on the same global batches, and the same history.
-    void dataParallelDgnEqualsOneProcess()
+    void dataParallelEqualsOneProcess_data()
     {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("dgn") << "dgn";
+        QTest::newRow("msd") << "msd";
+    }
+
+    // Two ranks, each reading its part (0 to 3 of 5 samples) of every global batch, end with the
+    // weights of one process trained on the same global batches, and the same history.
+    void dataParallelEqualsOneProcess()
+    {
+        QFETCH(QString, method);
+        const std::string tag = method.toStdString();
         const auto start = std::chrono::steady_clock::now();
         const auto runs = runRanks({"train", QString::fromStdString(m_data),
-                                    QString::fromStdString(path("dp2.pt")), "2", "0", "0"});
+                                    QString::fromStdString(path(tag + "_dp2.pt")), "2", "0", "0",
+                                    "0", method});
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         for (const auto& r : runs)
             QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(std::filesystem::exists(path("dp2.pt")));
+        QVERIFY(std::filesystem::exists(path(tag + "_dp2.pt")));
         const auto h0 = parseHistory(runs[0].out), h1 = parseHistory(runs[1].out);
 
-        const models::TrainResult one =
-            models::train(tinyDgn(m_data, path("dp1.pt"), 2), nullptr, nullptr);
+        const models::TrainResult one = models::train(
+            tinyDgn(m_data, path(tag + "_dp1.pt"), 2, models::parseMethod(tag)), nullptr, nullptr);
         QCOMPARE(int(h0.size()), 2);
         QCOMPARE(int(h1.size()), 2);
         for (std::size_t e = 0; e < 2; ++e) {
@@ -367,15 +382,16 @@ private slots:
                      qPrintable(QString("%1 vs %2").arg(h0[e].trainLoss).arg(one.history[e].trainLoss)));
             QVERIFY(std::abs(h0[e].valLoss - one.history[e].valLoss) <= 1e-4 * one.history[e].valLoss);
         }
-        const auto info = models::modelInfo(path("dp2.pt"));
+        const auto info = models::modelInfo(path(tag + "_dp2.pt"));
         QCOMPARE(info["training"]["world_size"].get<int>(), 2);
-        QCOMPARE(models::modelInfo(path("dp1.pt"))["training"]["world_size"].get<int>(), 1);
+        QCOMPARE(models::modelInfo(path(tag + "_dp1.pt"))["training"]["world_size"].get<int>(), 1);
 
         test::Simulator sim(m_spec);
         std::mt19937_64 rng(99);
         const core::ImageF holo = sim.sample(rng).hologram;
-        const double diff = outputDifference(path("dp2.pt"), path("dp1.pt"), holo);
-        qInfo("2 ranks vs 1 process: relative output difference %.3g; 2-rank run %.1f s", diff, s);
+        const double diff = outputDifference(path(tag + "_dp2.pt"), path(tag + "_dp1.pt"), holo);
+        qInfo("%s, 2 ranks vs 1 process: relative output difference %.3g; 2-rank run %.1f s",
+              tag.c_str(), diff, s);
         QVERIFY2(diff < 1e-4, qPrintable(QString::number(diff)));
     }
 
