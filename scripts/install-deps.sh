@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6 libqcustomplot-dev
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libopenblas0-pthread libgloo-dev
   libopencv-dev libfftw3-dev libhdf5-dev libtiff-dev libxrl-dev
   nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libgtest-dev
   xvfb xauth fonts-dejavu-core bsdutils

@@ -4,6 +4,7 @@
 #include <phaselab/core/error.h>
 #include <phaselab/core/padding.h>
 #include <phaselab/core/units.h>
+#include <phaselab/models/distributed.h>
 #include <phaselab/models/learned.h>
 
 #include <cstdio>
@@ -122,7 +123,18 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
         t.phasegan.padding = core::parsePadding(o.padding);
     t.gradientClip = o.clip;
 
-    TrainStatus status(!ctx.json);
+    // A job of several ranks (torchrun's variables, docs/distributed.md): only rank 0 talks.
+    const models::LaunchEnvironment env = models::LaunchEnvironment::fromEnvironment();
+    const bool lead = env.rank == 0;
+    if (env.distributed()) {
+        if (lead && !ctx.json)
+            std::cerr << "phaselab-cli: training on " << env.worldSize << " ranks (rendezvous "
+                      << env.masterAddr << ":" << env.masterPort << ", timeout "
+                      << core::formatNumber(env.timeoutSeconds) << " s)\n";
+        t.group = models::connect(env);
+    }
+
+    TrainStatus status(!ctx.json && lead);
     models::TrainResult r;
     try {
         r = models::train(t, &status, ctx.cancel, [&](const models::TrainProgress& p) {
@@ -131,12 +143,16 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
         });
     } catch (const core::Cancelled&) {
         status.clear();
+        if (!lead)
+            throw;
         const std::string ckpt = o.checkpoint.empty() ? o.out + ".ckpt" : o.checkpoint;
         std::cerr << "phaselab-cli: training stopped; the last finished epoch is in " << ckpt
                   << " (continue with --resume " << ckpt << ")\n";
         throw;
     }
     status.clear();
+    if (!lead)
+        return kExitOk;
 
     const models::EpochRecord last = r.history.empty() ? models::EpochRecord{} : r.history.back();
     if (ctx.json) {
@@ -163,12 +179,15 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
                    {"method", o.method},
                    {"parameter_count", r.parameterCount},
                    {"device", r.device},
+                   {"world_size", r.worldSize},
                    {"model", r.modelPath},
                    {"checkpoint", r.checkpointPath},
                    {"history", history}});
     } else {
         std::cout << "trained " << o.method << " (" << r.parameterCount << " parameters) on "
-                  << r.device << " for " << r.history.size() << " epochs in "
+                  << r.device
+                  << (r.worldSize > 1 ? " × " + std::to_string(r.worldSize) + " ranks" : std::string())
+                  << " for " << r.history.size() << " epochs in "
                   << core::formatNumber(r.seconds, 3) << " s; best validation loss "
                   << core::formatNumber(r.bestValLoss) << " at epoch " << r.bestEpoch
                   << " (initially " << core::formatNumber(r.initialValLoss) << ")\n"
@@ -185,7 +204,9 @@ Command addTrainCommand(CLI::App& root)
     CLI::App* sub = root.add_subcommand(
         "train", "Train a learned reconstruction (dgn: Deep Gauss-Newton, msd: MS-D Net, phasegan: "
                  "PhaseGAN on an unpaired train split) on an HDF5 dataset with train/val groups; "
-                 "checkpoints every epoch");
+                 "checkpoints every epoch. Data-parallel over several processes/hosts (DGN, MS-D "
+                 "Net) when RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT are set as torchrun does "
+                 "(PHASELAB_DIST_TIMEOUT seconds, default 120; docs/distributed.md)");
     sub->add_option("--method", o->method, "Method")
         ->check(CLI::IsMember({"dgn", "msd", "phasegan"}))
         ->capture_default_str();

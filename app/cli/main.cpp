@@ -4,6 +4,7 @@
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/parallel.h>
+#include <phaselab/core/rank_group.h>
 #include <phaselab/models/learned_method.h>
 #include <phaselab/models/runtime.h>
 #include <phaselab/version.h>
@@ -102,6 +103,10 @@ int main(int argc, char** argv)
         } catch (const core::Cancelled&) {
             progress.finish();
             return reportError("cancelled; no output written", cli::kExitCancelled, ctx.json);
+        } catch (const core::RankGroupError& e) {
+            // A job of several ranks lost a peer or timed out: the message names rank and cause.
+            progress.finish();
+            return reportError(e.what(), cli::kExitInternal, ctx.json);
         } catch (const std::bad_alloc&) {
             progress.finish();
             return reportError("out of memory", cli::kExitInput, ctx.json);

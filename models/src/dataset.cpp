@@ -192,11 +192,15 @@ DatasetStatistics computeStatistics(const DatasetSplit& split, int maxSamples)
 // ---------------------------------------------------------------------------------------------
 
 BatchLoader::BatchLoader(const DatasetSplit& split, std::vector<int> order, int batchSize,
-                         Augmentation augmentation, std::uint64_t seed, int prefetch)
+                         Augmentation augmentation, std::uint64_t seed, int prefetch, Shard shard)
     : m_split(split), m_order(std::move(order)), m_batchSize(std::max(1, batchSize)),
       m_batchCount(int((m_order.size() + std::size_t(m_batchSize) - 1) / std::size_t(m_batchSize))),
-      m_augmentation(augmentation), m_seed(seed), m_prefetch(std::size_t(std::max(1, prefetch)))
+      m_augmentation(augmentation), m_seed(seed), m_prefetch(std::size_t(std::max(1, prefetch))),
+      m_shard(shard)
 {
+    if (m_shard.count < 1 || m_shard.index < 0 || m_shard.index >= m_shard.count)
+        throw core::InputError("batch loader: shard " + std::to_string(m_shard.index) + " of " +
+                               std::to_string(m_shard.count) + " does not exist");
     m_thread = std::thread([this] { run(); });
 }
 
@@ -251,19 +255,26 @@ void BatchLoader::run()
             Batch batch;
             const std::size_t first = std::size_t(b) * std::size_t(m_batchSize);
             const std::size_t last = std::min(m_order.size(), first + std::size_t(m_batchSize));
-            batch.count = int(last - first);
+            const std::size_t m = last - first;
+            const std::size_t parts = std::size_t(m_shard.count), part = std::size_t(m_shard.index);
+            const std::size_t mineFirst = first + part * m / parts;
+            const std::size_t mineLast = first + (part + 1) * m / parts;
+            batch.globalCount = int(m);
+            batch.count = int(mineLast - mineFirst);
             batch.height = h;
             batch.width = w;
             batch.hologram.resize(std::size_t(batch.count) * px);
             batch.target.resize(std::size_t(batch.count) * 2 * px);
             for (std::size_t i = first; i < last; ++i) {
-                const std::size_t k = i - first;
+                const int op = ops.size() > 1 ? ops[std::size_t(rng() % ops.size())] : 0;
+                if (i < mineFirst || i >= mineLast)
+                    continue;  // another shard's sample: its augmentation draw is spent all the same
+                const std::size_t k = i - mineFirst;
                 const int index = m_order[i];
                 batch.indices.push_back(index);
                 float* holo = batch.hologram.data() + k * px;
                 float* absorption = batch.target.data() + (2 * k) * px;
                 float* phase = batch.target.data() + (2 * k + 1) * px;
-                const int op = ops.size() > 1 ? ops[std::size_t(rng() % ops.size())] : 0;
                 if (op == 0) {
                     m_split.read(index, holo, absorption, phase);
                 } else {

@@ -1,5 +1,6 @@
 // The training engine shared by the learned methods: data, Adam, schedules, validation, best
 // model, atomic checkpoints, resume, progress and cancel.
+#include "distributed_impl.h"
 #include "model_io.h"
 #include "options_json.h"
 #include "phasegan_training.h"
@@ -37,19 +38,85 @@ nlohmann::json commonMetadata(const char* format, const RunSettings& s, const Ne
                        physicsJson(train), train.height(), train.width(), nTrain, nVal, st, device);
 }
 
-// Mean loss over the first n samples of a split, no gradients.
+// The ranks of a data-parallel run; `dist` null for one process.
+struct Ranks {
+    C10dRankGroup* dist = nullptr;
+    int rank = 0, size = 1;
+
+    [[nodiscard]] Shard shard() const { return {rank, size}; }
+
+    // True on every rank when any rank fails (`failed`): rank 0 shares the outcome of writing a
+    // file so that the others do not report success for a run whose files are missing.
+    void share(bool failed, const char* what) const
+    {
+        if (dist && dist->any(failed) && !failed)
+            throw core::RankGroupError(dist->who() + ": rank 0 could not write the " +
+                                       std::string(what) + "; see its message");
+    }
+
+    // Rank 0's epoch record on every rank (its timings; the losses agree already).
+    void shareRecord(EpochRecord& r) const
+    {
+        if (!dist)
+            return;
+        std::vector<std::uint8_t> bytes;
+        if (rank == 0) {
+            const std::string text = toJson(r).dump();
+            bytes.assign(text.begin(), text.end());
+        }
+        dist->broadcast(bytes);
+        if (rank != 0)
+            r = epochRecordFromJson(nlohmann::json::parse(bytes.begin(), bytes.end()));
+    }
+};
+
+// Rank 0's parameters and buffers on every rank (they agree already when all ranks seeded and
+// loaded alike; this makes it so whatever the platform's initialisation).
+void shareWeights(NetworkImpl& net, const Ranks& ranks)
+{
+    if (!ranks.dist)
+        return;
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> tensors;
+    for (const auto& p : net.parameters(true))
+        tensors.push_back(p);
+    for (const auto& b : net.buffers(true))
+        if (b.is_floating_point())
+            tensors.push_back(b);
+    std::vector<torch::Tensor> flat;
+    for (const auto& t : tensors)
+        flat.push_back(t.detach().to(torch::kCPU, torch::kFloat64).reshape({-1}));
+    torch::Tensor all = torch::cat(flat);
+    if (ranks.rank != 0)
+        all.zero_();
+    ranks.dist->allreduceSum(all);
+    std::int64_t offset = 0;
+    for (auto& t : tensors) {
+        const std::int64_t n = t.numel();
+        t.copy_(all.slice(0, offset, offset + n).view(t.sizes()));
+        offset += n;
+    }
+}
+
+// Mean loss over the first n samples of a split, no gradients; each rank evaluates its part of
+// every batch and the sums meet in one all-reduce.
 double evaluate(NetworkImpl& net, const DatasetSplit& split, int n, int batchSize,
-                const torch::Device& device, const std::function<void(int, int)>& onBatch)
+                const torch::Device& device, const std::function<void(int, int)>& onBatch,
+                const Ranks& ranks = {})
 {
     torch::NoGradGuard noGrad;
     net.eval();
     std::vector<int> order(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         order[std::size_t(i)] = i;
-    BatchLoader loader(split, std::move(order), batchSize);
+    BatchLoader loader(split, std::move(order), batchSize, {}, 0, 2, ranks.shard());
     double sum = 0;
     int seen = 0, b = 0;
     while (auto batch = loader.next()) {
+        if (batch->count == 0) {
+            onBatch(++b, loader.batchCount());
+            continue;
+        }
         const torch::Tensor x =
             hostToTensor(batch->hologram.data(), batch->count, 1, batch->height, batch->width, device);
         const torch::Tensor y =
@@ -57,6 +124,12 @@ double evaluate(NetworkImpl& net, const DatasetSplit& split, int n, int batchSiz
         sum += net.loss(net.forward(x), y).item<double>() * batch->count;
         seen += batch->count;
         onBatch(++b, loader.batchCount());
+    }
+    if (ranks.dist) {
+        torch::Tensor t = torch::tensor({sum, double(seen)}, torch::kFloat64);
+        ranks.dist->allreduceSum(t);
+        sum = t[0].item<double>();
+        seen = int(std::lround(t[1].item<double>()));
     }
     return seen > 0 ? sum / seen : 0.0;
 }
@@ -67,14 +140,30 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
                   const core::CancelToken* cancel,
                   const std::function<void(const TrainProgress&)>& observer)
 {
+    Ranks ranks;
+    if (options.group && options.group->size() > 1) {
+        ranks.dist = dynamic_cast<C10dRankGroup*>(options.group.get());
+        if (!ranks.dist)
+            throw core::InputError("train: a group of several ranks must come from models::connect()");
+        ranks.rank = ranks.dist->rank();
+        ranks.size = ranks.dist->size();
+    }
+
     // PhaseGAN trains four networks on unpaired sets: its own loop (phasegan_training.cpp).
     if (options.method == Method::PhaseGan ||
-        (!options.resumePath.empty() && isPhaseGanCheckpoint(options.resumePath)))
+        (!options.resumePath.empty() && isPhaseGanCheckpoint(options.resumePath))) {
+        if (ranks.dist)
+            throw core::InputError("train: PhaseGAN trains in one process for now (WORLD_SIZE=" +
+                                   std::to_string(ranks.size) + "); run it with WORLD_SIZE=1");
         return trainPhaseGan(options, sink, cancel, observer);
+    }
 
     const auto runStart = TrainClock::now();
     initialiseRuntime();
-    const core::ProgressReporter reporter(sink, cancel);
+    // On several ranks a cancel must stop all of them at the same batch: it travels with the
+    // gradients as a shared stop flag instead of throwing here on one rank alone.
+    const core::ProgressReporter reporter(sink, ranks.dist ? nullptr : cancel);
+    auto cancelRequested = [&] { return cancel && cancel->isCancelled(); };
 
     const std::string checkpointPath = checkpointPathOf(options);
     const torch::Device device = resolveDevice(options.device);
@@ -143,6 +232,10 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     if (net->minimumSize() > std::min(trainSet.height(), trainSet.width()))
         throw core::InputError(s.data + ": images are too small for " + toString(s.method));
     net->to(device);
+    shareWeights(*net, ranks);
+    if (!resuming)
+        copyWeights(*net, *best);
+    st.worldSize = ranks.size;
 
     torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(s.learningRate));
     if (resuming) {
@@ -159,6 +252,8 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     const double startFraction = double(st.epochsDone) / s.epochs;
 
     auto writeCheckpoint = [&] {
+        if (ranks.rank != 0)
+            return;
         torch::serialize::OutputArchive a;
         writeJson(a, "phaselab_checkpoint",
                   commonMetadata(kCheckpointFormat, s, *net, trainSet, nTrain, nVal, st, devName));
@@ -180,7 +275,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         // The starting point of the validation curve: the untrained network.
         reporter.step(0.0, "validating the initial network");
         st.initialValLoss = evaluate(*net, valSet, nVal, s.batchSize, device,
-                                     [&](int, int) { reporter.checkCancel(); });
+                                     [&](int, int) { reporter.checkCancel(); }, ranks);
     }
 
     int epochsThisRun = 0;
@@ -194,28 +289,69 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         net->train();
         BatchLoader loader(trainSet, shuffledOrder(nTrain, mixSeed(s.seed, std::uint64_t(epoch), 1)),
                            s.batchSize, s.augmentation, mixSeed(s.seed, std::uint64_t(epoch), 2),
-                           options.prefetchBatches);
+                           options.prefetchBatches, ranks.shard());
         double lossSum = 0;
         int seen = 0, batchIndex = 0;
+        double computeSeconds = 0, allreduceSeconds = 0;
         report(epoch, 0, 0.0, 0.0, false, 0, trainBatches);
+        auto stepStart = TrainClock::now();
         while (auto batch = loader.next()) {
-            const torch::Tensor x = hostToTensor(batch->hologram.data(), batch->count, 1,
-                                                 batch->height, batch->width, device);
-            const torch::Tensor y = hostToTensor(batch->target.data(), batch->count, 2,
-                                                 batch->height, batch->width, device);
             optimizer.zero_grad();
-            const torch::Tensor loss = net->loss(net->forward(x), y);
-            loss.backward();
+            double l = 0;
+            if (batch->count > 0) {
+                const torch::Tensor x = hostToTensor(batch->hologram.data(), batch->count, 1,
+                                                     batch->height, batch->width, device);
+                const torch::Tensor y = hostToTensor(batch->target.data(), batch->count, 2,
+                                                     batch->height, batch->width, device);
+                const torch::Tensor loss = net->loss(net->forward(x), y);
+                loss.backward();
+                l = loss.item<double>();
+            }
+            int count = batch->count;
+            if (ranks.dist) {
+                // The global batch's gradient is the part-size-weighted mean of the parts'
+                // gradients (each loss is a mean over its part); the loss sum and the stop
+                // flag ride along in the same all-reduce.
+                const double weight = double(batch->count) / double(batch->globalCount);
+                std::vector<torch::Tensor> parts;
+                for (const auto& p : net->parameters())
+                    parts.push_back(p.grad().defined()
+                                        ? p.grad().detach().to(torch::kCPU).reshape({-1}) * weight
+                                        : torch::zeros({p.numel()}, torch::kFloat32));
+                parts.push_back(torch::tensor({float(l * batch->count),
+                                               cancelRequested() ? 1.0f : 0.0f}));
+                torch::Tensor flat = torch::cat(parts);
+                computeSeconds += secondsSince(stepStart);
+                const auto reduceStart = TrainClock::now();
+                ranks.dist->allreduceSum(flat);
+                allreduceSeconds += secondsSince(reduceStart);
+                stepStart = TrainClock::now();
+                const std::int64_t n = flat.numel();
+                if (flat[n - 1].item<float>() > 0)
+                    throw core::Cancelled();
+                count = batch->globalCount;
+                l = double(flat[n - 2].item<float>()) / count;
+                std::int64_t offset = 0;
+                torch::NoGradGuard noGrad;
+                for (auto& p : net->parameters()) {
+                    const torch::Tensor g =
+                        flat.slice(0, offset, offset + p.numel()).view(p.sizes()).to(p.device());
+                    if (p.grad().defined())
+                        p.mutable_grad().copy_(g);
+                    else
+                        p.mutable_grad() = g.clone();
+                    offset += p.numel();
+                }
+            }
             if (s.gradientClip > 0)
                 torch::nn::utils::clip_grad_norm_(net->parameters(), s.gradientClip);
             optimizer.step();
-            const double l = loss.item<double>();
             if (!std::isfinite(l))
                 throw core::InputError("training diverged (loss " + std::to_string(l) +
                                        ") in epoch " + std::to_string(epoch + 1) +
                                        "; try a lower learning rate");
-            lossSum += l * batch->count;
-            seen += batch->count;
+            lossSum += l * count;
+            seen += count;
             ++batchIndex;
             report(epoch, batchIndex, lossSum / seen, seen / secondsSince(epochStart), false,
                    batchIndex, trainBatches);
@@ -223,7 +359,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         const double trainSeconds = secondsSince(epochStart);
         const double valLoss = evaluate(*net, valSet, nVal, s.batchSize, device, [&](int b, int nb) {
             report(epoch, trainBatches + b, lossSum / std::max(1, seen), 0.0, true, b, nb);
-        });
+        }, ranks);
 
         EpochRecord r;
         r.epoch = epoch + 1;
@@ -232,6 +368,12 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         r.learningRate = lr;
         r.seconds = secondsSince(epochStart);
         r.samplesPerSecond = trainSeconds > 0 ? seen / trainSeconds : 0.0;
+        if (ranks.dist && batchIndex > 0) {
+            computeSeconds += secondsSince(stepStart);
+            r.metrics["step_compute_s"] = computeSeconds / batchIndex;
+            r.metrics["step_allreduce_s"] = allreduceSeconds / batchIndex;
+        }
+        ranks.shareRecord(r);
         st.history.push_back(r);
         if (valLoss < st.bestValLoss) {
             st.bestValLoss = valLoss;
@@ -239,18 +381,37 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
             copyWeights(*net, *best);
         }
         st.epochsDone = epoch + 1;
-        writeCheckpoint();
+        {
+            bool failed = false;
+            try {
+                writeCheckpoint();
+            } catch (...) {
+                failed = true;
+                ranks.share(true, "checkpoint");
+                throw;
+            }
+            ranks.share(failed, "checkpoint");
+        }
         progress.epochFinished(r);
         ++epochsThisRun;
         if (options.stopAfterEpochs > 0 && epochsThisRun >= options.stopAfterEpochs &&
             epoch + 1 < s.epochs)
             throw core::Cancelled();
+        if (ranks.dist ? ranks.dist->any(cancelRequested()) : false)
+            throw core::Cancelled();
         reporter.checkCancel();
     }
 
     // The model file: the best validation epoch's weights with the full history.
-    writeModelFile(options.outPath, *best,
-                   commonMetadata(kModelFormat, s, *best, trainSet, nTrain, nVal, st, devName));
+    try {
+        if (ranks.rank == 0)
+            writeModelFile(options.outPath, *best,
+                           commonMetadata(kModelFormat, s, *best, trainSet, nTrain, nVal, st, devName));
+    } catch (...) {
+        ranks.share(true, "model file");
+        throw;
+    }
+    ranks.share(false, "model file");
     reporter.step(1.0, "trained");
 
     return st.result(options, checkpointPath, runStart, devName, net->parameterCount());

@@ -167,6 +167,7 @@ void RunState::writeTo(nlohmann::json& training) const
     training["initial_val_loss"] = numberOrNull(initialValLoss);
     training["best_epoch"] = bestEpoch;
     training["best_val_loss"] = numberOrNull(bestValLoss);
+    training["world_size"] = worldSize;
 }
 
 void RunState::readFrom(const nlohmann::json& t)
@@ -241,6 +242,7 @@ TrainResult RunState::result(const TrainOptions& options, const std::string& che
     r.parameterCount = parameterCount;
     r.modelPath = options.outPath;
     r.checkpointPath = checkpointPath;
+    r.worldSize = worldSize;
     return r;
 }
 

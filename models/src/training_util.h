@@ -69,6 +69,9 @@ struct RunState {
     std::vector<EpochRecord> history;
     int bestEpoch = 0;
     double bestValLoss = std::numeric_limits<double>::infinity();
+    /// Ranks of the run writing the file (`world_size`; not read back: a checkpoint resumes on
+    /// any number of ranks).
+    int worldSize = 1;
 
     /// Adds history, epochs_done, initial_val_loss, best_epoch, best_val_loss to `training`.
     void writeTo(nlohmann::json& training) const;

@@ -68,6 +68,8 @@ private:
 /// A batch of training pairs, host memory, float32 row-major.
 struct Batch {
     int count = 0;                 ///< samples in this batch (the last one may be short)
+    /// Samples of the global batch this one is a shard of (== count without sharding).
+    int globalCount = 0;
     int height = 0, width = 0;     ///< [pixels]; square batches may be rotated by augmentation
     std::vector<float> hologram;   ///< [count, 1, H, W] intensity I
     std::vector<float> target;     ///< [count, 2, H, W] (B, φ) per sample
@@ -82,6 +84,14 @@ struct Augmentation {
     bool rotations = false;  ///< quarter turns (square images only; ignored otherwise)
 };
 
+/// Part `index` of `count` equal parts of every batch (data-parallel training: rank r of a job of
+/// W ranks reads part r of each global batch). A batch of m samples gives part r the samples
+/// ⌊r·m/W⌋ … ⌊(r+1)·m/W⌋ − 1 of it (sizes differ by at most one; some may be empty).
+struct Shard {
+    int index = 0;
+    int count = 1;
+};
+
 /// Splits `split` into batches in a given order and reads them ahead on a background thread.
 /// One consumer thread calls next(); destroying the loader stops and joins the reader thread.
 /// Exceptions raised while reading are rethrown by next().
@@ -91,8 +101,11 @@ public:
     /// @param batchSize  samples per batch (≥ 1); the last batch holds the remainder
     /// @param seed  seed of the augmentation draws (same seed and order → same batches)
     /// @param prefetch  batches read ahead (≥ 1)
+    /// @param shard  the part of each batch to deliver; the augmentation draws are those of the
+    ///               whole batch, so the shards of all parts together equal the unsharded batch
     BatchLoader(const DatasetSplit& split, std::vector<int> order, int batchSize,
-                Augmentation augmentation = {}, std::uint64_t seed = 0, int prefetch = 2);
+                Augmentation augmentation = {}, std::uint64_t seed = 0, int prefetch = 2,
+                Shard shard = {});
     ~BatchLoader();
     BatchLoader(const BatchLoader&) = delete;
     BatchLoader& operator=(const BatchLoader&) = delete;
@@ -112,6 +125,7 @@ private:
     Augmentation m_augmentation;
     std::uint64_t m_seed;
     std::size_t m_prefetch;
+    Shard m_shard;
 
     std::mutex m_mutex;
     std::condition_variable m_changed;

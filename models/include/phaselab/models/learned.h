@@ -16,6 +16,7 @@
 #include <phaselab/core/image.h>
 #include <phaselab/core/padding.h>
 #include <phaselab/core/progress.h>
+#include <phaselab/core/rank_group.h>
 #include <phaselab/models/dataset.h>
 #include <phaselab/models/phasegan.h>
 
@@ -109,6 +110,18 @@ struct TrainOptions {
     /// Stop (as if cancelled, throwing core::Cancelled) after this many epochs of this run have
     /// finished (0: never). For tests of resume and for time-boxed runs.
     int stopAfterEpochs = 0;
+    /// The ranks of a data-parallel job (models/distributed.h: connect()); null or a group of
+    /// one: this process alone. Every rank calls train() with the same options and dataset (and
+    /// resume checkpoint, readable on every host). Each global batch of `batchSize` samples (the
+    /// same shuffled order on every rank) is split into `size()` parts differing by at most one
+    /// sample; rank r computes the gradient of its part and the gradients are summed over the
+    /// ranks weighted by part size, so every step equals the single-process step with the same
+    /// global batch. Validation is split the same way. Only rank 0 writes the checkpoint and the
+    /// model file; every rank returns the same history. A cancel on any rank stops all at the
+    /// next batch (core::Cancelled everywhere); a rank that dies makes the others throw
+    /// core::RankGroupError within the group's timeout. DGN and MS-D Net only: PhaseGAN throws
+    /// core::InputError for a group of several ranks.
+    std::shared_ptr<core::RankGroup> group;
 };
 
 /// One epoch of a training run.
@@ -120,7 +133,9 @@ struct EpochRecord {
     double seconds = 0;        ///< wall time of the epoch including validation
     double samplesPerSecond = 0;  ///< training throughput of the epoch
     /// Further per-epoch figures of a method (JSON key `metrics`), e.g. PhaseGAN's cycle losses,
-    /// discriminator accuracies and validation NMSE / FRCM; empty for DGN and MS-D Net.
+    /// discriminator accuracies and validation NMSE / FRCM. DGN and MS-D Net on several ranks:
+    /// rank 0's mean seconds per step in computation (`step_compute_s`: loading, forward,
+    /// backward, optimiser) and in the gradient all-reduce (`step_allreduce_s`); else empty.
     std::map<std::string, double> metrics;
 };
 
@@ -148,6 +163,7 @@ struct TrainResult {
     std::string device;                ///< "cpu" or "cuda:0"
     std::int64_t parameterCount = 0;
     std::string modelPath, checkpointPath;
+    int worldSize = 1;                 ///< ranks the run trained on (TrainOptions::group)
 };
 
 /// Trains a model (physics.md §5) on `options.dataPath`, reporting through `progress` (fraction of
