@@ -447,7 +447,7 @@ private slots:
         qInfo("stack of %.0f MB: peak RSS grew by %.1f MB (%d workers, %.1f frames/s)", stackMb,
               usedMb, s.workers, s.framesPerSecond);
         QCOMPARE(s.computed, n);
-        QVERIFY2(usedMb < stackMb / 3, qPrintable(QString::number(usedMb)));
+        QVERIFY2(usedMb < stackMb / 2, qPrintable(QString::number(usedMb)));
 
         QVERIFY(resetPeakRss());
         const long base2 = statusKb("VmRSS:");

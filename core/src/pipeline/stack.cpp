@@ -107,13 +107,14 @@ std::string FrameRange::toString() const
 {
     if (start == 0 && stop < 0 && step == 1)
         return "all";
-    return std::to_string(start) + ":" + (stop < 0 ? std::string() : std::to_string(stop)) + ":" +
-           std::to_string(step);
+    return std::to_string(start) + ":" + (stop < 0 ? std::string() : std::to_string(stop)) +
+           (step == 1 ? std::string() : ":" + std::to_string(step));
 }
 
 nlohmann::json StackSummary::report() const
 {
-    return {{"frames", frames},
+    return {{"method", method},
+            {"frames", frames},
             {"computed", computed},
             {"skipped", skipped},
             {"seconds", seconds},
@@ -656,6 +657,7 @@ StackSummary reconstructStack(const StackJob& job,
     request.input.frame = frames.front();
     LoadedHologram probe = reader->load(frames.front());
     request = completeRequest(*first, request, probe);
+    summary.method = request.method;
     summary.width = probe.image.width();
     summary.height = probe.image.height();
     probe = LoadedHologram{};
@@ -760,12 +762,12 @@ StackSummary reconstructStack(const StackJob& job,
         const bool have = k * std::size_t(size) + std::size_t(rank) < todo.size();
         std::optional<Slot> slot;
         std::exception_ptr error;
-        if (have) {
+        // Polled every round, also when the frame is ready at once (fast frames).
+        cancelled();
+        if (have && !localCancel) {
             slot = pipeline.next(cancelled);
             if (slot && slot->error)
                 error = slot->error;
-        } else {
-            cancelled();
         }
         bool stop = localCancel || bool(error);
         if (size > 1)

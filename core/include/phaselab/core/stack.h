@@ -31,7 +31,7 @@ struct FrameRange {
     /// The frame indices for a stack of `frameCount` frames. Throws InputError when the range
     /// names a frame that does not exist or selects none.
     [[nodiscard]] std::vector<int> indices(int frameCount) const;
-    /// "all" or "A:B:STEP" (parse() reads it back).
+    /// "all", "A:B", "A:" or "A:B:STEP" (parse() reads it back).
     [[nodiscard]] std::string toString() const;
 };
 
@@ -53,6 +53,7 @@ struct StackJob {
 
 /// What a stack reconstruction did.
 struct StackSummary {
+    std::string method;     ///< the method id
     int frames = 0;         ///< frames in the range
     int computed = 0;       ///< frames computed in this run (all ranks)
     int skipped = 0;        ///< frames already done in the resumed .part file
@@ -66,7 +67,7 @@ struct StackSummary {
     int ranks = 1;
     std::vector<std::string> outputs;  ///< the file(s) written
     std::vector<std::string> warnings; ///< of the first frame's outcome
-    /// The command line's --json object: frames, computed, skipped, seconds, frames_per_second,
+    /// The command line's --json object: method, frames, computed, skipped, seconds, frames_per_second,
     /// shape, workers, threads_per_frame, mode, ranks, outputs, warnings.
     [[nodiscard]] nlohmann::json report() const;
 };
