@@ -83,16 +83,19 @@ bool isHdf5StackOutput(const std::string& output);
 ///
 /// Each frame is loaded as loadHologram() would load it (flats and darks averaged once, see
 /// HologramReader), reconstructed by reconstruct() on a method from `makeMethod` (one per
-/// worker; each worker calls it once), and written in frame order; the result of every frame
+/// worker, all made on the calling thread), and written in frame order; the result of every frame
 /// is bit-for-bit what reconstruct() gives for that frame run with threadsPerFrame threads
 /// (ThreadCountScope). Memory: about 3 frames per worker plus the workers' own buffers.
 ///
 /// Workers (job.workers = 0): learned methods, and stacks of one frame, run one worker with all
-/// threadCount() threads ("fft-parallel"); classical methods run one worker per thread, each
-/// with single-threaded FFTs ("frame-parallel"), which measured 1.3–1.9× faster on 2–16 cores
-/// at 512²–1024² (tests/benchmarks stack_bench). Given workers W > 1, each gets
-/// threadCount() / W threads. A resumed file keeps the threads per frame it was started with,
-/// so the resumed frames are computed the same way as the others.
+/// threadCount() threads ("fft-parallel"); classical methods run min(threadCount(), frames)
+/// workers, each with threadCount() / workers threads: one per worker when there are enough
+/// frames ("frame-parallel"). Frames need no synchronisation, so this avoids the FFT threads'
+/// scaling loss on many cores; on the 2-core test machine both modes measured the same
+/// (≈ 5 frames/s at 1024², tests/benchmarks stack_bench, docs/benchmarks.md), and
+/// frame-parallel holds one method's buffers per worker (≈ 90 MB each for CTF at 1024²). Given
+/// workers W > 1, each gets threadCount() / W threads. A resumed file keeps the threads per
+/// frame it was started with, so the resumed frames are computed the same way as the others.
 ///
 /// HDF5 output: datasets `phase` (rad) and `absorption` float32 [n, H, W] (one chunk per
 /// frame), `frames` int32 [n] (source frame indices), `done` uint8 [n]; root attributes
