@@ -359,6 +359,27 @@ private slots:
         QVERIFY(core::reconstructStack(job, makeCtf).computed > 0);
     }
 
+    /// A frame that fails (raw counts among normalised frames) stops the run with an error
+    /// naming it; the frames before it stay in the .part.
+    void failingFrameKeepsPart()
+    {
+        std::vector<core::ImageF> frames = simulatedHolograms(6, 64, 21);
+        for (float& v : frames[3])
+            v *= 1000;
+        const std::string input = path("one_bad.tif"), out = path("one_bad.h5");
+        core::writeTiffStack(input, frames);
+        core::StackJob job = ctfJob(input, out, "all");
+        job.workers = 1;
+        try {
+            core::reconstructStack(job, makeCtf);
+            QFAIL("a raw-count frame passed");
+        } catch (const core::InputError& e) {
+            QVERIFY2(std::string(e.what()).rfind("frame 3: ", 0) == 0, e.what());
+        }
+        QVERIFY(!fs::exists(out));
+        QCOMPARE(readDone(core::stackPartPath(out)), (std::vector<std::uint8_t>{1, 1, 1, 0, 0, 0}));
+    }
+
     /// Two ranks (threads sharing a mailbox) write the 1-rank file bit for bit, also with a
     /// last round where rank 1 has no frame.
     void twoRanksMatchOneRank()

@@ -570,6 +570,10 @@ private:
                 if (m_stop.isCancelled())
                     return;
                 s.error = std::current_exception();
+            } catch (const InputError& e) {
+                // Which frame of thousands failed (a raw-count frame, a diverging solve).
+                s.error = std::make_exception_ptr(
+                    InputError("frame " + std::to_string(m_frames[std::size_t(index)]) + ": " + e.what()));
             } catch (...) {
                 s.error = std::current_exception();
             }
@@ -758,6 +762,7 @@ StackSummary reconstructStack(const StackJob& job,
     std::vector<float> mineBuffer, all;
     const std::size_t rounds = (todo.size() + std::size_t(size) - 1) / std::size_t(size);
     int written = 0;
+    std::exception_ptr writeError;  // rank 0: shared with the other ranks at the next round
     for (std::size_t k = 0; k < rounds; ++k) {
         const bool have = k * std::size_t(size) + std::size_t(rank) < todo.size();
         std::optional<Slot> slot;
@@ -769,7 +774,7 @@ StackSummary reconstructStack(const StackJob& job,
             if (slot && slot->error)
                 error = slot->error;
         }
-        bool stop = localCancel || bool(error);
+        bool stop = localCancel || bool(error) || bool(writeError);
         if (size > 1)
             stop = group.any(stop);
         if (stop) {
@@ -777,6 +782,8 @@ StackSummary reconstructStack(const StackJob& job,
             writer.reset();  // HDF5: closes the flushed .part; TIFF: removes the temporaries
             if (error)
                 std::rethrow_exception(error);
+            if (writeError)
+                std::rethrow_exception(writeError);
             if (localCancel)
                 throw Cancelled();
             throw RankGroupError("rank " + std::to_string(rank) + " of " + std::to_string(size) +
@@ -809,7 +816,12 @@ StackSummary reconstructStack(const StackJob& job,
                 absorption = slot->result.absorption.data();
             }
             const nlohmann::json* metadata = (k == 0 && r == 0) ? &slot->metadata : nullptr;
-            writer->write(todo[at], phase, absorption, metadata);
+            try {
+                writer->write(todo[at], phase, absorption, metadata);
+            } catch (...) {
+                writeError = std::current_exception();
+                break;
+            }
             ++written;
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -829,7 +841,10 @@ StackSummary reconstructStack(const StackJob& job,
     pipeline.stop();
     summary.computed = int(todo.size());
     std::exception_ptr finishError;
-    if (rank == 0) {
+    if (rank == 0 && writeError) {
+        writer.reset();
+        finishError = writeError;
+    } else if (rank == 0) {
         try {
             if (todo.empty() && !hdf5)
                 throw InputError(job.output + ": no frames to write");
