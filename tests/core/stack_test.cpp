@@ -17,6 +17,7 @@
 #include <phaselab/core/tiff_io.h>
 
 #include "core/fake_rank_group.h"
+#include "core/hdf5_test_util.h"
 #include "io/hdf5_handle.h"
 
 #include <atomic>
@@ -357,6 +358,61 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(core::InputError, core::reconstructStack(other, makeCtf));
         // The .part is untouched by the refusals and still resumes.
         QVERIFY(core::reconstructStack(job, makeCtf).computed > 0);
+    }
+
+    /// An NXtomo scan with darks and drifting flats before and after: flats averaged once for
+    /// the stack give each projection exactly what loadHologram() gives it.
+    void nxtomoStackMatchesSingleFrames()
+    {
+        const int n = 6, size = 64;
+        const std::vector<core::ImageF> t = simulatedHolograms(n, size, 31);
+        // key: flats 0–1, darks 2–3, projections 4–9, flats 10–11.
+        std::vector<int> key = {1, 1, 2, 2};
+        for (int i = 0; i < n; ++i)
+            key.push_back(0);
+        key.push_back(1);
+        key.push_back(1);
+        std::vector<float> data;
+        int projection = 0;
+        for (std::size_t k = 0; k < key.size(); ++k)
+            for (int y = 0; y < size; ++y)
+                for (int x = 0; x < size; ++x) {
+                    const float beam = 1000.0f + 15.0f * float(k) + 2.0f * float(x) + float(y);
+                    const float dark = 100.0f + float((x * 7 + y * 3) % 11);
+                    float v = dark;
+                    if (key[k] == 1)
+                        v += beam;
+                    else if (key[k] == 0)
+                        v += t[std::size_t(projection)](x, y) * beam;
+                    data.push_back(v);
+                    if (key[k] == 0 && y == size - 1 && x == size - 1)
+                        ++projection;
+                }
+        const std::string file = path("scan.nxs");
+        {
+            const auto lock = core::lockHdf5();
+            core::H5Handle hf = test::createH5(file);
+            QVERIFY(test::writeH5Dataset(hf.get(), "/entry/instrument/detector/data", H5T_IEEE_F32LE,
+                                         H5T_NATIVE_FLOAT,
+                                         {hsize_t(key.size()), hsize_t(size), hsize_t(size)}, data));
+            QVERIFY(test::writeH5Dataset(hf.get(), "/entry/instrument/detector/image_key",
+                                         H5T_STD_I32LE, H5T_NATIVE_INT, {hsize_t(key.size())}, key));
+        }
+        const core::StackJob job = ctfJob(file, path("nx.h5"), "all");
+        const core::StackSummary s = core::reconstructStack(job, makeCtf);
+        QCOMPARE(s.frames, n);
+        QCOMPARE(readFrames(job.output), (std::vector<int>{0, 1, 2, 3, 4, 5}));
+        auto ctf = makeCtf();
+        const core::ThreadCountScope threads(s.threadsPerFrame);
+        for (int p = 0; p < n; ++p) {
+            core::ReconstructionRequest r = job.request;
+            r.input.frame = p;
+            const core::LoadedHologram h = core::loadHologram(r.input);
+            QVERIFY(h.flatCorrected);
+            const core::ReconstructionOutcome o = core::reconstruct(*ctf, r, h);
+            QVERIFY2(bitEqual(core::readImage(job.output + ":/phase", p), o.phase),
+                     qPrintable(QString("projection %1").arg(p)));
+        }
     }
 
     /// A frame that fails (raw counts among normalised frames) stops the run with an error
