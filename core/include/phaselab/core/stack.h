@@ -90,10 +90,11 @@ bool isHdf5StackOutput(const std::string& output);
 /// Workers (job.workers = 0): learned methods, and stacks of one frame, run one worker with all
 /// threadCount() threads ("fft-parallel"); classical methods run min(threadCount(), frames)
 /// workers, each with threadCount() / workers threads: one per worker when there are enough
-/// frames ("frame-parallel"). Frames need no synchronisation, so this avoids the FFT threads'
-/// scaling loss on many cores; on the 2-core test machine both modes measured the same
-/// (≈ 5 frames/s at 1024², tests/benchmarks stack_bench, docs/benchmarks.md), and
-/// frame-parallel holds one method's buffers per worker (≈ 90 MB each for CTF at 1024²). Given
+/// frames ("frame-parallel"). Frames need no synchronisation, so this avoids the FFT and OpenMP
+/// threads' scaling loss and barrier waits: on the shared 2-core test machine frame-parallel
+/// CTF ran 23 against 6 frames/s at 512² and 70–99 against 7–8 at 256², and the same ≈ 5
+/// frames/s at 1024² (docs/benchmarks.md); it holds one method's buffers per worker (≈ 90 MB
+/// each for CTF at 1024²). Given
 /// workers W > 1, each gets threadCount() / W threads. A resumed file keeps the threads per
 /// frame it was started with, so the resumed frames are computed the same way as the others.
 ///
