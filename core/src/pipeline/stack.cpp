@@ -242,7 +242,7 @@ public:
         H5Handle mspace(H5Screate_simple(1, &count, nullptr));
         if (H5Dwrite(m_doneSet.get(), H5T_NATIVE_UINT8, mspace.get(), fspace.get(), H5P_DEFAULT, &one) < 0)
             fail("cannot write the done mask (disk full?)");
-        // A cancel or a crash leaves a file whose done mask tells what it holds.
+        // A cancel or a failed frame leaves a file whose done mask tells what it holds.
         if (H5Fflush(m_file.get(), H5F_SCOPE_LOCAL) < 0)
             fail("cannot flush (disk full?)");
         m_done[std::size_t(position)] = 1;

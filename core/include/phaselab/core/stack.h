@@ -103,8 +103,10 @@ bool isHdf5StackOutput(const std::string& output);
 /// `software`, `pixel_size_m`, `parameters` (the first frame's ReconstructionOutcome::metadata()
 /// as JSON) and each of its scalars by JSON path ("geometry.energy_keV"), `request` (the
 /// completed request as JSON, for resume), `frame_range`, `threads_per_frame`. Written to
-/// stackPartPath(output), flushed after every frame (a cancel or a crash leaves a valid file
-/// whose `done` says what is in it) and renamed to `output` when complete.
+/// stackPartPath(output), flushed after every frame (a cancel or a failed frame leaves a valid
+/// file whose `done` says what is in it; after a crash the last flushed state is usually
+/// readable, but HDF5 1.10 has no journal) and renamed to `output` when complete. With resume
+/// and no .part, the stack is started afresh.
 ///
 /// Ranks: with a group of size S > 1, the frames still to do are dealt round by round: in round
 /// k, rank r computes the (k·S + r)-th of them; every rank gathers [phase, absorption] of its
