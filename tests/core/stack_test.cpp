@@ -20,6 +20,8 @@
 #include "core/hdf5_test_util.h"
 #include "io/hdf5_handle.h"
 
+#include <tiffio.h>
+
 #include <atomic>
 #include <cstring>
 #include <filesystem>
@@ -413,6 +415,40 @@ private slots:
             QVERIFY2(bitEqual(core::readImage(job.output + ":/phase", p), o.phase),
                      qPrintable(QString("projection %1").arg(p)));
         }
+    }
+
+    /// A multi-page TIFF whose third page has another size stops with an error naming it,
+    /// never writing past a row.
+    void pageOfAnotherSize()
+    {
+        const std::vector<core::ImageF> a = simulatedHolograms(3, 64, 41);
+        const std::vector<core::ImageF> b = simulatedHolograms(1, 32, 42);
+        const std::string input = path("mixed.tif");
+        TIFF* t = TIFFOpen(input.c_str(), "w");
+        QVERIFY(t);
+        for (const core::ImageF* img : {&a[0], &a[1], &b[0], &a[2]}) {
+            TIFFSetField(t, TIFFTAG_IMAGEWIDTH, img->width());
+            TIFFSetField(t, TIFFTAG_IMAGELENGTH, img->height());
+            TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
+            TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 32);
+            TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_IEEEFP);
+            TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+            TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+            TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, img->height());
+            for (int y = 0; y < img->height(); ++y)
+                QVERIFY(TIFFWriteScanline(t, const_cast<float*>(img->row(y)), std::uint32_t(y), 0) >= 0);
+            QVERIFY(TIFFWriteDirectory(t));
+        }
+        TIFFClose(t);
+        core::StackJob job = ctfJob(input, path("mixed.h5"), "all");
+        try {
+            core::reconstructStack(job, makeCtf);
+            QFAIL("a page of another size passed");
+        } catch (const core::InputError& e) {
+            QVERIFY2(std::string(e.what()).rfind("frame 2: ", 0) == 0, e.what());
+            QVERIFY2(std::string(e.what()).find("32 × 32") != std::string::npos, e.what());
+        }
+        QCOMPARE(readDone(core::stackPartPath(job.output)), (std::vector<std::uint8_t>{1, 1, 0, 0}));
     }
 
     /// A frame that fails (raw counts among normalised frames) stops the run with an error

@@ -459,10 +459,10 @@ class LocalPipeline {
 public:
     LocalPipeline(std::unique_ptr<HologramReader> reader, const ReconstructionRequest& request,
                   std::vector<int> frames, std::vector<std::unique_ptr<ReconstructionMethod>> methods,
-                  int threadsPerFrame)
+                  int threadsPerFrame, int width, int height)
         : m_reader(std::move(reader)), m_request(request), m_frames(std::move(frames)),
           m_methods(std::move(methods)), m_threadsPerFrame(threadsPerFrame),
-          m_capacity(int(m_methods.size()))
+          m_capacity(int(m_methods.size())), m_width(width), m_height(height)
     {
         if (m_frames.empty())
             return;
@@ -560,6 +560,12 @@ private:
             try {
                 ReconstructionRequest request = m_request;
                 request.input.frame = m_frames[std::size_t(index)];
+                // Pages of a TIFF may differ in size; a stack's rows may not.
+                if (hologram.image.width() != m_width || hologram.image.height() != m_height)
+                    throw InputError(request.input.path + ": " + std::to_string(hologram.image.width()) +
+                                     " × " + std::to_string(hologram.image.height()) +
+                                     " pixels, the stack's first frame has " + std::to_string(m_width) +
+                                     " × " + std::to_string(m_height));
                 ReconstructionOutcome o = reconstruct(method, request, hologram, progress);
                 if (index == 0)
                     s.metadata = o.metadata();
@@ -594,6 +600,7 @@ private:
     std::vector<std::unique_ptr<ReconstructionMethod>> m_methods;
     int m_threadsPerFrame;
     int m_capacity;
+    int m_width, m_height;
     CancelToken m_stop;
 
     std::mutex m_mutex;
@@ -745,7 +752,8 @@ StackSummary reconstructStack(const StackJob& job,
     methods.push_back(std::move(first));
     while (int(methods.size()) < workers)
         methods.push_back(makeMethod());
-    LocalPipeline pipeline(std::move(reader), request, mine, std::move(methods), threadsPerFrame);
+    LocalPipeline pipeline(std::move(reader), request, mine, std::move(methods), threadsPerFrame,
+                           summary.width, summary.height);
 
     bool localCancel = false;
     const auto cancelled = [&] {
