@@ -4,14 +4,18 @@
 #include "commands.h"
 #include "input_options.h"
 #include "method_flags.h"
+#include "rank_env.h"
 
 #include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
+#include <phaselab/core/image_io.h>
 #include <phaselab/core/reconstruction_pipeline.h>
+#include <phaselab/core/stack.h>
 #include <phaselab/core/units.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -32,6 +36,9 @@ struct ReconstructOptions {
     std::string normalise = "check";
     std::string truth;  ///< true phase of a simulated hologram: per-step NMSE
     double percentile = 50;
+    std::string frames;  ///< --frames: a stack range (stack path)
+    bool resume = false;
+    int workers = 0;
     InputOptions input;
     bool json = false;
     MethodFlags methodFlags;
@@ -149,12 +156,79 @@ core::ReconstructionRequest buildRequest(const ReconstructOptions& o,
     return r;
 }
 
+/// The stack path: --frames or --resume given, or an .h5 output of a multi-frame input
+/// without --frame.
+bool wantsStack(const ReconstructOptions& o, const core::ReconstructionRequest& request)
+{
+    if (o.has("--frames") || o.resume)
+        return true;
+    if (!core::isHdf5StackOutput(o.out) || o.has("--frame") ||
+        request.input.kind != core::InputSpec::Kind::File)
+        return false;
+    return core::imageInfo(request.input.path).frames > 1;
+}
+
+int runStack(const ReconstructOptions& o, const Context& ctx, const core::ReconstructionRequest& request,
+             const std::vector<std::string>& notesIn)
+{
+    std::vector<std::string> notes = notesIn;
+    core::StackJob job;
+    job.request = request;
+    job.frames = core::FrameRange::parse(o.frames.empty() ? "all" : o.frames);
+    job.output = o.out;
+    job.resume = o.resume;
+    job.workers = o.workers;
+    const std::unique_ptr<core::RankGroup> group = rankGroupFromEnvironment();
+    const std::string methodId = request.method;
+    const auto makeMethod = [&methodId] { return core::MethodRegistry::instance().create(methodId); };
+    core::StackSummary summary;
+    try {
+        summary = core::reconstructStack(job, makeMethod, ctx.reporter(), group.get());
+    } catch (const core::Cancelled&) {
+        const std::string part = core::stackPartPath(o.out);
+        if (!core::isHdf5StackOutput(o.out) || group->rank() != 0 || !std::filesystem::exists(part))
+            throw;
+        if (ctx.progress)
+            ctx.progress->finish();
+        const std::string message = "cancelled; the frames done so far are kept in " + part +
+                                    ": run the same command with --resume to continue it";
+        std::cerr << "phaselab-cli: " << message << std::endl;
+        if (ctx.json)
+            printJson({{"error", message}, {"exit_code", int(kExitCancelled)}, {"partial", part}});
+        return kExitCancelled;
+    }
+    for (const std::string& w : summary.warnings)
+        notes.push_back("warning: " + w);
+    if (ctx.json) {
+        nlohmann::json j = summary.report();
+        j["warnings"] = notes;
+        printJson(j);
+        return kExitOk;
+    }
+    if (ctx.progress)
+        ctx.progress->finish();
+    for (const std::string& n : notes)
+        std::cerr << "phaselab-cli: " << n << "\n";
+    std::cout << summary.method << ": wrote";
+    for (std::size_t i = 0; i < summary.outputs.size(); ++i)
+        std::cout << (i == 0 ? " " : " and ") << summary.outputs[i];
+    std::cout << " (" << summary.frames << " frames of " << summary.width << " × " << summary.height
+              << "; computed " << summary.computed << ", resumed " << summary.skipped << ") in "
+              << core::formatNumber(summary.seconds, 3) << " s, "
+              << core::formatNumber(summary.framesPerSecond, 3) << " frames/s, " << summary.workers
+              << " worker(s), " << summary.mode << " with " << summary.threadsPerFrame
+              << " thread(s) per frame\n";
+    return kExitOk;
+}
+
 int runReconstruct(const ReconstructOptions& o, const Context& ctx)
 {
     const core::ProgressReporter progress = ctx.reporter();
     std::vector<std::string> notes;
     std::unique_ptr<core::ReconstructionMethod> method;
     const core::ReconstructionRequest request = buildRequest(o, method, notes);
+    if (wantsStack(o, request))
+        return runStack(o, ctx, request, notes);
 
     core::LoadedHologram hologram = core::loadHologram(request.input, progress);
     if (!o.truth.empty())
@@ -207,7 +281,9 @@ Command addReconstructCommand(CLI::App& root)
         "reconstruct",
         "Phase retrieval from one hologram: writes PREFIX_phase.tif and PREFIX_absorption.tif "
         "(float32, calibrated, with every parameter as JSON). --session replays a session file "
-        "saved by the application, or the parameters of any result TIFF; flags given override it.");
+        "saved by the application, or the parameters of any result TIFF; flags given override it. "
+        "With --frames (or an .h5 --out) a whole stack is streamed, frames in parallel; Ctrl-C "
+        "keeps an HDF5 stack's finished frames in FILE.h5.part for --resume.");
     std::string methods;
     for (const std::string& id : core::MethodRegistry::instance().ids())
         methods += (methods.empty() ? "" : ", ") + id;
@@ -233,7 +309,33 @@ Command addReconstructCommand(CLI::App& root)
         ->capture_default_str();
     add("--percentile", o->percentile, "--normalise percentile: P in (0, 100]")
         ->capture_default_str();
-    add("--out", o->out, "Output prefix: PREFIX_phase.tif, PREFIX_absorption.tif")->required();
+    add("--out", o->out,
+        "Output prefix: PREFIX_phase.tif, PREFIX_absorption.tif (multi-page for a stack); a "
+        "stack to FILE.h5 or FILE.hdf5 is one HDF5 file")->required();
+    CLI::Option* frames = add("--frames", o->frames,
+        "Reconstruct a stack (multi-page TIFF, 3D HDF5, NXtomo projections): all, A:B, A: or "
+        "A:B:STEP (from 0, B excluded), streamed to --out: FILE.h5 (datasets phase, absorption "
+        "[n, H, W], frames, done) or PREFIX_phase.tif / PREFIX_absorption.tif. An .h5 --out "
+        "with a multi-frame input and no --frame implies --frames all")
+        ->check([](const std::string& text) {
+            try {
+                (void)core::FrameRange::parse(text);
+                return std::string();
+            } catch (const core::InputError& e) {
+                return std::string(e.what());
+            }
+        });
+    CLI::Option* resume = sub->add_flag("--resume", o->resume,
+        "Continue the unfinished FILE.h5.part that a cancelled (Ctrl-C) or failed stack run "
+        "left, computing only the missing frames; it must come from the same parameters and "
+        "frames. TIFF stacks cannot be resumed");
+    add("--workers", o->workers,
+        "Stack: frames computed at once (0: automatic, one per core for classical methods, "
+        "each single-threaded; learned methods use one)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    frames->excludes(o->given["--frame"]);
+    resume->excludes(o->given["--frame"]);
     add("--energy", o->energy,
         "Photon energy: 13keV, 13000eV (bare number = keV). Learned methods default to the "
         "model's training physics");
@@ -257,7 +359,9 @@ Command addReconstructCommand(CLI::App& root)
         "it; IRGN's homogeneous unknowns and CTF use it");
     add("--truth", o->truth,
         "True phase [rad] of a simulated hologram (e.g. simulate's PREFIX_phase.tif): reports "
-        "the phase NMSE of every step (JSON phase_nmse_history)");
+        "the phase NMSE of every step (JSON phase_nmse_history)")
+        ->excludes(frames)
+        ->excludes(resume);
     addMethodFlags(sub, o->methodFlags);
     addJsonFlag(sub, o->json);
     return {sub, &o->json, [o](const Context& ctx) { return runReconstruct(*o, ctx); }};

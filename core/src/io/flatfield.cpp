@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <optional>
 
 namespace phaselab::core {
 
@@ -198,67 +200,119 @@ ImageF flatFieldCorrect(const ImageF& raw, const ImageF& flat, const ImageF* dar
     return out;
 }
 
-CorrectedFrame loadCorrectedFrame(const std::string& spec, int frame,
-                                  const FlatFieldSources& sources)
+struct CorrectedFrameReader::Impl {
+    std::string spec;
+    FlatFieldSources sources;
+    FrameReader reader;
+    ImageFileInfo info;
+    std::optional<NxTomoInfo> nx;
+    bool explicitFlat = false;
+    nlohmann::json provenance = nlohmann::json::object();  // file, size, checksum, dataset
+    // Averages made once: explicit flat, flat after, dark; NXtomo runs by index and the dark.
+    ImageF flat, flatAfter, dark;
+    bool haveDark = false;
+    std::vector<FlatRun> runs;
+    std::map<std::size_t, ImageF> runAverages;
+
+    Impl(const std::string& s, const FlatFieldSources& src) : spec(s), sources(src), reader(s) {}
+
+    const ImageF& runAverage(std::size_t i)
+    {
+        auto it = runAverages.find(i);
+        if (it == runAverages.end())
+            it = runAverages.emplace(i, averageFileFrames(spec, runs[i].frames, sources.averaging)).first;
+        return it->second;
+    }
+};
+
+CorrectedFrameReader::CorrectedFrameReader(const std::string& spec, const FlatFieldSources& sources)
 {
-    CorrectedFrame out;
-    if (frame < 0)
-        throw InputError(spec + ": frame " + std::to_string(frame) + " is negative");
     const bool explicitFlat = !sources.flat.empty();
     if (!explicitFlat && (!sources.flatAfter.empty() || !sources.dark.empty()))
         throw InputError(spec + ": a dark or after-scan flat needs a flat (--flat)");
-
-    std::optional<NxTomoInfo> nx;
-    FrameReader reader(spec);
-    out.info = reader.info();
-    if (!explicitFlat && sources.automatic && out.info.format == ImageFormat::Hdf5) {
+    m = std::make_unique<Impl>(spec, sources);
+    m->explicitFlat = explicitFlat;
+    m->info = m->reader.info();
+    if (!explicitFlat && sources.automatic && m->info.format == ImageFormat::Hdf5) {
         const ImageSpec s = parseImageSpec(spec);
-        nx = findNxTomo(s.path);
-        if (nx && out.info.dataset != nx->dataPath)
-            nx.reset();  // a different dataset than the scan's was asked for
+        m->nx = findNxTomo(s.path);
+        if (m->nx && m->info.dataset != m->nx->dataPath)
+            m->nx.reset();  // a different dataset than the scan's was asked for
     }
-    out.provenance["input"] = spec;
-    out.provenance["file_bytes"] = std::filesystem::file_size(out.info.path);
+    m->provenance["input"] = spec;
+    m->provenance["file_bytes"] = std::filesystem::file_size(m->info.path);
     // The file's SHA-256 identifies exactly what was processed; hashing runs at a few hundred
     // MB/s, so scans above kMaxChecksumBytes record their size only.
-    if (std::filesystem::file_size(out.info.path) <= kMaxChecksumBytes)
-        out.provenance["file_sha256"] = fileSha256(out.info.path);
-    if (!out.info.dataset.empty())
-        out.provenance["dataset"] = out.info.dataset;
-
-    ImageF flat, dark;
-    bool haveDark = false;
-    if (nx && !nx->flatFrames.empty()) {
-        if (nx->projectionFrames.empty())
+    if (std::filesystem::file_size(m->info.path) <= kMaxChecksumBytes)
+        m->provenance["file_sha256"] = fileSha256(m->info.path);
+    if (!m->info.dataset.empty())
+        m->provenance["dataset"] = m->info.dataset;
+    if (m->nx && !m->nx->flatFrames.empty()) {
+        if (m->nx->projectionFrames.empty())
             throw InputError(spec + ": NXtomo scan has no projections (image_key 0)");
+        m->runs = contiguousRuns(m->nx->flatFrames);
+        if (!m->nx->darkFrames.empty()) {
+            m->dark = averageFileFrames(spec, m->nx->darkFrames, sources.averaging);
+            m->haveDark = true;
+        }
+    } else if (explicitFlat) {
+        m->flat = averageFileFrames(sources.flat, {}, sources.averaging);
+        if (!sources.flatAfter.empty())
+            m->flatAfter = averageFileFrames(sources.flatAfter, {}, sources.averaging);
+        if (!sources.dark.empty()) {
+            m->dark = averageFileFrames(sources.dark, {}, sources.averaging);
+            m->haveDark = true;
+        }
+    }
+}
+
+CorrectedFrameReader::~CorrectedFrameReader() = default;
+
+int CorrectedFrameReader::frames() const noexcept
+{
+    return m->nx ? int(m->nx->projectionFrames.size()) : m->info.frames;
+}
+
+const ImageFileInfo& CorrectedFrameReader::info() const noexcept { return m->info; }
+
+CorrectedFrame CorrectedFrameReader::read(int frame)
+{
+    const std::string& spec = m->spec;
+    const FlatFieldSources& sources = m->sources;
+    const bool explicitFlat = m->explicitFlat;
+    CorrectedFrame out;
+    if (frame < 0)
+        throw InputError(spec + ": frame " + std::to_string(frame) + " is negative");
+    out.info = m->info;
+    out.provenance = m->provenance;
+    const std::optional<NxTomoInfo>& nx = m->nx;
+
+    ImageF flat;
+    const ImageF& dark = m->dark;
+    const bool haveDark = m->haveDark;
+    if (nx && !nx->flatFrames.empty()) {
         if (frame >= int(nx->projectionFrames.size()))
             throw InputError(spec + ": projection " + std::to_string(frame) +
                              " does not exist (the scan has " +
                              std::to_string(nx->projectionFrames.size()) +
                              " projections, numbered from 0)");
         out.rawFrame = nx->projectionFrames[std::size_t(frame)];
-        const std::vector<FlatRun> runs = contiguousRuns(nx->flatFrames);
-        const FlatRun* before = nullptr;
-        const FlatRun* after = nullptr;
-        for (const FlatRun& r : runs) {
-            if (r.centre <= out.rawFrame)
-                before = &r;
-            else if (!after)
-                after = &r;
+        const std::vector<FlatRun>& runs = m->runs;
+        std::ptrdiff_t before = -1, after = -1;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (runs[i].centre <= out.rawFrame)
+                before = std::ptrdiff_t(i);
+            else if (after < 0)
+                after = std::ptrdiff_t(i);
         }
         double weight = 0;
-        if (before && after) {
-            weight = (out.rawFrame - before->centre) / (after->centre - before->centre);
-            flat = interpolateFlats(averageFileFrames(spec, before->frames, sources.averaging),
-                                    averageFileFrames(spec, after->frames, sources.averaging),
-                                    weight);
+        if (before >= 0 && after >= 0) {
+            weight = (out.rawFrame - runs[std::size_t(before)].centre) /
+                     (runs[std::size_t(after)].centre - runs[std::size_t(before)].centre);
+            flat = interpolateFlats(m->runAverage(std::size_t(before)),
+                                    m->runAverage(std::size_t(after)), weight);
         } else {
-            const FlatRun* only = before ? before : after;
-            flat = averageFileFrames(spec, only->frames, sources.averaging);
-        }
-        if (!nx->darkFrames.empty()) {
-            dark = averageFileFrames(spec, nx->darkFrames, sources.averaging);
-            haveDark = true;
+            flat = m->runAverage(std::size_t(before >= 0 ? before : after));
         }
         out.provenance["flat_dark"] = {{"source", "nxtomo image_key"},
                                        {"flat_frames", nx->flatFrames.size()},
@@ -267,20 +321,16 @@ CorrectedFrame loadCorrectedFrame(const std::string& spec, int frame,
                                        {"interpolation_weight", weight}};
     } else if (explicitFlat) {
         out.rawFrame = frame;
-        flat = averageFileFrames(sources.flat, {}, sources.averaging);
+        flat = m->flat;
         nlohmann::json fd = {{"source", "files"}, {"flat", sources.flat}};
         if (!sources.flatAfter.empty()) {
             const double weight = out.info.frames > 1 ? double(frame) / (out.info.frames - 1) : 0.5;
-            flat = interpolateFlats(flat, averageFileFrames(sources.flatAfter, {}, sources.averaging),
-                                    std::min(1.0, weight));
+            flat = interpolateFlats(flat, m->flatAfter, std::min(1.0, weight));
             fd["flat_after"] = sources.flatAfter;
             fd["interpolation_weight"] = std::min(1.0, weight);
         }
-        if (!sources.dark.empty()) {
-            dark = averageFileFrames(sources.dark, {}, sources.averaging);
-            haveDark = true;
+        if (!sources.dark.empty())
             fd["dark"] = sources.dark;
-        }
         out.provenance["flat_dark"] = fd;
     } else {
         out.rawFrame = frame;
@@ -296,7 +346,7 @@ CorrectedFrame loadCorrectedFrame(const std::string& spec, int frame,
     out.provenance["frame"] = frame;
     out.provenance["raw_frame"] = out.rawFrame;
 
-    ImageF raw = reader.read(out.rawFrame);
+    ImageF raw = m->reader.read(out.rawFrame);
     requireFinite(raw, spec + (out.info.frames > 1 ? " (frame " + std::to_string(out.rawFrame) + ")"
                                                    : std::string()));
     if (flat.empty()) {
@@ -317,6 +367,14 @@ CorrectedFrame loadCorrectedFrame(const std::string& spec, int frame,
     out.provenance["flat_dark"]["negative_pixels"] = out.report.negativePixels;
     out.provenance["flat_dark"]["threshold"] = out.report.threshold;
     return out;
+}
+
+CorrectedFrame loadCorrectedFrame(const std::string& spec, int frame,
+                                  const FlatFieldSources& sources)
+{
+    if (frame < 0)
+        throw InputError(spec + ": frame " + std::to_string(frame) + " is negative");
+    return CorrectedFrameReader(spec, sources).read(frame);
 }
 
 } // namespace phaselab::core

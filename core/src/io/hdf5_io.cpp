@@ -6,6 +6,7 @@
 #include <phaselab/version.h>
 
 #include "io/hdf5_handle.h"
+#include "io/hdf5_write.h"
 
 #include <algorithm>
 #include <cmath>
@@ -549,8 +550,6 @@ std::optional<NxTomoInfo> findNxTomo(const std::string& file)
 
 // ---- Writing ---------------------------------------------------------------------------------
 
-namespace {
-
 // Fixed-length UTF-8, null-terminated: readable without the global heap (see attributeValue).
 void writeStringAttr(hid_t obj, const std::string& name, const std::string& value,
                      const std::string& file)
@@ -576,6 +575,7 @@ void writeDoubleAttr(hid_t obj, const std::string& name, double value, const std
 
 // Each scalar of the parameters as its own attribute, so h5py users read attrs["method"] or
 // attrs["geometry.energy_keV"] directly.
+namespace {
 void writeFlatAttrs(hid_t obj, const nlohmann::json& j, const std::string& prefix,
                     const std::string& file, int depth = 0)
 {
@@ -595,6 +595,7 @@ void writeFlatAttrs(hid_t obj, const nlohmann::json& j, const std::string& prefi
             writeStringAttr(obj, name, it->get<bool>() ? "true" : "false", file);
     }
 }
+} // namespace
 
 void writeCommonAttrs(hid_t obj, const ImageMetadata& meta, const std::string& file)
 {
@@ -608,7 +609,6 @@ void writeCommonAttrs(hid_t obj, const ImageMetadata& meta, const std::string& f
     }
 }
 
-} // namespace
 
 void writeHdf5Images(const std::string& file, const std::vector<NamedImage>& images,
                      const ImageMetadata& meta)

@@ -125,7 +125,31 @@ LoadedHologram loadHologram(const InputSpec& specIn, const ProgressReporter& pro
     }
     if (spec.path.empty())
         throw InputError("no input file given");
-    CorrectedFrame f = loadCorrectedFrame(spec.path, spec.frame, spec.flatField);
+    LoadedHologram loaded = HologramReader(spec).load(spec.frame);
+    progress.step(1.0, "done");
+    return loaded;
+}
+
+HologramReader::HologramReader(const InputSpec& spec) : m_spec(spec.absolute())
+{
+    if (m_spec.kind != InputSpec::Kind::File || m_spec.path.empty())
+        throw InputError("no input file given");
+    m_reader = std::make_unique<CorrectedFrameReader>(m_spec.path, m_spec.flatField);
+}
+
+HologramReader::~HologramReader() = default;
+
+int HologramReader::frames() const noexcept { return m_reader->frames(); }
+
+const ImageFileInfo& HologramReader::info() const noexcept { return m_reader->info(); }
+
+LoadedHologram HologramReader::load(int frame)
+{
+    LoadedHologram out;
+    out.spec = m_spec;
+    out.spec.frame = frame;
+    const InputSpec& spec = out.spec;
+    CorrectedFrame f = m_reader->read(frame);
     if (f.image.empty())
         throw InputError(spec.path + ": the image is empty");
     requireFinite(f.image, spec.path);
@@ -151,7 +175,6 @@ LoadedHologram loadHologram(const InputSpec& specIn, const ProgressReporter& pro
         break;
     case Normalisation::None: break;
     }
-    progress.step(1.0, "done");
     return out;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -99,5 +101,30 @@ struct CorrectedFrame {
 /// NaN/Inf pixels in any input are reported as an InputError naming the file (never propagated).
 CorrectedFrame loadCorrectedFrame(const std::string& spec, int frame,
                                   const FlatFieldSources& sources = {});
+
+/// One input opened once for loading many frames as loadCorrectedFrame() does, with identical
+/// results: the file is opened, checksummed and searched for an NXtomo scan once, and flats and
+/// darks are averaged once (NXtomo flat runs when first needed), so each frame costs one read
+/// plus the point-wise correction. Memory: the averaged flats and darks plus one frame. Not
+/// thread-safe (one reading thread).
+class CorrectedFrameReader {
+public:
+    /// Opens `spec`; throws InputError as loadCorrectedFrame() does.
+    explicit CorrectedFrameReader(const std::string& spec, const FlatFieldSources& sources = {});
+    ~CorrectedFrameReader();
+    CorrectedFrameReader(const CorrectedFrameReader&) = delete;
+    CorrectedFrameReader& operator=(const CorrectedFrameReader&) = delete;
+
+    /// Frames that read() accepts: the projections of an NXtomo scan read with its image_key,
+    /// every frame of the file otherwise.
+    [[nodiscard]] int frames() const noexcept;
+    [[nodiscard]] const ImageFileInfo& info() const noexcept;
+    /// Frame `frame`, as loadCorrectedFrame(spec, frame, sources) returns it.
+    CorrectedFrame read(int frame);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
 
 } // namespace phaselab::core

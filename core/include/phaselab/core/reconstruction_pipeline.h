@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <phaselab/core/error.h>
+#include <phaselab/core/flatfield.h>
 #include <phaselab/core/fresnel.h>
 #include <phaselab/core/geometry.h>
 #include <phaselab/core/image.h>
@@ -47,6 +48,29 @@ struct LoadedHologram {
 /// records the problem, if any, in LoadedHologram::problem without throwing for it. Throws
 /// InputError for unreadable files and NaN/Inf pixels, Cancelled when cancelled.
 LoadedHologram loadHologram(const InputSpec& spec, const ProgressReporter& progress = {nullptr, nullptr});
+
+/// The frames of one input file opened once, each loaded exactly as loadHologram() loads it
+/// (the same pixels, correction and normalisation) with the file's opening, checksum and
+/// flat/dark averaging done once (CorrectedFrameReader): the reader of stack reconstructions.
+/// Not thread-safe (one reading thread).
+class HologramReader {
+public:
+    /// Opens `spec` (Kind::File; spec.frame is ignored). Throws InputError.
+    explicit HologramReader(const InputSpec& spec);
+    ~HologramReader();
+    HologramReader(const HologramReader&) = delete;
+    HologramReader& operator=(const HologramReader&) = delete;
+
+    /// Frames load() accepts (NXtomo: projections, unless read raw).
+    [[nodiscard]] int frames() const noexcept;
+    [[nodiscard]] const ImageFileInfo& info() const noexcept;
+    /// Frame `frame`: the same as loadHologram() of the spec with .frame = frame.
+    LoadedHologram load(int frame);
+
+private:
+    InputSpec m_spec;
+    std::unique_ptr<CorrectedFrameReader> m_reader;
+};
 
 /// Reads the true phase [rad] of a simulated hologram from `spec` (any readable format, frame
 /// `frame`) into `hologram.truePhase`, so that reconstructions report their phase NMSE per step
