@@ -10,10 +10,32 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace phaselab::test {
+
+/// A TCP port on the loopback interface that was free a moment ago (bound to port 0, then
+/// released): MASTER_PORT of a multi-process test.
+inline int freeLocalPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    socklen_t len = sizeof a;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+        qFatal("no free port");
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
 
 /// Exit code (-1: did not finish in time, -2: crashed), stdout and stderr of one run.
 struct CliResult {

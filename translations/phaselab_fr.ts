@@ -1280,6 +1280,14 @@
         <source>Reconstruct one object from holograms at several distances, registered onto the first</source>
         <translation>Reconstruire un objet à partir d’hologrammes à plusieurs distances, recalés sur le premier</translation>
     </message>
+    <message>
+        <source>Reconstruct the whole &amp;stack…</source>
+        <translation>Reconstruire toute la &amp;pile…</translation>
+    </message>
+    <message>
+        <source>Every frame of the hologram&apos;s stack (multi-page TIFF, 3D HDF5, NXtomo) with the current method and parameters, to an HDF5 file or a multi-page TIFF pair</source>
+        <translation>Chaque image de la pile de l’hologramme (TIFF multipage, HDF5 3D, NXtomo) avec la méthode et les paramètres actuels, vers un fichier HDF5 ou une paire de TIFF multipages</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::MethodForm</name>
@@ -2338,6 +2346,113 @@
     <message>
         <source> (means removed)</source>
         <translation> (moyennes retirées)</translation>
+    </message>
+</context>
+<context>
+    <name>phaselab::widgets::StackDialog</name>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Parcourir…</translation>
+    </message>
+    <message>
+        <source>Continue the interrupted run</source>
+        <translation>Reprendre le calcul interrompu</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Démarrer</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Annuler</translation>
+    </message>
+    <message>
+        <source>Reconstruct the whole stack</source>
+        <translation>Reconstruire toute la pile</translation>
+    </message>
+    <message>
+        <source>all, A:B (frames A to B−1), A: (A to the end) or A:B:STEP; frames are numbered from 0</source>
+        <translation>all, A:B (images A à B−1), A: (de A à la fin) ou A:B:PAS ; les images sont numérotées à partir de 0</translation>
+    </message>
+    <message>
+        <source>An HDF5 file (.h5): datasets phase and absorption [n, H, W], resumable after a cancel; any other name is a prefix for the multi-page TIFF pair PREFIX_phase.tif and PREFIX_absorption.tif</source>
+        <translation>Un fichier HDF5 (.h5) : jeux de données phase et absorption [n, H, W], reprenable après une annulation ; tout autre nom est un préfixe pour la paire de TIFF multipages PREFIXE_phase.tif et PREFIXE_absorption.tif</translation>
+    </message>
+    <message>
+        <source>An HDF5 output whose run was cancelled or interrupted leaves OUTPUT.part: continue it, computing only the missing frames</source>
+        <translation>Une sortie HDF5 dont le calcul a été annulé ou interrompu laisse SORTIE.part : le reprendre en ne calculant que les images manquantes</translation>
+    </message>
+    <message>
+        <source>Stack:</source>
+        <translation>Pile :</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Méthode :</translation>
+    </message>
+    <message>
+        <source>&amp;Frames:</source>
+        <translation>&amp;Images :</translation>
+    </message>
+    <message>
+        <source>&amp;Output:</source>
+        <translation>&amp;Sortie :</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Échec : %1</translation>
+    </message>
+    <message>
+        <source>Cancelled. The frames done so far are kept in %1; Start with “Continue the interrupted run” goes on from there.</source>
+        <translation>Annulé. Les images déjà calculées sont conservées dans %1 ; Démarrer avec « Reprendre le calcul interrompu » continue à partir de là.</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was written.</source>
+        <translation>Annulé. Rien n’a été écrit.</translation>
+    </message>
+    <message>
+        <source>No stack: open a multi-page TIFF, a 3D HDF5 dataset or an NXtomo scan first (File ▸ Open).</source>
+        <translation>Pas de pile : ouvrez d’abord un TIFF multipage, un jeu de données HDF5 3D ou un scan NXtomo (Fichier ▸ Ouvrir).</translation>
+    </message>
+    <message>
+        <source>%1: %2 frames of %3 × %4 pixels%5</source>
+        <translation>%1 : %2 images de %3 × %4 pixels%5</translation>
+    </message>
+    <message>
+        <source>, flat/dark-corrected</source>
+        <translation>, corrigées du champ plat et du noir</translation>
+    </message>
+    <message>
+        <source>%1 keV, %2, pixel %3</source>
+        <translation>%1 keV, %2, pixel %3</translation>
+    </message>
+    <message>
+        <source>%1 with the options of the Method panel; %2</source>
+        <translation>%1 avec les options du panneau Méthode ; %2</translation>
+    </message>
+    <message>
+        <source>the model&apos;s physics</source>
+        <translation>la physique du modèle</translation>
+    </message>
+    <message>
+        <source>Stack output</source>
+        <translation>Sortie de la pile</translation>
+    </message>
+    <message>
+        <source>HDF5 (*.h5 *.hdf5);;Multi-page TIFF prefix (*)</source>
+        <translation>HDF5 (*.h5 *.hdf5);;Préfixe de TIFF multipage (*)</translation>
+    </message>
+    <message>
+        <source>Choose an output file</source>
+        <translation>Choisissez un fichier de sortie</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+    <message>
+        <source>%1 frames (%2 computed, %3 already done) in %4 s, %5 frames/s (%6): %7</source>
+        <translation>%1 images (%2 calculées, %3 déjà faites) en %4 s, %5 images/s (%6) : %7</translation>
     </message>
 </context>
 <context>

@@ -197,6 +197,11 @@ int runStack(const ReconstructOptions& o, const Context& ctx, const core::Recons
             printJson({{"error", message}, {"exit_code", int(kExitCancelled)}, {"partial", part}});
         return kExitCancelled;
     }
+    if (group->rank() != 0) {  // rank 0 reports for the job
+        if (ctx.progress)
+            ctx.progress->finish();
+        return kExitOk;
+    }
     for (const std::string& w : summary.warnings)
         notes.push_back("warning: " + w);
     if (ctx.json) {

@@ -1,20 +1,12 @@
 #include "rank_env.h"
 
-#include <phaselab/core/error.h>
-
-#include <cstdlib>
-#include <string>
+#include <phaselab/models/distributed.h>
 
 namespace phaselab::cli {
 
 std::unique_ptr<core::RankGroup> rankGroupFromEnvironment()
 {
-    const char* worldSize = std::getenv("WORLD_SIZE");
-    if (worldSize && std::atoi(worldSize) > 1)
-        throw core::InputError(std::string("WORLD_SIZE=") + worldSize +
-                               ": multi-process stacks need the c10d group, which this "
-                               "phaselab-cli does not have yet; run one process (unset WORLD_SIZE)");
-    return std::make_unique<core::SingleRankGroup>();
+    return models::connect(models::LaunchEnvironment::fromEnvironment());
 }
 
 } // namespace phaselab::cli

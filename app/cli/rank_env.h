@@ -1,6 +1,6 @@
 #pragma once
-// The ranks of this process's job (torchrun's RANK and WORLD_SIZE) for stack reconstructions.
-// Kept tiny on purpose: the c10d implementation (models/) replaces its body.
+// The ranks of this process's job (torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT) for
+// stack reconstructions: models' c10d group (docs/distributed.md).
 
 #include <memory>
 
@@ -8,8 +8,10 @@
 
 namespace phaselab::cli {
 
-/// The job's RankGroup. For now a SingleRankGroup; throws core::InputError ("multi-process
-/// stacks need the c10d group") when WORLD_SIZE says more than one process.
+/// The job's RankGroup: a SingleRankGroup for one process, else the c10d group of
+/// models::connect() (blocks until every rank has joined or PHASELAB_DIST_TIMEOUT passes).
+/// Throws core::InputError for malformed variables, core::RankGroupError when the rendezvous
+/// fails.
 std::unique_ptr<core::RankGroup> rankGroupFromEnvironment();
 
 } // namespace phaselab::cli

@@ -143,18 +143,65 @@ private slots:
         QVERIFY(help.out.contains("TIFF stacks cannot be resumed"));
     }
 
-    void worldSizeNeedsC10d()
+    /// `args` as rank `rank` of a job of `world` processes on this host (one thread each).
+    static void startRank(QProcess& p, int rank, int world, int port, const QStringList& args)
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("WORLD_SIZE", "2");
+        env.insert("RANK", QString::number(rank));
+        env.insert("WORLD_SIZE", QString::number(world));
+        env.insert("MASTER_ADDR", "127.0.0.1");
+        env.insert("MASTER_PORT", QString::number(port));
+        env.insert("PHASELAB_DIST_TIMEOUT", "10");
+        env.insert("OMP_NUM_THREADS", "1");
         p.setProcessEnvironment(env);
-        p.start(qEnvironmentVariable("PHASELAB_CLI"),
-                QStringList{"reconstruct", "--method", "ctf", "--in", m_tiff, "--frames", "all",
-                            "--out", path("w.h5")} + physics());
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 3);
-        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("c10d"));
+        p.start(qEnvironmentVariable("PHASELAB_CLI"), args);
+    }
+
+    /// The same stack on 2 ranks (c10d over localhost) and on 1: rank 0 alone writes, and the
+    /// file is the 1-rank file bit for bit. Frames 0–4 of 6, so that the last round has one.
+    void twoRanksEqualOne()
+    {
+        const QStringList base = QStringList{"reconstruct", "--method", "ctf", "--in", m_tiff,
+                                             "--frames", "0:5", "--workers", "1"} + physics();
+        QProcess one;
+        startRank(one, 0, 1, test::freeLocalPort(), base + QStringList{"--out", path("r1.h5")});
+        QVERIFY(one.waitForFinished(120000));
+        QVERIFY2(one.exitCode() == 0, one.readAllStandardError().constData());
+
+        const int port = test::freeLocalPort();
+        QProcess r0, r1;
+        startRank(r0, 0, 2, port, base + QStringList{"--out", path("r2.h5"), "--json"});
+        startRank(r1, 1, 2, port, base + QStringList{"--out", path("r2.h5"), "--json"});
+        QVERIFY(r0.waitForFinished(120000) && r1.waitForFinished(120000));
+        QVERIFY2(r0.exitCode() == 0, r0.readAllStandardError().constData());
+        QVERIFY2(r1.exitCode() == 0, r1.readAllStandardError().constData());
+        const nlohmann::json j = test::parseOneJsonLine(QString::fromUtf8(r0.readAllStandardOutput()));
+        QVERIFY(j.is_object());
+        QCOMPARE(j["ranks"].get<int>(), 2);
+        QCOMPARE(j["computed"].get<int>(), 5);
+        for (const char* name : {":/phase", ":/absorption"})
+            for (int i = 0; i < 5; ++i)
+                QVERIFY(bitEqual(core::readImage(spath("r2.h5") + name, i),
+                                 core::readImage(spath("r1.h5") + name, i)));
+        QVERIFY(!fs::exists(spath("r2.h5.part")));
+    }
+
+    /// Rank 1 never comes: rank 0 fails within the timeout with a message that says so, and
+    /// leaves no output.
+    void missingRankFailsClearly()
+    {
+        QProcess r0;
+        QElapsedTimer t;
+        t.start();
+        startRank(r0, 0, 2, test::freeLocalPort(),
+                  QStringList{"reconstruct", "--method", "ctf", "--in", m_tiff, "--frames", "all",
+                              "--out", path("lonely.h5")} + physics());
+        QVERIFY(r0.waitForFinished(60000));
+        QVERIFY(t.elapsed() < 45000);
+        QVERIFY(r0.exitCode() != 0);
+        const QString err = QString::fromUtf8(r0.readAllStandardError());
+        QVERIFY2(err.contains("rank 0 of 2"), qPrintable(err));
+        QVERIFY(!fs::exists(spath("lonely.h5")));
     }
 
     /// Ctrl-C keeps OUT.h5.part and says how to continue; --resume completes it into the file an

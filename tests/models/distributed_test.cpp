@@ -12,6 +12,7 @@
 #include <phaselab/models/learned.h>
 #include <phaselab/models/runtime.h>
 
+#include "cli_process.h"
 #include "sim_dataset.h"
 
 #include <chrono>
@@ -32,20 +33,9 @@ namespace {
 
 constexpr int kTimeoutS = 10;  // PHASELAB_DIST_TIMEOUT of the children
 
-// A TCP port that was free a moment ago (bound to port 0, then released).
 int freePort()
 {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-        qFatal("no free port");
-    ::close(fd);
-    return ntohs(a.sin_port);
+    return test::freeLocalPort();
 }
 
 models::TrainOptions tinyDgn(const std::string& data, const std::string& out, int epochs,

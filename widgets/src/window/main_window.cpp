@@ -1,5 +1,6 @@
 #include <phaselab/widgets/main_window.h>
 #include <phaselab/widgets/multi_distance_dialog.h>
+#include <phaselab/widgets/stack_dialog.h>
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/image_io.h>
@@ -244,6 +245,14 @@ void MainWindow::createStatusBar()
 MultiDistanceDialog* MainWindow::openMultiDistance()
 {
     auto* dialog = new MultiDistanceDialog(this, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+StackDialog* MainWindow::openStack()
+{
+    auto* dialog = new StackDialog(this, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

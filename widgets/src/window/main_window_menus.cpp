@@ -72,6 +72,11 @@ void MainWindow::createActions()
     several->setObjectName(QStringLiteral("severalDistancesAction"));
     several->setToolTip(tr("Reconstruct one object from holograms at several distances, "
                            "registered onto the first"));
+    QAction* stack = file->addAction(tr("Reconstruct the whole &stack…"), this, [this] { openStack(); });
+    stack->setObjectName(QStringLiteral("wholeStackAction"));
+    stack->setToolTip(tr("Every frame of the hologram's stack (multi-page TIFF, 3D HDF5, "
+                         "NXtomo) with the current method and parameters, to an HDF5 file or a "
+                         "multi-page TIFF pair"));
     file->addSeparator();
     QAction* exportResults =
         file->addAction(tr("&Export phase and absorption…"), this, [this] { chooseResultExport(*this); });

@@ -28,6 +28,7 @@ class LabWindow;
 class MultiDistanceDialog;
 class ParameterPanel;
 class ResolutionPanel;
+class StackDialog;
 
 /// PhaseLab's main window: the image workspace (hologram, phase, absorption, residual, reference
 /// as tabs or side by side, synchronised) under a bar that names a problem of the input, docks
@@ -63,6 +64,8 @@ public:
     void openDemo(int size = 0);
     /// Opens the "Several distances" dialog (File menu); deleted when closed.
     MultiDistanceDialog* openMultiDistance();
+    /// Opens "Reconstruct the whole stack" (File menu) for the current input; deleted when closed.
+    StackDialog* openStack();
     /// Divides the current hologram by its mean (the input bar's Normalise button).
     void normaliseInput();
 
