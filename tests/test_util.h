@@ -12,6 +12,7 @@
 
 #include <phaselab/core/geometry.h>
 #include <phaselab/core/image.h>
+#include <phaselab/core/simulate.h>
 
 namespace phaselab::test {
 
@@ -191,6 +192,21 @@ inline std::string halfFloatTiff()
 inline void writeBytes(const std::string& path, const std::string& bytes)
 {
     std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+/// `count` holograms of the DGN protocol (size², 40–60 dB PPSNR, no oversampling), sample
+/// indices 0 … count−1 of `seed`: other data than a toy image, from the project's simulator.
+inline std::vector<core::ImageF> simulatedHolograms(int count, int size, std::uint64_t seed)
+{
+    core::SimulationParams p = core::SimulationParams::dgn();
+    p.oversample = 1;
+    p.ppsnrMinDb = 40;
+    p.ppsnrMaxDb = 60;
+    core::SampleSimulator sim(p, size);
+    std::vector<core::ImageF> out;
+    for (int i = 0; i < count; ++i)
+        out.push_back(sim.simulate({seed, 0, 0, std::uint64_t(i)}).hologram);
+    return out;
 }
 
 } // namespace phaselab::test

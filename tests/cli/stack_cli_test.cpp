@@ -8,6 +8,7 @@
 #include <phaselab/core/tiff_io.h>
 
 #include "cli_process.h"
+#include "test_util.h"
 
 #include <csignal>
 #include <cstring>
@@ -20,18 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<core::ImageF> simulatedHolograms(int count, int size, std::uint64_t seed)
-{
-    core::SimulationParams p = core::SimulationParams::dgn();
-    p.oversample = 1;
-    p.ppsnrMinDb = 40;
-    p.ppsnrMaxDb = 60;
-    core::SampleSimulator sim(p, size);
-    std::vector<core::ImageF> out;
-    for (int i = 0; i < count; ++i)
-        out.push_back(sim.simulate({seed, 0, 0, std::uint64_t(i)}).hologram);
-    return out;
-}
 
 bool bitEqual(const core::ImageF& a, const core::ImageF& b)
 {
@@ -69,7 +58,7 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         m_set = path("set.h5") + ":/train/hologram";
         m_tiff = path("holo.tif");
-        core::writeTiffStack(m_tiff.toStdString(), simulatedHolograms(6, 64, 9));
+        core::writeTiffStack(m_tiff.toStdString(), test::simulatedHolograms(6, 64, 9));
     }
 
     void framesToHdf5WithJson()
@@ -210,7 +199,7 @@ private slots:
     {
         const int n = 60, size = 512;
         {
-            const std::vector<core::ImageF> few = simulatedHolograms(3, size, 4);
+            const std::vector<core::ImageF> few = test::simulatedHolograms(3, size, 4);
             core::TiffStackWriter<float> w(spath("big.tif"), size, size, n);
             for (int i = 0; i < n; ++i)
                 w.append(few[std::size_t(i % 3)]);

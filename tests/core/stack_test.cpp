@@ -5,6 +5,8 @@
 // memory that stays far below the stack's size.
 #include <QtTest>
 
+#include "test_util.h"
+
 #include <phaselab/core/classical_methods.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/hdf5_io.h>
@@ -39,18 +41,6 @@ bool bitEqual(const core::ImageF& a, const core::ImageF& b)
     return a.sameShape(b) && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-std::vector<core::ImageF> simulatedHolograms(int count, int size, std::uint64_t seed)
-{
-    core::SimulationParams p = core::SimulationParams::dgn();
-    p.oversample = 1;
-    p.ppsnrMinDb = 40;
-    p.ppsnrMaxDb = 60;
-    core::SampleSimulator sim(p, size);
-    std::vector<core::ImageF> out;
-    for (int i = 0; i < count; ++i)
-        out.push_back(sim.simulate({seed, 0, 0, std::uint64_t(i)}).hologram);
-    return out;
-}
 
 core::StackJob ctfJob(const std::string& input, const std::string& output, const std::string& frames)
 {
@@ -155,7 +145,7 @@ private slots:
         core::registerClassicalMethods(core::MethodRegistry::instance());
         QVERIFY(m_dir.isValid());
         m_tiff = path("holograms.tif");
-        core::writeTiffStack(m_tiff, simulatedHolograms(12, 64, 7));
+        core::writeTiffStack(m_tiff, test::simulatedHolograms(12, 64, 7));
         core::DatasetRequest d;
         d.params = core::SimulationParams::dgn();
         d.params.oversample = 1;
@@ -367,7 +357,7 @@ private slots:
     void nxtomoStackMatchesSingleFrames()
     {
         const int n = 6, size = 64;
-        const std::vector<core::ImageF> t = simulatedHolograms(n, size, 31);
+        const std::vector<core::ImageF> t = test::simulatedHolograms(n, size, 31);
         // key: flats 0–1, darks 2–3, projections 4–9, flats 10–11.
         std::vector<int> key = {1, 1, 2, 2};
         for (int i = 0; i < n; ++i)
@@ -421,8 +411,8 @@ private slots:
     /// never writing past a row.
     void pageOfAnotherSize()
     {
-        const std::vector<core::ImageF> a = simulatedHolograms(3, 64, 41);
-        const std::vector<core::ImageF> b = simulatedHolograms(1, 32, 42);
+        const std::vector<core::ImageF> a = test::simulatedHolograms(3, 64, 41);
+        const std::vector<core::ImageF> b = test::simulatedHolograms(1, 32, 42);
         const std::string input = path("mixed.tif");
         TIFF* t = TIFFOpen(input.c_str(), "w");
         QVERIFY(t);
@@ -455,7 +445,7 @@ private slots:
     /// naming it; the frames before it stay in the .part.
     void failingFrameKeepsPart()
     {
-        std::vector<core::ImageF> frames = simulatedHolograms(6, 64, 21);
+        std::vector<core::ImageF> frames = test::simulatedHolograms(6, 64, 21);
         for (float& v : frames[3])
             v *= 1000;
         const std::string input = path("one_bad.tif"), out = path("one_bad.h5");
@@ -544,7 +534,7 @@ private slots:
         const int n = 60, size = 512;
         const std::string input = path("big.tif");
         {
-            const std::vector<core::ImageF> few = simulatedHolograms(3, size, 3);
+            const std::vector<core::ImageF> few = test::simulatedHolograms(3, size, 3);
             core::TiffStackWriter<float> w(input, size, size, n);
             for (int i = 0; i < n; ++i)
                 w.append(few[std::size_t(i % 3)]);

@@ -24,6 +24,22 @@ inline void isolateSettings(const char* testName)
     QSettings().clear();
 }
 
+/// Waits (up to `ms`) until `done` or `failed` has a signal; true for `done`.
+inline bool waitEither(QSignalSpy& done, QSignalSpy& failed, int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (done.isEmpty() && failed.isEmpty() && t.elapsed() < ms)
+        QTest::qWait(20);
+    return !done.isEmpty();
+}
+
+/// The first message of a failed(QString) spy, or "timeout".
+inline QByteArray why(const QSignalSpy& failed)
+{
+    return failed.isEmpty() ? QByteArray("timeout") : failed.first().first().toString().toUtf8();
+}
+
 /// Waits (up to `ms`) for the window's next loaded() signal.
 inline bool waitLoaded(widgets::MainWindow& w, int ms = 120000)
 {

@@ -42,21 +42,7 @@ core::ImageF hologram(int n, double distanceM, int dx = 0, int dy = 0)
     return core::propagateIntensity(g, B, phi).cast<float>();
 }
 
-/// Waits (up to `ms`) until `done` or `failed` has a signal; true for `done`.
-bool waitEither(QSignalSpy& done, QSignalSpy& failed, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (done.isEmpty() && failed.isEmpty() && t.elapsed() < ms)
-        QTest::qWait(20);
-    return !done.isEmpty();
-}
 
-/// The first message of a failed() spy, or "timeout".
-QByteArray why(const QSignalSpy& failed)
-{
-    return failed.isEmpty() ? QByteArray("timeout") : failed.first().first().toString().toUtf8();
-}
 
 } // namespace
 
@@ -119,7 +105,7 @@ private slots:
         QSignalSpy failed(d, &AutofocusDialog::failed);
         QTest::mouseClick(d->runButton(), Qt::LeftButton);
         QVERIFY(d->cancelButton()->isEnabled());
-        QVERIFY2(waitEither(focused, failed, 240000), why(failed).constData());
+        QVERIFY2(test::waitEither(focused, failed, 240000), test::why(failed).constData());
         const auto r = d->result();
         QVERIFY(r);
         QVERIFY2(std::abs(r->distanceM / truth - 1) < 0.03,
@@ -146,7 +132,7 @@ private slots:
         QSignalSpy failed(&d, &AutofocusDialog::failed);
         QVERIFY(d.run());
         d.cancel();
-        QVERIFY2(waitEither(cancelled, failed, 60000), why(failed).constData());
+        QVERIFY2(test::waitEither(cancelled, failed, 60000), test::why(failed).constData());
         QVERIFY(focused.isEmpty());
         QVERIFY(!d.result());
         QVERIFY(d.runButton()->isEnabled());
@@ -184,7 +170,7 @@ private slots:
         QSignalSpy registered(d, &MultiDistanceDialog::registered);
         QSignalSpy failed(d, &MultiDistanceDialog::failed);
         QTest::mouseClick(d->registerButton(), Qt::LeftButton);
-        QVERIFY2(waitEither(registered, failed, 120000), why(failed).constData());
+        QVERIFY2(test::waitEither(registered, failed, 120000), test::why(failed).constData());
         QVERIFY(d->registration());
         QCOMPARE(int(d->registration()->registrations.size()), 3);
         const int truth[3][2] = {{0, 0}, {3, -2}, {-1, 4}};
@@ -201,7 +187,7 @@ private slots:
         QSignalSpy reconstructed(d, &MultiDistanceDialog::reconstructed);
         QTest::mouseClick(d->reconstructButton(), Qt::LeftButton);
         QVERIFY(d->cancelButton()->isEnabled());
-        QVERIFY2(waitEither(reconstructed, failed, 120000), why(failed).constData());
+        QVERIFY2(test::waitEither(reconstructed, failed, 120000), test::why(failed).constData());
         QVERIFY(d->result());
         QCOMPARE(w.result(), d->result());
         QCOMPARE(d->result()->method.id, std::string("ctf"));
@@ -241,7 +227,7 @@ private slots:
         QVERIFY(d.isRunning());
         QVERIFY(!d.reconstructButton()->isEnabled());
         QTest::mouseClick(d.cancelButton(), Qt::LeftButton);
-        QVERIFY2(waitEither(cancelled, failed, 120000), why(failed).constData());
+        QVERIFY2(test::waitEither(cancelled, failed, 120000), test::why(failed).constData());
         QVERIFY(reconstructed.isEmpty());
         QVERIFY(!d.result());
         QVERIFY(d.reconstructButton()->isEnabled());

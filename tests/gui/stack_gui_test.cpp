@@ -48,19 +48,7 @@ core::ImageF frame(int k)
     return h;
 }
 
-bool waitEither(QSignalSpy& done, QSignalSpy& failed, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (done.isEmpty() && failed.isEmpty() && t.elapsed() < ms)
-        QTest::qWait(20);
-    return !done.isEmpty();
-}
 
-QByteArray why(const QSignalSpy& failed)
-{
-    return failed.isEmpty() ? QByteArray("timeout") : failed.first().first().toString().toUtf8();
-}
 
 } // namespace
 
@@ -132,7 +120,7 @@ private slots:
         QSignalSpy failed(d, &StackDialog::failed);
         QTest::mouseClick(d->startButton(), Qt::LeftButton);
         QVERIFY(d->isRunning() || !done.isEmpty());
-        QVERIFY2(waitEither(done, failed, 120000), why(failed).constData());
+        QVERIFY2(test::waitEither(done, failed, 120000), test::why(failed).constData());
         QVERIFY(d->summary());
         QCOMPARE(d->summary()->frames, 3);
         QCOMPARE(d->summary()->computed, 3);
@@ -181,10 +169,10 @@ private slots:
         t.start();
         while (d->progressBar()->value() == 0 && done.isEmpty() && failed.isEmpty() && t.elapsed() < 120000)
             QTest::qWait(5);
-        QVERIFY2(failed.isEmpty(), why(failed).constData());
+        QVERIFY2(failed.isEmpty(), test::why(failed).constData());
         QVERIFY2(done.isEmpty(), "the whole stack finished before Cancel could be pressed");
         QTest::mouseClick(d->cancelButton(), Qt::LeftButton);
-        QVERIFY2(waitEither(cancelled, failed, 120000), why(failed).constData());
+        QVERIFY2(test::waitEither(cancelled, failed, 120000), test::why(failed).constData());
         QVERIFY(QFileInfo::exists(part));
         QVERIFY(!QFileInfo::exists(out));
         QVERIFY(d->resumeBox()->isEnabled());
@@ -192,7 +180,7 @@ private slots:
         QVERIFY(d->statusLabel()->text().contains(QStringLiteral(".part")));
 
         QVERIFY(d->start());
-        QVERIFY2(waitEither(done, failed, 120000), why(failed).constData());
+        QVERIFY2(test::waitEither(done, failed, 120000), test::why(failed).constData());
         QCOMPARE(d->summary()->frames, kFrames);
         QVERIFY(d->summary()->skipped >= 1);
         QCOMPARE(d->summary()->computed + d->summary()->skipped, kFrames);
