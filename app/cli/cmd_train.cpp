@@ -204,8 +204,8 @@ Command addTrainCommand(CLI::App& root)
     CLI::App* sub = root.add_subcommand(
         "train", "Train a learned reconstruction (dgn: Deep Gauss-Newton, msd: MS-D Net, phasegan: "
                  "PhaseGAN on an unpaired train split) on an HDF5 dataset with train/val groups; "
-                 "checkpoints every epoch. Data-parallel over several processes/hosts (DGN, MS-D "
-                 "Net) when RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT are set as torchrun does "
+                 "checkpoints every epoch. Data-parallel over several processes/hosts (all three "
+                 "methods) when RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT are set as torchrun does "
                  "(PHASELAB_DIST_TIMEOUT seconds, default 120; docs/distributed.md)");
     sub->add_option("--method", o->method, "Method")
         ->check(CLI::IsMember({"dgn", "msd", "phasegan"}))

@@ -3,6 +3,8 @@
 // and validation NMSE / FRCM in the shared history, atomic checkpoints and resume.
 #include "phasegan_training.h"
 
+#include "distributed_impl.h"
+
 #include "frc_loss.h"
 #include "model_io.h"
 #include "options_json.h"
@@ -111,19 +113,61 @@ void PhaseGanCycle::setLearningRates(double generator, double discriminator)
         static_cast<torch::optim::AdamOptions&>(g.options()).lr(discriminator);
 }
 
-PhaseGanCycle::Losses PhaseGanCycle::step(const torch::Tensor& holograms, const torch::Tensor& objects)
+namespace {
+
+// The data-parallel reduction of one step: this rank's gradients of `params` times `weight` and
+// `scalars` in one flattened all-reduce; the sums replace both (undefined gradients count as 0).
+void reduceStep(const std::vector<torch::Tensor>& params, std::vector<double>& scalars,
+                double weight, const std::function<void(torch::Tensor&)>& allreduceSum)
+{
+    std::vector<torch::Tensor> parts;
+    for (const auto& p : params)
+        parts.push_back(p.grad().defined()
+                            ? p.grad().detach().to(torch::kCPU, torch::kFloat32).reshape({-1}) * weight
+                            : torch::zeros({p.numel()}, torch::kFloat32));
+    std::vector<float> s(scalars.begin(), scalars.end());
+    parts.push_back(torch::tensor(s, torch::kFloat32));
+    torch::Tensor flat = torch::cat(parts).contiguous();
+    allreduceSum(flat);
+    torch::NoGradGuard noGrad;
+    std::int64_t offset = 0;
+    for (const auto& p : params) {
+        const torch::Tensor g = flat.slice(0, offset, offset + p.numel()).view(p.sizes()).to(p.device());
+        auto& param = const_cast<torch::Tensor&>(p);
+        if (param.grad().defined())
+            param.mutable_grad().copy_(g);
+        else
+            param.mutable_grad() = g.clone();
+        offset += p.numel();
+    }
+    for (std::size_t i = 0; i < scalars.size(); ++i)
+        scalars[i] = flat[offset + std::int64_t(i)].item<float>();
+}
+
+} // namespace
+
+PhaseGanCycle::Losses PhaseGanCycle::step(const torch::Tensor& holograms, const torch::Tensor& objects,
+                                          DataParallel* dp)
 {
     const PhaseGanOptions& o = m_options;
     objectGenerator->train();
     detectorGenerator->train();
     objectDiscriminator->train();
     detectorDiscriminator->train();
+    // An empty part (data-parallel, fewer samples than ranks) takes no forward pass: its
+    // gradients and loss sums are zero in the all-reduces.
+    const bool empty = holograms.size(0) == 0;
+    const double n = dp ? double(dp->count) : 1.0;
+    const double weight = dp && dp->globalCount > 0 ? n / dp->globalCount : 1.0;
 
     // The generators' forward passes of both cycles (Fig. 2), kept for the G step.
-    const torch::Tensor fakeObject = objectGenerator->forward(holograms);            // G_O(I)
-    const torch::Tensor cycledIntensity = detector(propagate(fakeObject));           // G_D|H G_O(I)|²
-    const torch::Tensor fakeIntensity = detector(propagate(objects));                // G_D|Hψ|²
-    const torch::Tensor cycledObject = objectGenerator->forward(fakeIntensity);      // G_O(G_D|Hψ|²)
+    torch::Tensor fakeObject, cycledIntensity, fakeIntensity, cycledObject;
+    if (!empty) {
+        fakeObject = objectGenerator->forward(holograms);            // G_O(I)
+        cycledIntensity = detector(propagate(fakeObject));           // G_D|H G_O(I)|²
+        fakeIntensity = detector(propagate(objects));                // G_D|Hψ|²
+        cycledObject = objectGenerator->forward(fakeIntensity);      // G_O(G_D|Hψ|²)
+    }
 
     Losses l;
     // D step: real against the detached fakes.
@@ -131,47 +175,78 @@ PhaseGanCycle::Losses PhaseGanCycle::step(const torch::Tensor& holograms, const 
     setRequiresGrad(dParams, true);
     m_optD->zero_grad();
     {
-        const torch::Tensor realO = objectDiscriminator->forward(objects);
-        const torch::Tensor fakeO = objectDiscriminator->forward(fakeObject.detach());
-        const torch::Tensor realD = detectorDiscriminator->forward(holograms);
-        const torch::Tensor fakeD = detectorDiscriminator->forward(fakeIntensity.detach());
-        const torch::Tensor lossO = 0.5 * (bce(realO, 1.0) + bce(fakeO, 0.0));
-        const torch::Tensor lossD = 0.5 * (bce(realD, 1.0) + bce(fakeD, 0.0));
-        (lossO + lossD).backward();
+        if (!empty) {
+            const torch::Tensor realO = objectDiscriminator->forward(objects);
+            const torch::Tensor fakeO = objectDiscriminator->forward(fakeObject.detach());
+            const torch::Tensor realD = detectorDiscriminator->forward(holograms);
+            const torch::Tensor fakeD = detectorDiscriminator->forward(fakeIntensity.detach());
+            const torch::Tensor lossO = 0.5 * (bce(realO, 1.0) + bce(fakeO, 0.0));
+            const torch::Tensor lossD = 0.5 * (bce(realD, 1.0) + bce(fakeD, 0.0));
+            (lossO + lossD).backward();
+            l.discriminatorObject = lossO.item<double>();
+            l.discriminatorDetector = lossD.item<double>();
+            l.accuracyObject = accuracy(realO.detach(), fakeO.detach());
+            l.accuracyDetector = accuracy(realD.detach(), fakeD.detach());
+        }
+        if (dp) {
+            std::vector<double> sc{l.discriminatorObject * n, l.discriminatorDetector * n,
+                                   l.accuracyObject * n, l.accuracyDetector * n,
+                                   dp->stopRequested ? 1.0 : 0.0};
+            reduceStep(dParams, sc, weight, dp->allreduceSum);
+            const double g = std::max(1, dp->globalCount);
+            l.discriminatorObject = sc[0] / g;
+            l.discriminatorDetector = sc[1] / g;
+            l.accuracyObject = sc[2] / g;
+            l.accuracyDetector = sc[3] / g;
+            if (sc[4] > 0) {
+                dp->stopped = true;
+                m_optD->zero_grad();
+                return l;
+            }
+        }
         if (m_clip > 0)
             torch::nn::utils::clip_grad_norm_(dParams, m_clip);
         m_optD->step();
-        l.discriminatorObject = lossO.item<double>();
-        l.discriminatorDetector = lossD.item<double>();
-        l.accuracyObject = accuracy(realO.detach(), fakeO.detach());
-        l.accuracyDetector = accuracy(realD.detach(), fakeD.detach());
     }
 
     // G step against the updated discriminators (their weights frozen meanwhile).
     setRequiresGrad(dParams, false);
     m_optG->zero_grad();
-    const torch::Tensor adversarial = bce(objectDiscriminator->forward(fakeObject), 1.0) +
-                                      bce(detectorDiscriminator->forward(fakeIntensity), 1.0);
-    const torch::Tensor cycO = torch::l1_loss(cycledObject, objects);
-    const torch::Tensor cycI = torch::l1_loss(cycledIntensity, holograms);
-    const torch::Tensor frcO = frcLoss(cycledObject, objects);
-    const torch::Tensor frcI = frcLoss(cycledIntensity, holograms);
-    const torch::Tensor total = o.adversarialWeight * adversarial + o.cycleObjectWeight * cycO +
-                                o.cycleIntensityWeight * cycI + o.frcObjectWeight * frcO +
-                                o.frcIntensityWeight * frcI;
-    total.backward();
     const std::vector<torch::Tensor> gParams = generatorParameters();
+    if (!empty) {
+        const torch::Tensor adversarial = bce(objectDiscriminator->forward(fakeObject), 1.0) +
+                                          bce(detectorDiscriminator->forward(fakeIntensity), 1.0);
+        const torch::Tensor cycO = torch::l1_loss(cycledObject, objects);
+        const torch::Tensor cycI = torch::l1_loss(cycledIntensity, holograms);
+        const torch::Tensor frcO = frcLoss(cycledObject, objects);
+        const torch::Tensor frcI = frcLoss(cycledIntensity, holograms);
+        const torch::Tensor total = o.adversarialWeight * adversarial + o.cycleObjectWeight * cycO +
+                                    o.cycleIntensityWeight * cycI + o.frcObjectWeight * frcO +
+                                    o.frcIntensityWeight * frcI;
+        total.backward();
+        l.generator = total.item<double>();
+        l.adversarial = adversarial.item<double>();
+        l.cycleObject = cycO.item<double>();
+        l.cycleIntensity = cycI.item<double>();
+        l.frcObject = frcO.item<double>();
+        l.frcIntensity = frcI.item<double>();
+    }
+    if (dp) {
+        std::vector<double> sc{l.generator * n,  l.adversarial * n, l.cycleObject * n,
+                               l.cycleIntensity * n, l.frcObject * n, l.frcIntensity * n};
+        reduceStep(gParams, sc, weight, dp->allreduceSum);
+        const double g = std::max(1, dp->globalCount);
+        l.generator = sc[0] / g;
+        l.adversarial = sc[1] / g;
+        l.cycleObject = sc[2] / g;
+        l.cycleIntensity = sc[3] / g;
+        l.frcObject = sc[4] / g;
+        l.frcIntensity = sc[5] / g;
+    }
     if (m_clip > 0)
         torch::nn::utils::clip_grad_norm_(gParams, m_clip);
     m_optG->step();
     setRequiresGrad(dParams, true);
-
-    l.generator = total.item<double>();
-    l.adversarial = adversarial.item<double>();
-    l.cycleObject = cycO.item<double>();
-    l.cycleIntensity = cycI.item<double>();
-    l.frcObject = frcO.item<double>();
-    l.frcIntensity = frcI.item<double>();
     return l;
 }
 
@@ -276,11 +351,22 @@ bool isPhaseGanCheckpoint(const std::string& path)
 
 TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
                           const core::CancelToken* cancel,
-                          const std::function<void(const TrainProgress&)>& observer)
+                          const std::function<void(const TrainProgress&)>& observer,
+                          C10dRankGroup* group)
 {
     const auto runStart = TrainClock::now();
     initialiseRuntime();
-    const core::ProgressReporter reporter(sink, cancel);
+    const int rank = group ? group->rank() : 0;
+    const int worldSize = group ? group->size() : 1;
+    // On several ranks a cancel travels with the gradients as a shared stop flag (training.cpp).
+    const core::ProgressReporter reporter(sink, group ? nullptr : cancel);
+    auto cancelRequested = [&] { return cancel && cancel->isCancelled(); };
+    // True on every rank when any rank failed to write a file (rank 0 writes them).
+    auto share = [&](bool failed, const char* what) {
+        if (group && group->any(failed) && !failed)
+            throw core::RankGroupError(group->who() + ": rank 0 could not write the " +
+                                       std::string(what) + "; see its message");
+    };
     const std::string checkpointPath = checkpointPathOf(options);
     const torch::Device device = resolveDevice(options.device);
 
@@ -348,9 +434,38 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
     if (resuming) {
         cycle.load(resumeArchive, options.resumePath);
         loadWeights(*best, resumeArchive, "best_model", options.resumePath);
-    } else {
-        copyWeights(*cycle.objectGenerator, *best);
     }
+    // Rank 0's weights of the four networks on every rank.
+    if (group) {
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> tensors;
+        for (torch::nn::Module* m :
+             std::initializer_list<torch::nn::Module*>{cycle.objectGenerator.get(), cycle.detectorGenerator.get(),
+                                                       cycle.objectDiscriminator.get(),
+                                                       cycle.detectorDiscriminator.get()}) {
+            for (const auto& t : m->parameters(true))
+                tensors.push_back(t);
+            for (const auto& b : m->buffers(true))
+                if (b.is_floating_point())
+                    tensors.push_back(b);
+        }
+        std::vector<torch::Tensor> flat;
+        for (const auto& t : tensors)
+            flat.push_back(t.detach().to(torch::kCPU, torch::kFloat64).reshape({-1}));
+        torch::Tensor all = torch::cat(flat);
+        if (rank != 0)
+            all.zero_();
+        group->allreduceSum(all);
+        std::int64_t offset = 0;
+        for (auto& t : tensors) {
+            const std::int64_t n = t.numel();
+            t.copy_(all.slice(0, offset, offset + n).view(t.sizes()));
+            offset += n;
+        }
+    }
+    if (!resuming)
+        copyWeights(*cycle.objectGenerator, *best);
+    st.worldSize = worldSize;
 
     const std::string devName = deviceName(device);
     const int trainBatches = (nTrain + s.batchSize - 1) / s.batchSize;
@@ -377,6 +492,8 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
     };
 
     auto writeCheckpoint = [&] {
+        if (rank != 0)
+            return;
         torch::serialize::OutputArchive a;
         writeJson(a, "phaselab_checkpoint", metadata(kCheckpointFormat, *cycle.objectGenerator));
         cycle.save(a);
@@ -409,10 +526,10 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
         // other (the loader's hologram and target of different orders).
         BatchLoader holograms(trainSet, shuffledOrder(nTrain, mixSeed(s.seed, std::uint64_t(epoch), 1)),
                               s.batchSize, s.augmentation, mixSeed(s.seed, std::uint64_t(epoch), 2),
-                              options.prefetchBatches);
+                              options.prefetchBatches, Shard{rank, worldSize});
         BatchLoader objects(trainSet, shuffledOrder(nTrain, mixSeed(s.seed, std::uint64_t(epoch), 3)),
                             s.batchSize, s.augmentation, mixSeed(s.seed, std::uint64_t(epoch), 4),
-                            options.prefetchBatches);
+                            options.prefetchBatches, Shard{rank, worldSize});
         PhaseGanCycle::Losses sum;
         int seen = 0, batchIndex = 0;
         report(epoch, 0, 0.0, 0.0, false, 0, trainBatches);
@@ -420,17 +537,30 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
             auto ob = objects.next();
             if (!ob)
                 break;
+            // An empty part (more ranks than samples in this global batch) is an empty tensor.
             const torch::Tensor x =
-                hostToTensor(hb->hologram.data(), hb->count, 1, hb->height, hb->width, device);
+                hb->count == 0 ? torch::empty({0, 1, hb->height, hb->width}, device)
+                               : hostToTensor(hb->hologram.data(), hb->count, 1, hb->height, hb->width, device);
             const torch::Tensor y =
-                hostToTensor(ob->target.data(), ob->count, 2, ob->height, ob->width, device);
-            const PhaseGanCycle::Losses l = cycle.step(x, y);
+                ob->count == 0 ? torch::empty({0, 2, ob->height, ob->width}, device)
+                               : hostToTensor(ob->target.data(), ob->count, 2, ob->height, ob->width, device);
+            PhaseGanCycle::DataParallel dp;
+            if (group) {
+                dp.count = hb->count;
+                dp.globalCount = hb->globalCount;
+                dp.allreduceSum = [&](torch::Tensor& t) { group->allreduceSum(t); };
+                dp.stopRequested = cancelRequested();
+            }
+            const PhaseGanCycle::Losses l = cycle.step(x, y, group ? &dp : nullptr);
+            if (dp.stopped)
+                throw core::Cancelled();
             if (!std::isfinite(l.generator) || !std::isfinite(l.discriminatorObject) ||
                 !std::isfinite(l.discriminatorDetector))
                 throw core::InputError("training diverged (generator loss " +
                                        std::to_string(l.generator) + ") in epoch " +
                                        std::to_string(epoch + 1) + "; try a lower learning rate");
-            const double c = hb->count;
+            // With several ranks the losses are the global batch's already.
+            const double c = group ? hb->globalCount : hb->count;
             sum.generator += l.generator * c;
             sum.adversarial += l.adversarial * c;
             sum.cycleObject += l.cycleObject * c;
@@ -441,7 +571,7 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
             sum.discriminatorDetector += l.discriminatorDetector * c;
             sum.accuracyObject += l.accuracyObject * c;
             sum.accuracyDetector += l.accuracyDetector * c;
-            seen += hb->count;
+            seen += int(c);
             ++batchIndex;
             report(epoch, batchIndex, sum.generator / seen, seen / secondsSince(epochStart), false,
                    batchIndex, trainBatches);
@@ -477,6 +607,18 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
         }
         r.seconds = secondsSince(epochStart);
         r.samplesPerSecond = trainSeconds > 0 ? seen / trainSeconds : 0.0;
+        if (group) {
+            // Rank 0's record on every rank (its timings; losses and validation agree already:
+            // every rank validates the same G_O weights on the whole split).
+            std::vector<std::uint8_t> bytes;
+            if (rank == 0) {
+                const std::string text = toJson(r).dump();
+                bytes.assign(text.begin(), text.end());
+            }
+            group->broadcast(bytes);
+            if (rank != 0)
+                r = epochRecordFromJson(nlohmann::json::parse(bytes.begin(), bytes.end()));
+        }
         st.history.push_back(r);
         if (nVal == 0 || r.valLoss < st.bestValLoss) {
             st.bestValLoss = r.valLoss;
@@ -484,16 +626,35 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
             copyWeights(*cycle.objectGenerator, *best);
         }
         st.epochsDone = epoch + 1;
-        writeCheckpoint();
+        {
+            bool failed = false;
+            try {
+                writeCheckpoint();
+            } catch (...) {
+                failed = true;
+                share(true, "checkpoint");
+                throw;
+            }
+            share(failed, "checkpoint");
+        }
         progress.epochFinished(r);
         ++epochsThisRun;
         if (options.stopAfterEpochs > 0 && epochsThisRun >= options.stopAfterEpochs &&
             epoch + 1 < s.epochs)
             throw core::Cancelled();
+        if (group && group->any(cancelRequested()))
+            throw core::Cancelled();
         reporter.checkCancel();
     }
 
-    writeModelFile(options.outPath, *best, metadata(kModelFormat, *best));
+    try {
+        if (rank == 0)
+            writeModelFile(options.outPath, *best, metadata(kModelFormat, *best));
+    } catch (...) {
+        share(true, "model file");
+        throw;
+    }
+    share(false, "model file");
     reporter.step(1.0, "trained");
 
     return st.result(options, checkpointPath, runStart, devName, cycle.objectGenerator->parameterCount());

@@ -17,6 +17,8 @@
 
 namespace phaselab::models {
 
+class C10dRankGroup;
+
 /// The four networks, the propagator H (its kernel built once, for one image size) and the two
 /// Adam optimisers (generators G_O + G_D; discriminators D_O + D_D).
 class PhaseGanCycle {
@@ -41,10 +43,25 @@ public:
                   int width, const torch::Device& device, double generatorRate,
                   double discriminatorRate, double clip);
 
+    /// Data-parallel iteration (training on several ranks): this rank holds `count` samples of a
+    /// global batch of `globalCount` (count may be 0). Each step's gradients are weighted by
+    /// count/globalCount and summed over the ranks by `allreduceSum` (one flattened float32 CPU
+    /// tensor per step, with the loss sums and the stop flag) before clipping and Adam, so the
+    /// update is that of the whole global batch (up to PatchGAN's BatchNorm statistics, which
+    /// are those of each rank's part).
+    struct DataParallel {
+        int count = 0, globalCount = 0;
+        std::function<void(torch::Tensor&)> allreduceSum;
+        bool stopRequested = false;  ///< this rank asks all to stop
+        bool stopped = false;        ///< set when any rank asked: step() returned before updating
+    };
+
     /// One iteration on holograms I [N, 1, H, W] and an unpaired batch of objects ψ = (B, φ)
     /// [N, 2, H, W]: the generators' forward passes, the discriminators' step on the detached
-    /// fakes, then the generators' step against the updated discriminators.
-    Losses step(const torch::Tensor& holograms, const torch::Tensor& objects);
+    /// fakes, then the generators' step against the updated discriminators. With `dp`, the
+    /// losses returned are the global batch's means (the same on every rank).
+    Losses step(const torch::Tensor& holograms, const torch::Tensor& objects,
+                DataParallel* dp = nullptr);
 
     /// |H ψ|² [N, 1, H, W] of objects [N, 2, H, W] (the propagator of the training physics).
     [[nodiscard]] torch::Tensor propagate(const torch::Tensor& objects) const;
@@ -80,8 +97,10 @@ bool isPhaseGanCheckpoint(const std::string& path);
 
 /// models::train() for Method::PhaseGan (and PhaseGAN checkpoints): unpaired `train` split,
 /// optional paired `val` split. The same contract as train().
+/// `group`: the c10d group of a data-parallel run (null for one process).
 TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* progress,
                           const core::CancelToken* cancel,
-                          const std::function<void(const TrainProgress&)>& observer);
+                          const std::function<void(const TrainProgress&)>& observer,
+                          C10dRankGroup* group = nullptr);
 
 } // namespace phaselab::models

@@ -152,10 +152,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     // PhaseGAN trains four networks on unpaired sets: its own loop (phasegan_training.cpp).
     if (options.method == Method::PhaseGan ||
         (!options.resumePath.empty() && isPhaseGanCheckpoint(options.resumePath))) {
-        if (ranks.dist)
-            throw core::InputError("train: PhaseGAN trains in one process for now (WORLD_SIZE=" +
-                                   std::to_string(ranks.size) + "); run it with WORLD_SIZE=1");
-        return trainPhaseGan(options, sink, cancel, observer);
+        return trainPhaseGan(options, sink, cancel, observer, ranks.dist);
     }
 
     const auto runStart = TrainClock::now();
