@@ -289,6 +289,23 @@ private:
         return (m_dir.path() + "/").toStdString() + name;
     }
 
+    // 32² images for PhaseGAN: PatchGAN's kernels and its last BatchNorm need more than 16².
+    test::SimSpec ganSpec() const
+    {
+        test::SimSpec spec = m_spec;
+        spec.size = 32;
+        spec.train = 3;
+        spec.val = 3;
+        return spec;
+    }
+    std::string ganData() const
+    {
+        const std::string data = path("gan32.h5");
+        if (!std::filesystem::exists(data))
+            test::writeSimulatedDataset(data, ganSpec());
+        return data;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -438,14 +455,8 @@ private slots:
         QFETCH(int, batch);
         QFETCH(double, tolerance);
         const std::string tag = "gan_b" + std::to_string(batch);
-        // 32² images: PatchGAN's last BatchNorm needs more than 1×1 patches of one sample.
-        test::SimSpec spec = m_spec;
-        spec.size = 32;
-        spec.train = 3;
-        spec.val = 3;
-        const std::string data = path("gan32.h5");
-        if (!std::filesystem::exists(data))
-            test::writeSimulatedDataset(data, spec);
+        const test::SimSpec spec = ganSpec();
+        const std::string data = ganData();
         const auto start = std::chrono::steady_clock::now();
         const auto runs = runRanks({"gan", QString::fromStdString(data),
                                     QString::fromStdString(path(tag + "_dp2.pt")),
@@ -528,8 +539,8 @@ private slots:
         QVERIFY(!std::filesystem::exists(path("cancel.pt")));
     }
 
-    // `phaselab-cli train` on 2 ranks: rank 0 prints the JSON (world_size 2), rank 1 nothing on
-    // stdout.
+    // `phaselab-cli train` on 2 ranks (DGN, then PhaseGAN): rank 0 prints the JSON (world_size 2),
+    // rank 1 nothing on stdout.
     void cliTrainsOnTwoRanks()
     {
         const QString cli = qEnvironmentVariable("PHASELAB_CLI");
@@ -549,6 +560,18 @@ private slots:
         QCOMPARE(int(j["history"].size()), 1);
         QVERIFY2(runs[1].out.isEmpty(), runs[1].out.constData());
         QCOMPARE(models::modelInfo(path("cli2.pt"))["training"]["world_size"].get<int>(), 2);
+
+        // PhaseGAN too (it was refused on several ranks before).
+        const auto gan = runRanks({"train", "--data", QString::fromStdString(ganData()), "--epochs",
+                                   "1", "--batch", "2", "--device", "cpu", "--json", "--method",
+                                   "phasegan", "--width", "0.125", "--out",
+                                   QString::fromStdString(path("gan.pt"))},
+                                  120, cli);
+        for (const auto& r : gan)
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(nlohmann::json::parse(gan[0].out.toStdString())["world_size"].get<int>(), 2);
+        QVERIFY2(gan[1].out.isEmpty(), gan[1].out.constData());
+        QCOMPARE(models::modelInfo(path("gan.pt"))["training"]["world_size"].get<int>(), 2);
     }
 
     // A group of several ranks that is not c10d's is refused before any work.
