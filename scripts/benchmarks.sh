@@ -7,16 +7,19 @@
 #   scripts/benchmarks.sh            every benchmark of every program (tens of minutes)
 #   scripts/benchmarks.sh --quick    the CI smoke filters only (a minute or two; figures noisy)
 #   scripts/benchmarks.sh PROGRAM…   only these programs (e.g. irgn_bench load_bench)
+#   scripts/benchmarks.sh PROGRAM=REGEX …   a program with a --benchmark_filter
 #
 # Run it on an otherwise idle machine: the programs use every core.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
 programs=()
+declare -A filters=()
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    *=*) programs+=("${arg%%=*}"); filters[${arg%%=*}]="${arg#*=}" ;;
     *) programs+=("$arg") ;;
   esac
 done
@@ -39,6 +42,7 @@ for p in "${programs[@]}"; do
   [ -x "$bench/$p" ] || { echo "benchmarks.sh: no program $bench/$p" >&2; exit 2; }
   args=(--benchmark_format=json --benchmark_out="$out/$p.json" --benchmark_out_format=json)
   [ $quick -eq 1 ] && args+=("--benchmark_filter=${smoke[$p]}" --benchmark_min_time=0.01)
+  [ -n "${filters[$p]:-}" ] && args+=("--benchmark_filter=${filters[$p]}")
   echo "benchmarks.sh: running $p" >&2
   "$bench/$p" "${args[@]}" >/dev/null
 done
