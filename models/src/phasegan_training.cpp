@@ -610,14 +610,7 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
         if (group) {
             // Rank 0's record on every rank (its timings; losses and validation agree already:
             // every rank validates the same G_O weights on the whole split).
-            std::vector<std::uint8_t> bytes;
-            if (rank == 0) {
-                const std::string text = toJson(r).dump();
-                bytes.assign(text.begin(), text.end());
-            }
-            group->broadcast(bytes);
-            if (rank != 0)
-                r = epochRecordFromJson(nlohmann::json::parse(bytes.begin(), bytes.end()));
+            shareEpochRecord(*group, r);
         }
         st.history.push_back(r);
         if (nVal == 0 || r.valLoss < st.bestValLoss) {

@@ -54,19 +54,11 @@ struct Ranks {
                                        std::string(what) + "; see its message");
     }
 
-    // Rank 0's epoch record on every rank (its timings; the losses agree already).
+    // Rank 0's epoch record on every rank.
     void shareRecord(EpochRecord& r) const
     {
-        if (!dist)
-            return;
-        std::vector<std::uint8_t> bytes;
-        if (rank == 0) {
-            const std::string text = toJson(r).dump();
-            bytes.assign(text.begin(), text.end());
-        }
-        dist->broadcast(bytes);
-        if (rank != 0)
-            r = epochRecordFromJson(nlohmann::json::parse(bytes.begin(), bytes.end()));
+        if (dist)
+            shareEpochRecord(*dist, r);
     }
 };
 

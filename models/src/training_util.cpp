@@ -13,6 +13,18 @@
 
 namespace phaselab::models {
 
+void shareEpochRecord(core::RankGroup& group, EpochRecord& record)
+{
+    std::vector<std::uint8_t> bytes;
+    if (group.rank() == 0) {
+        const std::string text = toJson(record).dump();
+        bytes.assign(text.begin(), text.end());
+    }
+    group.broadcast(bytes);
+    if (group.rank() != 0)
+        record = epochRecordFromJson(nlohmann::json::parse(bytes.begin(), bytes.end()));
+}
+
 double secondsSince(TrainClock::time_point t)
 {
     return std::chrono::duration<double>(TrainClock::now() - t).count();

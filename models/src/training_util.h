@@ -3,6 +3,7 @@
 // seeds, durations, the run's tracked state in checkpoints, and live progress. Torch-free.
 
 #include <phaselab/core/progress.h>
+#include <phaselab/core/rank_group.h>
 #include <phaselab/models/learned.h>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,10 @@ struct RunSettings {
 
 /// The checkpoint path of a run (OUT.ckpt unless given); throws core::InputError when there is no
 /// output path or a folder of the output or checkpoint does not exist.
+/// Data-parallel training: rank 0's epoch record replaces every other rank's (its timings; the
+/// losses agree already), so that all ranks return the same history. A collective.
+void shareEpochRecord(core::RankGroup& group, EpochRecord& record);
+
 std::string checkpointPathOf(const TrainOptions& options);
 
 /// The metadata of a model file or checkpoint (learned.h, modelInfo()).

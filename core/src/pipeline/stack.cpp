@@ -729,14 +729,14 @@ StackSummary reconstructStack(const StackJob& job,
         std::rethrow_exception(setupError);
     }
 
-    std::vector<int> todo;  // range positions still to compute
+    std::vector<int> pending;  // range positions not yet in the output
     for (std::size_t p = 0; p < frames.size(); ++p)
         if (!done[p])
-            todo.push_back(int(p));
-    summary.skipped = summary.frames - int(todo.size());
+            pending.push_back(int(p));
+    summary.skipped = summary.frames - int(pending.size());
     std::vector<int> mine;  // this rank's frame indices, round by round
-    for (std::size_t k = std::size_t(rank); k < todo.size(); k += std::size_t(size))
-        mine.push_back(frames[std::size_t(todo[k])]);
+    for (std::size_t k = std::size_t(rank); k < pending.size(); k += std::size_t(size))
+        mine.push_back(frames[std::size_t(pending[k])]);
 
     int workers = threadsPerFrame >= threads ? 1 : std::max(1, threads / threadsPerFrame);
     if (job.workers > 0)
@@ -768,11 +768,11 @@ StackSummary reconstructStack(const StackJob& job,
     };
     const std::size_t frameSize = std::size_t(summary.width) * std::size_t(summary.height);
     std::vector<float> mineBuffer, all;
-    const std::size_t rounds = (todo.size() + std::size_t(size) - 1) / std::size_t(size);
+    const std::size_t rounds = (pending.size() + std::size_t(size) - 1) / std::size_t(size);
     int written = 0;
     std::exception_ptr writeError;  // rank 0: shared with the other ranks at the next round
     for (std::size_t k = 0; k < rounds; ++k) {
-        const bool have = k * std::size_t(size) + std::size_t(rank) < todo.size();
+        const bool have = k * std::size_t(size) + std::size_t(rank) < pending.size();
         std::optional<Slot> slot;
         std::exception_ptr error;
         // Polled every round, also when the frame is ready at once (fast frames).
@@ -814,7 +814,7 @@ StackSummary reconstructStack(const StackJob& job,
             continue;
         for (int r = 0; r < size; ++r) {
             const std::size_t at = k * std::size_t(size) + std::size_t(r);
-            if (at >= todo.size())
+            if (at >= pending.size())
                 break;
             if (size > 1) {
                 phase = all.data() + std::size_t(r) * 2 * frameSize;
@@ -825,7 +825,7 @@ StackSummary reconstructStack(const StackJob& job,
             }
             const nlohmann::json* metadata = (k == 0 && r == 0) ? &slot->metadata : nullptr;
             try {
-                writer->write(todo[at], phase, absorption, metadata);
+                writer->write(pending[at], phase, absorption, metadata);
             } catch (...) {
                 writeError = std::current_exception();
                 break;
@@ -834,7 +834,7 @@ StackSummary reconstructStack(const StackJob& job,
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double fps = seconds > 0 ? written / seconds : 0;
-        const int total = int(todo.size());
+        const int total = int(pending.size());
         if (groupIn == nullptr || rank == 0) {
             try {
                 progress.step(double(written) / std::max(1, total),
@@ -847,14 +847,14 @@ StackSummary reconstructStack(const StackJob& job,
         }
     }
     pipeline.stop();
-    summary.computed = int(todo.size());
+    summary.computed = int(pending.size());
     std::exception_ptr finishError;
     if (rank == 0 && writeError) {
         writer.reset();
         finishError = writeError;
     } else if (rank == 0) {
         try {
-            if (todo.empty() && !hdf5)
+            if (pending.empty() && !hdf5)
                 throw InputError(job.output + ": no frames to write");
             summary.outputs = writer->finish();
         } catch (...) {
