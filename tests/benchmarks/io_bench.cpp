@@ -5,6 +5,8 @@
 // The file was just written, so it is read from the page cache (decode cost, not disk speed).
 #include <benchmark/benchmark.h>
 
+#include "bench_memory.h"
+
 #include <phaselab/core/image_io.h>
 #include <phaselab/core/tiff_io.h>
 
@@ -21,6 +23,9 @@ using namespace phaselab::core;
 namespace fs = std::filesystem;
 
 namespace {
+
+using phaselab::bench::resetPeakRss;
+using phaselab::bench::statusMiB;
 
 fs::path benchDir()
 {
@@ -56,22 +61,7 @@ std::string stackFile(int frames, int size)
     return p;
 }
 
-// /proc/self/status fields in KiB.
-double statusMiB(const char* key)
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0)
-            return std::stod(line.substr(std::string(key).size())) / 1024.0;
-    return 0;
-}
 
-// Resets the peak resident set (VmHWM) to the current one (Linux ≥ 4.0).
-void resetPeakRss()
-{
-    std::ofstream("/proc/self/clear_refs") << "5";
-}
 
 template <typename Reader>
 void readStack(benchmark::State& state, Reader&& open)

@@ -4,7 +4,7 @@
 // counter `slowdown` is the time against the quiet run of this program: a fair share of two
 // cores is 2×, the goal at most 3×.
 //
-// The load runs in a child process, this program re-executed with --twin or --busy; it stops when
+// The load runs in a child process, this program re-executed with PHASELAB_LOAD_BENCH_MODE set; it stops when
 // the benchmark kills it or when this process goes away.
 #include <benchmark/benchmark.h>
 
@@ -18,6 +18,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -84,17 +85,20 @@ void solve()
     benchmark::DoNotOptimize(irgn.residual());
 }
 
-std::string g_self;     // this program, for the child
 double g_quietSeconds;  // mean of the quiet run, for the slowdown counters
 
-/// Starts this program with `mode` (--twin, --busy) as a child that dies with us; waits until
-/// it has warmed up (planned its FFTs, started its threads).
+/// The environment variable that makes this program a load child (benchSetUp()).
+constexpr const char* kLoadMode = "PHASELAB_LOAD_BENCH_MODE";
+
+/// Starts this program as a load child (`mode` "twin" or "busy") that dies with us; waits
+/// until it has warmed up (planned its FFTs, started its threads).
 pid_t startLoad(const char* mode)
 {
     const pid_t pid = fork();
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        execl(g_self.c_str(), g_self.c_str(), mode, static_cast<char*>(nullptr));
+        setenv(kLoadMode, mode, 1);
+        execl("/proc/self/exe", "load_bench", static_cast<char*>(nullptr));
         _exit(127);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -140,8 +144,8 @@ void besideLoad(benchmark::State& state, const char* mode)
     state.counters["threads"] = threadCount();
 }
 
-void BM_Irgn10x10BesideTwin(benchmark::State& state) { besideLoad(state, "--twin"); }
-void BM_Irgn10x10BesideBusy(benchmark::State& state) { besideLoad(state, "--busy"); }
+void BM_Irgn10x10BesideTwin(benchmark::State& state) { besideLoad(state, "twin"); }
+void BM_Irgn10x10BesideBusy(benchmark::State& state) { besideLoad(state, "busy"); }
 
 /// The twin: the same solve, again and again.
 [[noreturn]] void runTwin()
@@ -171,21 +175,12 @@ BENCHMARK(BM_Irgn10x10Quiet)->Iterations(5)->UseManualTime()->Unit(benchmark::kM
 BENCHMARK(BM_Irgn10x10BesideTwin)->Iterations(5)->UseManualTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Irgn10x10BesideBusy)->Iterations(5)->UseManualTime()->Unit(benchmark::kMillisecond);
 
-int main(int argc, char** argv)
+// main(): bench_main.cpp. A load child runs its loop instead of the benchmarks.
+void benchSetUp()
 {
-    g_self = "/proc/self/exe";
-    char path[4096];
-    if (const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1); n > 0)
-        g_self.assign(path, std::size_t(n));
-    retainLargeAllocations();  // as the applications do
-    if (argc == 2 && std::strcmp(argv[1], "--twin") == 0)
+    const char* mode = std::getenv(kLoadMode);
+    if (mode && std::strcmp(mode, "twin") == 0)
         runTwin();
-    if (argc == 2 && std::strcmp(argv[1], "--busy") == 0)
+    if (mode && std::strcmp(mode, "busy") == 0)
         runBusy();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
 }

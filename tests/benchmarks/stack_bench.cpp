@@ -7,6 +7,8 @@
 // mode chosen. Goal: peak memory under 500 MB whatever the stack size.
 #include <benchmark/benchmark.h>
 
+#include "bench_memory.h"
+
 #include <phaselab/core/classical_methods.h>
 #include <phaselab/core/parallel.h>
 #include <phaselab/core/reconstruction_pipeline.h>
@@ -28,6 +30,9 @@ using namespace phaselab::core;
 namespace fs = std::filesystem;
 
 namespace {
+
+using phaselab::bench::resetPeakRss;
+using phaselab::bench::statusMiB;
 
 constexpr int kFrames = 200;
 constexpr int kSize = 1024;
@@ -70,20 +75,7 @@ const std::string& stackFile()
     return path;
 }
 
-double statusMiB(const char* key)
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0)
-            return std::stod(line.substr(std::string(key).size())) / 1024.0;
-    return 0;
-}
 
-void resetPeakRss()
-{
-    std::ofstream("/proc/self/clear_refs") << "5";
-}
 
 double maxRssMiB()
 {
