@@ -76,6 +76,12 @@ void LossPlot::addEpoch(const models::EpochRecord& record, int batchesPerEpoch)
         m_epochs.push_back(record);
     std::sort(m_epochs.begin(), m_epochs.end(),
               [](const auto& a, const auto& b) { return a.epoch < b.epoch; });
+    // The epoch's mean loss closes its iterations, so the iteration axis has a point for every
+    // epoch even when the throttled live reports of a fast epoch never arrived.
+    const double end = double(record.epoch) * std::max(1, m_batchesPerEpoch);
+    if (std::isfinite(record.trainLoss) && record.trainLoss > 0 &&
+        (m_iterations.empty() || m_iterations.back().iteration < end))
+        m_iterations.push_back({end, record.trainLoss});
     redraw();
 }
 
