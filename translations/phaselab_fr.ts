@@ -480,6 +480,14 @@
         <source>Hessian input F′*F′g (Eq. 4)</source>
         <translation>Entrée hessienne F′*F′g (éq. 4)</translation>
     </message>
+    <message>
+        <source>Divide each channel&apos;s squared error by its mean square over the training set, so absorption (10–100× smaller than phase) is learned as well; off: the paper&apos;s plain MSE</source>
+        <translation>Diviser l&apos;erreur quadratique de chaque canal par son carré moyen sur l&apos;ensemble d&apos;entraînement, afin que l&apos;absorption (10 à 100 fois plus petite que la phase) soit aussi apprise ; désactivé : l&apos;erreur quadratique moyenne simple de l&apos;article</translation>
+    </message>
+    <message>
+        <source>Balanced loss (absorption weighs as phase)</source>
+        <translation>Perte équilibrée (l&apos;absorption pèse autant que la phase)</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::DisplayPanel</name>

@@ -1,12 +1,15 @@
 #include "commands.h"
 #include "input_options.h"
+#include "method_flags.h"
 
 #include <phaselab/core/atomic_file.h>
 #include <phaselab/core/curve_csv.h>
 #include <phaselab/core/error.h>
 #include <phaselab/core/metrics.h>
+#include <phaselab/core/reconstruction_method.h>
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/core/units.h>
+#include <phaselab/models/reproduce.h>
 
 #include <array>
 #include <cstdio>
@@ -30,8 +33,64 @@ struct EvaluateOptions {
     std::string csv;
     std::string region;
     double expected = 0;
+    // Scoring a method over a data set split instead of one image.
+    std::string data, split = "test", method;
+    int images = 0;
+    MethodFlags methodFlags;
     bool json = false;
 };
+
+nlohmann::json channelJson(const models::ChannelScores& c)
+{
+    auto ms = [](const models::MeanStd& m) { return nlohmann::json{{"mean", m.mean}, {"std", m.std}}; };
+    return {{"nmse_percent", ms(c.nmsePercent)},
+            {"frcm_percent", ms(c.frcmPercent)},
+            {"resolution_m", ms(c.resolutionM)}};
+}
+
+// `evaluate --data SET.h5 --method M`: the paper's figures (mean and standard deviation of
+// NMSE, FRCM and 2σ resolution per channel, time per image) of a method over a split.
+int runEvaluateSplit(const EvaluateOptions& o, const Context& ctx)
+{
+    if (o.method.empty())
+        throw core::InputError("--data needs --method (and --model for a learned method)");
+    std::unique_ptr<core::MethodOptions> options =
+        core::MethodRegistry::instance().defaultOptions(o.method);
+    applyMethodFlags(o.methodFlags, *options, o.method);
+    options->validate();
+    core::ReconstructionRequest request;
+    request.method = o.method;
+    request.options = std::shared_ptr<const core::MethodOptions>(std::move(options));
+    const models::MethodScores s =
+        models::evaluateSplit(o.data, o.split, request, o.images, ctx.reporter());
+    if (ctx.json) {
+        printJson({{"data", o.data},
+                   {"split", o.split},
+                   {"method", s.id},
+                   {"images", s.images},
+                   {"absorption", channelJson(s.absorption)},
+                   {"phase", channelJson(s.phase)},
+                   {"seconds_per_image", s.secondsPerImage},
+                   {"request", s.request}});
+        return kExitOk;
+    }
+    if (ctx.progress)
+        ctx.progress->finish();
+    auto line = [](const char* name, const models::ChannelScores& c) {
+        std::cout << name << "  NMSE " << core::formatNumber(c.nmsePercent.mean, 4) << " ± "
+                  << core::formatNumber(c.nmsePercent.std, 3) << " %   FRCM "
+                  << core::formatNumber(c.frcmPercent.mean, 4) << " ± "
+                  << core::formatNumber(c.frcmPercent.std, 3) << " %   resolution "
+                  << core::formatLength(c.resolutionM.mean) << " ± "
+                  << core::formatLength(c.resolutionM.std) << "\n";
+    };
+    std::cout << s.label << " on " << s.images << " images of " << o.data << " (" << o.split
+              << "):\n";
+    line("absorption", s.absorption);
+    line("phase     ", s.phase);
+    std::cout << "time        " << core::formatNumber(s.secondsPerImage, 3) << " s per image\n";
+    return kExitOk;
+}
 
 // "X0,Y0,X1,Y1" as integers (pixels).
 std::array<int, 4> parseRegion(const std::string& text)
@@ -48,6 +107,11 @@ std::array<int, 4> parseRegion(const std::string& text)
 
 int runEvaluate(const EvaluateOptions& o, const Context& ctx)
 {
+    if (!o.data.empty())
+        return runEvaluateSplit(o, ctx);
+    if (o.reference.empty() || o.input.empty() || o.pixel.empty())
+        throw core::InputError("evaluate needs --reference, --input and --pixel (or --data and "
+                               "--method to score a method over a data set)");
     const auto start = std::chrono::steady_clock::now();
     const core::ProgressReporter progress = ctx.reporter();
     const double pixelM = core::parseLengthM(o.pixel);
@@ -149,19 +213,18 @@ Command addEvaluateCommand(CLI::App& root)
 {
     auto o = std::make_shared<EvaluateOptions>();
     CLI::App* sub = root.add_subcommand(
-        "evaluate", "Compare a reconstruction with its reference: NMSE, FRC, FRCM, resolution");
+        "evaluate",
+        "Compare a reconstruction with its reference: NMSE, FRC, FRCM, resolution; or, with "
+        "--data, score a method over a data set split (mean and standard deviation per channel)");
     sub->add_option("--reference", o->reference,
-                    "Reference image: TIFF, HDF5 (FILE.h5:/path), EDF, PNG")
-        ->required();
+                    "Reference image: TIFF, HDF5 (FILE.h5:/path), EDF, PNG");
     sub->add_option("--reference-frame", o->referenceInput.frame,
                     "Frame of a multi-frame reference (page, HDF5 frame, EDF block)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    sub->add_option("--input", o->input, "Reconstruction to evaluate (same shape and formats)")
-        ->required();
+    sub->add_option("--input", o->input, "Reconstruction to evaluate (same shape and formats)");
     addInputOptions(sub, o->frames, InputOptionSet::FrameOnly);
-    sub->add_option("--pixel", o->pixel, "Pixel size: 12nm, 1um (bare number = metres)")
-        ->required();
+    sub->add_option("--pixel", o->pixel, "Pixel size: 12nm, 1um (bare number = metres)");
     sub->add_option("--threshold", o->threshold, "FRC resolution threshold")
         ->check(CLI::IsMember({"2sigma", "halfbit", "seventh"}))
         ->capture_default_str();
@@ -184,6 +247,19 @@ Command addEvaluateCommand(CLI::App& root)
     sub->add_option("--expected", o->expected, "Expected value in --region (for NE)")
         ->needs(region);
     region->needs(sub->get_option("--expected"));
+    auto* data = sub->add_option("--data", o->data,
+                                 "Score --method over a data set (SET.h5 with split groups "
+                                 "hologram/absorption/phase and physics attributes) instead");
+    sub->add_option("--split", o->split, "Split of --data")
+        ->check(CLI::IsMember({"train", "val", "test"}))
+        ->capture_default_str()
+        ->needs(data);
+    sub->add_option("--method", o->method, "Method of --data: ctf, paganin, irgn, dgn, msd, …")
+        ->needs(data);
+    sub->add_option("--images", o->images, "Score only the first N images of the split (0: all)")
+        ->check(CLI::NonNegativeNumber)
+        ->needs(data);
+    addMethodFlags(sub, o->methodFlags);
     addJsonFlag(sub, o->json);
     return {sub, &o->json, [o](const Context& ctx) { return runEvaluate(*o, ctx); }};
 }

@@ -30,6 +30,8 @@ struct TrainCliOptions {
     // DGN
     int iterations = 10;
     bool gradientInput = false;
+    std::string loss = "balanced";
+    std::string commandLine;
     int width1 = 16, width2 = 32;
     std::string padding = "dataset";
     // MS-D Net
@@ -113,6 +115,7 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
     t.maxValSamples = o.maxVal;
     t.dgn.iterations = o.iterations;
     t.dgn.hessianInput = !o.gradientInput;
+    t.dgn.balancedLoss = o.loss == "balanced";
     t.dgn.width1 = o.width1;
     t.dgn.width2 = o.width2;
     if (o.padding != "dataset")
@@ -122,6 +125,7 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
     if (t.method == models::Method::PhaseGan && o.padding != "dataset")
         t.phasegan.padding = core::parsePadding(o.padding);
     t.gradientClip = o.clip;
+    t.commandLine = o.commandLine;
 
     // A job of several ranks (torchrun's variables, docs/distributed.md): only rank 0 talks.
     const models::LaunchEnvironment env = models::LaunchEnvironment::fromEnvironment();
@@ -198,9 +202,10 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
 
 } // namespace
 
-Command addTrainCommand(CLI::App& root)
+Command addTrainCommand(CLI::App& root, const std::string& commandLine)
 {
     auto o = std::make_shared<TrainCliOptions>();
+    o->commandLine = commandLine;
     CLI::App* sub = root.add_subcommand(
         "train", "Train a learned reconstruction (dgn: Deep Gauss-Newton, msd: MS-D Net, phasegan: "
                  "PhaseGAN on an unpaired train split) on an HDF5 dataset with train/val groups; "
@@ -241,6 +246,11 @@ Command addTrainCommand(CLI::App& root)
         ->capture_default_str();
     sub->add_flag("--gradient-input", o->gradientInput,
                   "DGN: feed H [f, g] instead of [f, F'*F' g] (the paper's text variant)");
+    sub->add_option("--loss", o->loss,
+                    "DGN: balanced (each channel's squared error over its training-set mean "
+                    "square, so absorption counts as much as phase) or mse (the paper's plain MSE)")
+        ->check(CLI::IsMember({"balanced", "mse"}))
+        ->capture_default_str();
     sub->add_option("--width1", o->width1, "DGN: channels of the first convolutions")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();

@@ -24,9 +24,12 @@ Command addEdgeCommand(CLI::App& root);
 Command addSimulateCommand(CLI::App& root);
 Command addConvertCommand(CLI::App& root);
 Command addReconstructCommand(CLI::App& root);
-Command addTrainCommand(CLI::App& root);
+/// `commandLine`: the invocation, recorded in the model file (training.command).
+Command addTrainCommand(CLI::App& root, const std::string& commandLine);
 Command addAutofocusCommand(CLI::App& root);
 Command addMultiDistanceCommand(CLI::App& root);
+/// `commandLine`: the invocation, recorded in the table it writes.
+Command addReproduceCommand(CLI::App& root, const std::string& commandLine);
 
 
 /// Adds --json to a subcommand, bound to `flag`.

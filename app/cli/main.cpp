@@ -64,9 +64,13 @@ int main(int argc, char** argv)
     commands.push_back(cli::addSimulateCommand(app));
     commands.push_back(cli::addConvertCommand(app));
     commands.push_back(cli::addReconstructCommand(app));
-    commands.push_back(cli::addTrainCommand(app));
+    std::string commandLine = "phaselab-cli";
+    for (int i = 1; i < argc; ++i)
+        commandLine += std::string(" ") + argv[i];
+    commands.push_back(cli::addTrainCommand(app, commandLine));
     commands.push_back(cli::addAutofocusCommand(app));
     commands.push_back(cli::addMultiDistanceCommand(app));
+    commands.push_back(cli::addReproduceCommand(app, commandLine));
 
     try {
         app.parse(argc, argv);

@@ -4,6 +4,7 @@
 
 #include <phaselab/core/error.h>
 #include <phaselab/models/learned.h>
+#include <phaselab/models/library.h>
 
 #include <atomic>
 #include <filesystem>
@@ -56,7 +57,10 @@ public:
     const core::MethodInfo& info() const override { return m_info; }
     std::unique_ptr<core::MethodOptions> defaultOptions() const override
     {
-        return std::make_unique<LearnedMethodOptions>();
+        // The shipped model of the method, so that it runs without one's own (empty if none).
+        auto o = std::make_unique<LearnedMethodOptions>();
+        o->model = shippedModel(m_method);
+        return o;
     }
 
     std::optional<core::Geometry> defaultGeometry(const core::MethodOptions& options) const override
@@ -203,7 +207,10 @@ void LearnedMethodOptions::validate() const
 std::vector<core::OptionField> LearnedMethodOptions::fields() const
 {
     using Type = core::OptionField::Type;
-    return {{"model", "model", "model file written by phaselab-cli train", Type::Text, {}},
+    return {{"model", "model",
+             "model file written by phaselab-cli train (default: the model PhaseLab ships for "
+             "the method)",
+             Type::Text, {}},
             {"device", "device", "where inference runs", Type::Choice, {"auto", "cpu", "cuda"}}};
 }
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -121,6 +122,54 @@ ModelEntry describeModel(const std::string& path)
         e.error = ex.what();
     }
     return e;
+}
+
+std::vector<std::string> shippedModelFolders()
+{
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("PHASELAB_MODELS_DIR")) {
+        std::string list = env;
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            const std::size_t end = std::min(list.find(':', start), list.size());
+            if (end > start)
+                candidates.push_back(list.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        candidates.push_back((exe.parent_path() / ".." / "share" / "phaselab" / "models").string());
+#ifdef PHASELAB_SOURCE_MODELS_DIR
+    candidates.push_back(PHASELAB_SOURCE_MODELS_DIR);
+#endif
+    std::vector<std::string> out;
+    for (const std::string& c : candidates) {
+        const fs::path p = fs::weakly_canonical(c, ec);
+        if (ec || !fs::is_directory(p, ec))
+            continue;
+        if (std::find(out.begin(), out.end(), p.string()) == out.end())
+            out.push_back(p.string());
+    }
+    return out;
+}
+
+std::string shippedModel(Method method, const core::Geometry* geometry)
+{
+    std::string first;
+    for (const std::string& folder : shippedModelFolders())
+        for (const ModelEntry& e : listModels(folder, true)) {
+            if (!e.valid || e.method != toString(method))
+                continue;
+            if (!geometry)
+                return e.path;
+            if (first.empty())
+                first = e.path;
+            if (e.hasGeometry && geometryWarnings(modelInfo(e.path), *geometry).empty())
+                return e.path;
+        }
+    return first;
 }
 
 std::vector<ModelEntry> listModels(const std::string& folder, bool readOnly)

@@ -53,6 +53,14 @@ public:
     [[nodiscard]] Method method() const override { return Method::Dgn; }
     torch::Tensor forward(const torch::Tensor& hologram) override;
     [[nodiscard]] nlohmann::json architecture() const override;
+    /// Plain MSE, or with DgnOptions::balancedLoss each channel's squared error divided by its
+    /// training-set mean square (fitNormalisation()).
+    [[nodiscard]] torch::Tensor loss(const torch::Tensor& prediction,
+                                     const torch::Tensor& target) const override;
+    /// The balanced loss's channel mean squares (no effect on inference; not saved as weights,
+    /// recorded in the metadata as `normalisation`).
+    void fitNormalisation(const DatasetStatistics& s) override;
+    [[nodiscard]] nlohmann::json normalisation() const override;
     void setPhysics(const core::Geometry& g) override;
     [[nodiscard]] int iterations() const override { return m_options.iterations; }
     [[nodiscard]] const DgnOptions& options() const noexcept { return m_options; }
@@ -68,6 +76,7 @@ private:
                                          const torch::Tensor& input) const;
 
     DgnOptions m_options;
+    double m_absorptionMeanSquare = 1, m_phaseMeanSquare = 1;  ///< balanced loss's weights
     core::Geometry m_geometry;
     std::unique_ptr<TorchFresnel> m_fresnel;
 };

@@ -7,6 +7,7 @@
 
 #include <phaselab/core/error.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -217,6 +218,31 @@ DgnImpl::DgnImpl(const DgnOptions& options) : m_options(options)
 nlohmann::json DgnImpl::architecture() const
 {
     return toJson(m_options);
+}
+
+void DgnImpl::fitNormalisation(const DatasetStatistics& s)
+{
+    // Mean squares, not variances: the balanced loss is then Σ_c NMSE_c (physics.md §6) of the
+    // batch up to the per-sample normalisation. A floor keeps an all-zero channel harmless.
+    auto meanSquare = [](double mean, double sd) { return std::max(mean * mean + sd * sd, 1e-12); };
+    m_absorptionMeanSquare = meanSquare(s.absorptionMean, s.absorptionStd);
+    m_phaseMeanSquare = meanSquare(s.phaseMean, s.phaseStd);
+}
+
+nlohmann::json DgnImpl::normalisation() const
+{
+    if (!m_options.balancedLoss)
+        return nullptr;
+    return {{"loss_mean_square", {m_absorptionMeanSquare, m_phaseMeanSquare}}};
+}
+
+torch::Tensor DgnImpl::loss(const torch::Tensor& prediction, const torch::Tensor& target) const
+{
+    if (!m_options.balancedLoss)
+        return torch::mse_loss(prediction, target);
+    const torch::Tensor err = (prediction - target).square().mean({0, 2, 3});  // per channel
+    // ½ Σ_c: the same scale as an MSE of unit-variance channels.
+    return 0.5 * (err[0] / m_absorptionMeanSquare + err[1] / m_phaseMeanSquare);
 }
 
 void DgnImpl::setPhysics(const core::Geometry& g)

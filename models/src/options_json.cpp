@@ -83,7 +83,8 @@ nlohmann::json toJson(const DgnOptions& o)
     return {{"iterations", o.iterations},       {"hessian_input", o.hessianInput},
             {"width1", o.width1},               {"width2", o.width2},
             {"kernel_size", o.kernelSize},      {"slope", o.slope},
-            {"padding", core::toString(o.padding)}, {"pad_factor", o.padFactor}};
+            {"padding", core::toString(o.padding)}, {"pad_factor", o.padFactor},
+            {"loss", o.balancedLoss ? "balanced" : "mse"}};
 }
 
 nlohmann::json toJson(const MsdOptions& o)
@@ -117,6 +118,12 @@ DgnOptions dgnOptionsFromJson(const nlohmann::json& j, const std::string& what)
     readKey(j, "padding", padding, what);
     o.padding = core::parsePadding(padding);
     readKey(j, "pad_factor", o.padFactor, what);
+    // Files written before the key existed trained with the plain MSE.
+    std::string loss = "mse";
+    readKey(j, "loss", loss, what);
+    if (loss != "balanced" && loss != "mse")
+        throw core::InputError(what + ": DGN loss '" + loss + "' is not one of balanced, mse");
+    o.balancedLoss = loss == "balanced";
     validate(o);
     return o;
 }

@@ -90,11 +90,17 @@ void shareWeights(NetworkImpl& net, const Ranks& ranks)
     }
 }
 
-// Mean loss over the first n samples of a split, no gradients; each rank evaluates its part of
-// every batch and the sums meet in one all-reduce.
-double evaluate(NetworkImpl& net, const DatasetSplit& split, int n, int batchSize,
-                const torch::Device& device, const std::function<void(int, int)>& onBatch,
-                const Ranks& ranks = {})
+// Validation figures of the first n samples of a split, no gradients: the mean loss and the
+// mean per-sample NMSE [%] of each channel (physics.md §6, as `evaluate` computes it on one
+// image). Each rank evaluates its part of every batch and the sums meet in one all-reduce.
+struct ValidationScores {
+    double loss = 0;
+    double nmseAbsorption = 0, nmsePhase = 0;
+};
+
+ValidationScores evaluate(NetworkImpl& net, const DatasetSplit& split, int n, int batchSize,
+                          const torch::Device& device, const std::function<void(int, int)>& onBatch,
+                          const Ranks& ranks = {})
 {
     torch::NoGradGuard noGrad;
     net.eval();
@@ -102,7 +108,7 @@ double evaluate(NetworkImpl& net, const DatasetSplit& split, int n, int batchSiz
     for (int i = 0; i < n; ++i)
         order[std::size_t(i)] = i;
     BatchLoader loader(split, std::move(order), batchSize, {}, 0, 2, ranks.shard());
-    double sum = 0;
+    double sum = 0, nmseB = 0, nmsePhi = 0;
     int seen = 0, b = 0;
     while (auto batch = loader.next()) {
         if (batch->count == 0) {
@@ -113,17 +119,28 @@ double evaluate(NetworkImpl& net, const DatasetSplit& split, int n, int batchSiz
             hostToTensor(batch->hologram.data(), batch->count, 1, batch->height, batch->width, device);
         const torch::Tensor y =
             hostToTensor(batch->target.data(), batch->count, 2, batch->height, batch->width, device);
-        sum += net.loss(net.forward(x), y).item<double>() * batch->count;
+        const torch::Tensor p = net.forward(x);
+        sum += net.loss(p, y).item<double>() * batch->count;
+        // Σ over samples of 100 · Σ(p − y)² / Σ y², per channel, in double.
+        const torch::Tensor err = (p - y).to(torch::kFloat64).square().sum({2, 3});
+        const torch::Tensor ref = y.to(torch::kFloat64).square().sum({2, 3}).clamp_min(1e-300);
+        const torch::Tensor nmse = (100.0 * err / ref).sum(0).to(torch::kCPU);
+        nmseB += nmse[0].item<double>();
+        nmsePhi += nmse[1].item<double>();
         seen += batch->count;
         onBatch(++b, loader.batchCount());
     }
     if (ranks.dist) {
-        torch::Tensor t = torch::tensor({sum, double(seen)}, torch::kFloat64);
+        torch::Tensor t = torch::tensor({sum, nmseB, nmsePhi, double(seen)}, torch::kFloat64);
         ranks.dist->allreduceSum(t);
         sum = t[0].item<double>();
-        seen = int(std::lround(t[1].item<double>()));
+        nmseB = t[1].item<double>();
+        nmsePhi = t[2].item<double>();
+        seen = int(std::lround(t[3].item<double>()));
     }
-    return seen > 0 ? sum / seen : 0.0;
+    if (seen == 0)
+        return {};
+    return {sum / seen, nmseB / seen, nmsePhi / seen};
 }
 
 } // namespace
@@ -208,8 +225,9 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     torch::manual_seed(s.seed);
     Network net = makeNetwork(s.method, s.architecture);
     net->setPhysics(trainSet.geometry());
-    if (!resuming)
-        net->fitNormalisation(computeStatistics(trainSet, std::min(nTrain, 2000)));
+    // Also when resuming: DGN's balanced loss keeps its weights outside the saved tensors, and
+    // MS-D Net's normalisation buffers are overwritten by the checkpoint's below.
+    net->fitNormalisation(computeStatistics(trainSet, std::min(nTrain, 2000)));
     Network best = makeNetwork(s.method, s.architecture);
     best->setPhysics(trainSet.geometry());
     if (resuming) {
@@ -264,7 +282,8 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         // The starting point of the validation curve: the untrained network.
         reporter.step(0.0, "validating the initial network");
         st.initialValLoss = evaluate(*net, valSet, nVal, s.batchSize, device,
-                                     [&](int, int) { reporter.checkCancel(); }, ranks);
+                                     [&](int, int) { reporter.checkCancel(); }, ranks)
+                                .loss;
     }
 
     int epochsThisRun = 0;
@@ -346,9 +365,11 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
                    batchIndex, trainBatches);
         }
         const double trainSeconds = secondsSince(epochStart);
-        const double valLoss = evaluate(*net, valSet, nVal, s.batchSize, device, [&](int b, int nb) {
+        const ValidationScores val = evaluate(*net, valSet, nVal, s.batchSize, device,
+                                              [&](int b, int nb) {
             report(epoch, trainBatches + b, lossSum / std::max(1, seen), 0.0, true, b, nb);
         }, ranks);
+        const double valLoss = val.loss;
 
         EpochRecord r;
         r.epoch = epoch + 1;
@@ -357,6 +378,8 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
         r.learningRate = lr;
         r.seconds = secondsSince(epochStart);
         r.samplesPerSecond = trainSeconds > 0 ? seen / trainSeconds : 0.0;
+        r.metrics["val_nmse_absorption_percent"] = val.nmseAbsorption;
+        r.metrics["val_nmse_phase_percent"] = val.nmsePhase;
         if (ranks.dist && batchIndex > 0) {
             computeSeconds += secondsSince(stepStart);
             r.metrics["step_compute_s"] = computeSeconds / batchIndex;

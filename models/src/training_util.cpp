@@ -72,15 +72,19 @@ RunSettings RunSettings::fromOptions(const TrainOptions& o, nlohmann::json archi
     s.gradientClip = o.gradientClip > 0   ? o.gradientClip
                      : o.gradientClip < 0 ? 0.0
                                           : defaultGradientClip(s.method);
+    s.command = o.commandLine;
     return s;
 }
 
 nlohmann::json RunSettings::toJson() const
 {
+    const bool balanced = method == Method::Dgn && architecture.is_object() &&
+                          architecture.value("loss", std::string("mse")) == "balanced";
     const char* loss = method == Method::Msd        ? "mse (normalised outputs)"
                        : method == Method::PhaseGan ? "phasegan (bce adversarial, cycle l1, frc)"
-                                                    : "mse";
-    return {{"data", data},
+                       : balanced ? "balanced mse (each channel over its training-set mean square)"
+                                  : "mse";
+    nlohmann::json j = {{"data", data},
             {"epochs", epochs},
             {"batch_size", batchSize},
             {"learning_rate", learningRate},
@@ -94,6 +98,9 @@ nlohmann::json RunSettings::toJson() const
             {"gradient_clip", gradientClip},
             {"optimizer", "adam"},
             {"loss", loss}};
+    if (!command.empty())
+        j["command"] = command;
+    return j;
 }
 
 void RunSettings::fromJson(const nlohmann::json& j, const std::string& path)
@@ -114,6 +121,7 @@ void RunSettings::fromJson(const nlohmann::json& j, const std::string& path)
         maxTrain = j.value("max_train_samples", 0);
         maxVal = j.value("max_val_samples", 0);
         gradientClip = j.value("gradient_clip", 0.0);
+        command = j.value("command", std::string());
     } catch (const nlohmann::json::exception&) {
         throw core::InputError(path + ": damaged training options in the checkpoint");
     }

@@ -43,6 +43,8 @@ struct RunSettings {
     Augmentation augmentation;
     int maxTrain = 0, maxVal = 0;
     double gradientClip = 0;
+    /// The command that started the run (TrainOptions::commandLine; kept on resume).
+    std::string command;
 
     /// From the options of a new run (defaults: 100 epochs, batch 10 (PhaseGAN 16), the method's
     /// rate, schedule and clipping).

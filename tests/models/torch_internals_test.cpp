@@ -11,6 +11,7 @@
 
 #include <QtTest>
 
+#include <phaselab/core/error.h>
 #include <phaselab/core/fresnel.h>
 #include <phaselab/models/learned.h>
 #include <phaselab/models/runtime.h>
@@ -209,6 +210,43 @@ private slots:
         QCOMPARE(models::MsdImpl(m).parameterCount(), models::parameterCount(m));
         // Normalisation is stored as buffers, not parameters.
         QCOMPARE(int(msd.buffers().size()), 4);
+    }
+
+    // DGN's balanced loss (issue 15): each channel's MSE over its training-set mean square, so
+    // a 100× smaller absorption weighs as much as the phase; the paper's plain MSE on request.
+    // Files without the key were trained with the plain MSE and read back that way.
+    void dgnBalancedLoss()
+    {
+        models::DgnOptions o;
+        QVERIFY(o.balancedLoss);
+        models::DgnImpl net(o);
+        models::DatasetStatistics s;
+        s.absorptionMean = 0.003;
+        s.absorptionStd = 0.004;  // mean square 2.5e-5
+        s.phaseMean = 0.3;
+        s.phaseStd = 0.4;         // mean square 0.25
+        net.fitNormalisation(s);
+        const torch::Tensor target = torch::zeros({2, 2, 4, 4});
+        torch::Tensor prediction = torch::zeros({2, 2, 4, 4});
+        prediction.select(1, 0).fill_(0.005);  // error² 2.5e-5 = 1 × the absorption mean square
+        prediction.select(1, 1).fill_(1.0);    // error² 1 = 4 × the phase mean square
+        QVERIFY(std::abs(net.loss(prediction, target).item<double>() - 0.5 * (1.0 + 4.0)) < 1e-5);
+        QCOMPARE(net.normalisation()["loss_mean_square"][1].get<double>(), 0.25);
+
+        o.balancedLoss = false;
+        models::DgnImpl plain(o);
+        plain.fitNormalisation(s);
+        QVERIFY(std::abs(plain.loss(prediction, target).item<double>() -
+                         torch::mse_loss(prediction, target).item<double>()) < 1e-9);
+        QVERIFY(plain.normalisation().is_null());
+
+        QCOMPARE(models::toJson(models::DgnOptions{})["loss"].get<std::string>(), std::string("balanced"));
+        nlohmann::json old = models::toJson(models::DgnOptions{});
+        old.erase("loss");
+        QVERIFY(!models::dgnOptionsFromJson(old, "test").balancedLoss);
+        QVERIFY(models::dgnOptionsFromJson(models::toJson(models::DgnOptions{}), "test").balancedLoss);
+        old["loss"] = "l1";
+        QVERIFY_THROWS_EXCEPTION(core::InputError, models::dgnOptionsFromJson(old, "test"));
     }
 
     void msdMatchesReference_data()

@@ -31,9 +31,14 @@ public:
         form->addRow(tr("Widths"), m_width1);
         form->addRow(QString(), m_width2);
         form->addRow(QString(), m_hessian);
+        form->addRow(QString(), m_balanced);
+        m_balanced->setToolTip(tr("Divide each channel's squared error by its mean square over the "
+                                  "training set, so absorption (10–100× smaller than phase) is "
+                                  "learned as well; off: the paper's plain MSE"));
         for (QSpinBox* s : {m_iterations, m_width1, m_width2})
             connect(s, &QSpinBox::valueChanged, this, &TrainForm::changed);
-        connect(m_hessian, &QCheckBox::toggled, this, &TrainForm::changed);
+        for (QCheckBox* c : {m_hessian, m_balanced})
+            connect(c, &QCheckBox::toggled, this, &TrainForm::changed);
         setOptions({});
     }
 
@@ -43,6 +48,7 @@ public:
         m_width1->setValue(o.dgn.width1);
         m_width2->setValue(o.dgn.width2);
         m_hessian->setChecked(o.dgn.hessianInput);
+        m_balanced->setChecked(o.dgn.balancedLoss);
     }
     void apply(models::TrainOptions& o) const override
     {
@@ -50,6 +56,7 @@ public:
         o.dgn.width1 = m_width1->value();
         o.dgn.width2 = m_width2->value();
         o.dgn.hessianInput = m_hessian->isChecked();
+        o.dgn.balancedLoss = m_balanced->isChecked();
     }
     std::int64_t parameterCount() const override
     {
@@ -63,6 +70,7 @@ private:
     QSpinBox* m_width1 = spin(1, 256, tr("Channels after the first convolution"));
     QSpinBox* m_width2 = spin(1, 256, tr("Channels after the second convolution"));
     QCheckBox* m_hessian = new QCheckBox(tr("Hessian input F′*F′g (Eq. 4)"));
+    QCheckBox* m_balanced = new QCheckBox(tr("Balanced loss (absorption weighs as phase)"));
 };
 
 // MS-D Net: 100 layers of width 1 and dilations 1…10 give 45,754 parameters.

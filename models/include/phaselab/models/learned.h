@@ -46,6 +46,13 @@ struct DgnOptions {
     /// Boundary handling of the Fresnel operator inside the network; padded modes cost 4× FFT work.
     core::Padding padding = core::Padding::Periodic;
     double padFactor = 2.0;
+    /// Training loss (not the network: no parameter depends on it). True: the squared error of
+    /// each channel divided by that channel's mean square over the training set, so absorption
+    /// and phase weigh alike although B is 10–100× smaller than φ (the sum of the two channels'
+    /// NMSE, up to constants); false: the plain MSE of the physical values, the paper's, which
+    /// leaves absorption almost untrained at small scale (docs/reproduce-dgn.md). Model files
+    /// without the key were trained with the plain MSE.
+    bool balancedLoss = true;
 };
 
 /// MS-D Net architecture (physics.md §5). The defaults give 45,754 parameters for 1 → 2 channels.
@@ -122,6 +129,10 @@ struct TrainOptions {
     /// core::RankGroupError within the group's timeout. DGN and MS-D Net only: PhaseGAN throws
     /// core::InputError for a group of several ranks.
     std::shared_ptr<core::RankGroup> group;
+    /// The command that started the run, recorded in the checkpoint and the model file
+    /// (`training.command`) so that a shipped model says how to recreate it; a resumed run
+    /// keeps the checkpoint's. Empty: not recorded.
+    std::string commandLine;
 };
 
 /// One epoch of a training run.
@@ -133,9 +144,11 @@ struct EpochRecord {
     double seconds = 0;        ///< wall time of the epoch including validation
     double samplesPerSecond = 0;  ///< training throughput of the epoch
     /// Further per-epoch figures of a method (JSON key `metrics`), e.g. PhaseGAN's cycle losses,
-    /// discriminator accuracies and validation NMSE / FRCM. DGN and MS-D Net on several ranks:
-    /// rank 0's mean seconds per step in computation (`step_compute_s`: loading, forward,
-    /// backward, optimiser) and in the gradient all-reduce (`step_allreduce_s`); else empty.
+    /// discriminator accuracies and validation NMSE / FRCM. DGN and MS-D Net: the mean
+    /// per-image validation NMSE [%] of each channel (`val_nmse_absorption_percent`,
+    /// `val_nmse_phase_percent`, as `evaluate` computes it); on several ranks also rank 0's
+    /// mean seconds per step in computation (`step_compute_s`: loading, forward, backward,
+    /// optimiser) and in the gradient all-reduce (`step_allreduce_s`).
     std::map<std::string, double> metrics;
 };
 

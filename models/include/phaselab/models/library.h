@@ -44,6 +44,19 @@ struct ModelEntry {
     bool readOnly = false;            ///< shipped models: the folder cannot be changed
 };
 
+/// The folders searched for the models PhaseLab ships (resources/models in the source tree),
+/// in order, those that exist: each entry of $PHASELAB_MODELS_DIR (':'-separated), the
+/// program's ../share/phaselab/models (an installed copy), and the source tree's
+/// resources/models (a build tree).
+std::vector<std::string> shippedModelFolders();
+
+/// The shipped model of `method` for the physics `geometry`: among the shipped model files of
+/// that method, the first whose training physics agrees with `geometry` (geometryWarnings()
+/// empty), else the first of the method; with no geometry, the first. Empty when none is
+/// shipped. The learned methods' default options name it, so DGN, MS-D Net and PhaseGAN run
+/// without a model of one's own.
+std::string shippedModel(Method method, const core::Geometry* geometry = nullptr);
+
 /// The model's entry for `path`; never throws (an unreadable file gives valid = false).
 ModelEntry describeModel(const std::string& path);
 
