@@ -222,7 +222,12 @@ int runStack(const ReconstructOptions& o, const Context& ctx, const core::Recons
               << core::formatNumber(summary.seconds, 3) << " s, "
               << core::formatNumber(summary.framesPerSecond, 3) << " frames/s, " << summary.workers
               << " worker(s), " << summary.mode << " with " << summary.threadsPerFrame
-              << " thread(s) per frame\n";
+              << " thread(s) per frame";
+    if (summary.modeChoice == "measured")
+        std::cout << " (measured on the first frame: fft-parallel "
+                  << core::formatNumber(summary.fftParallelFps, 3) << ", frame-parallel "
+                  << core::formatNumber(summary.frameParallelFps, 3) << " frames/s)";
+    std::cout << "\n";
     return kExitOk;
 }
 

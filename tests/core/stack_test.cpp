@@ -244,6 +244,38 @@ private slots:
         }
     }
 
+    /// With automatic workers and ≥ 8 frames per thread, both modes are timed on the first frame
+    /// and the faster taken (frame-parallel only when ≥ 10 % faster); with fewer frames the rule
+    /// decides, with workers given they do. The output is the same either way.
+    void modeIsMeasuredWhenItPays()
+    {
+        const core::ThreadCountScope two(2);
+        const std::string input = path("sixteen.tif");
+        core::writeTiffStack(input, test::simulatedHolograms(16, 64, 5));
+        core::StackJob job = ctfJob(input, path("measured.h5"), "all");
+        job.workers = 0;
+        const core::StackSummary s = core::reconstructStack(job, makeCtf);
+        QCOMPARE(s.modeChoice, std::string("measured"));
+        QVERIFY(s.fftParallelFps > 0 && s.frameParallelFps > 0);
+        const bool frameParallel = s.frameParallelFps >= 1.1 * s.fftParallelFps;
+        QCOMPARE(s.threadsPerFrame, frameParallel ? 1 : 2);
+        QCOMPARE(s.mode, std::string(frameParallel ? "frame-parallel" : "fft-parallel"));
+        const nlohmann::json r = s.report();
+        QCOMPARE(r["mode_choice"].get<std::string>(), std::string("measured"));
+        QCOMPARE(r["measured_frames_per_second"]["frame_parallel"].get<double>(), s.frameParallelFps);
+        qInfo("64² CTF, 2 threads: fft-parallel %.1f, frame-parallel %.1f frames/s → %s",
+              s.fftParallelFps, s.frameParallelFps, s.mode.c_str());
+
+        job.frames = core::FrameRange::parse("0:4");
+        job.output = path("rule.h5");
+        const core::StackSummary few = core::reconstructStack(job, makeCtf);
+        QCOMPARE(few.modeChoice, std::string("rule"));
+        QVERIFY(!few.report().contains("measured_frames_per_second"));
+        job.workers = 2;
+        job.output = path("given.h5");
+        QCOMPARE(core::reconstructStack(job, makeCtf).modeChoice, std::string("given"));
+    }
+
     void hdf5Layout()
     {
         core::StackJob job = ctfJob(m_h5, path("layout.h5"), "2:11:3");

@@ -113,7 +113,7 @@ std::string FrameRange::toString() const
 
 nlohmann::json StackSummary::report() const
 {
-    return {{"method", method},
+    nlohmann::json j = {{"method", method},
             {"frames", frames},
             {"computed", computed},
             {"skipped", skipped},
@@ -123,9 +123,14 @@ nlohmann::json StackSummary::report() const
             {"workers", workers},
             {"threads_per_frame", threadsPerFrame},
             {"mode", mode},
+            {"mode_choice", modeChoice},
             {"ranks", ranks},
             {"outputs", outputs},
             {"warnings", warnings}};
+    if (modeChoice == "measured")
+        j["measured_frames_per_second"] = {{"fft_parallel", fftParallelFps},
+                                           {"frame_parallel", frameParallelFps}};
+    return j;
 }
 
 std::string stackPartPath(const std::string& output)
@@ -622,6 +627,84 @@ std::vector<std::uint8_t> packHeader(int threadsPerFrame, const std::vector<std:
     return bytes;
 }
 
+// Frames per second of the two ways to spend `threads` threads, on one frame (results
+// discarded): all threads on one frame, and `threads` frames at once with one thread each, on
+// persistent threads as the workers are. Each is run once first, untimed, to plan its FFTs and
+// warm its buffers; fast frames are repeated for at least 0.1 s (frame-parallel runs as many
+// frames per thread as the all-threads timing needed).
+struct ModeTiming {
+    double fftFps = 0, frameFps = 0;
+};
+
+ModeTiming timeModes(ReconstructionMethod& first,
+                     const std::function<std::unique_ptr<ReconstructionMethod>()>& makeMethod,
+                     const ReconstructionRequest& request, const LoadedHologram& frame,
+                     int threads, const ProgressReporter& progress)
+{
+    using Clock = std::chrono::steady_clock;
+    auto seconds = [](Clock::time_point t) {
+        return std::max(1e-9, std::chrono::duration<double>(Clock::now() - t).count());
+    };
+    ModeTiming m;
+    int repeats = 0;
+    {
+        const ThreadCountScope scope(threads);
+        progress.step(0.0, "measuring: one frame on " + std::to_string(threads) + " threads");
+        (void)reconstruct(first, request, frame);
+        const auto t0 = Clock::now();
+        do {
+            (void)reconstruct(first, request, frame);
+            ++repeats;
+        } while (seconds(t0) < 0.1 && repeats < 200);
+        m.fftFps = repeats / seconds(t0);
+    }
+    progress.step(0.0, "measuring: " + std::to_string(threads) + " frames at once");
+    std::vector<std::unique_ptr<ReconstructionMethod>> methods;
+    for (int i = 0; i < threads; ++i)
+        methods.push_back(makeMethod());
+    std::mutex mutex;
+    std::condition_variable changed;
+    int ready = 0;
+    bool go = false;
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+    std::vector<std::thread> workers;
+    for (int i = 0; i < threads; ++i)
+        workers.emplace_back([&, i] {
+            try {
+                const ThreadCountScope scope(1);
+                (void)reconstruct(*methods[std::size_t(i)], request, frame);  // warm-up
+                {
+                    std::unique_lock<std::mutex> lock(mutex);
+                    ++ready;
+                    changed.notify_all();
+                    changed.wait(lock, [&] { return go; });
+                }
+                for (int k = 0; k < repeats; ++k)
+                    (void)reconstruct(*methods[std::size_t(i)], request, frame);
+            } catch (...) {
+                errors[std::size_t(i)] = std::current_exception();
+                std::lock_guard<std::mutex> lock(mutex);
+                ++ready;  // never leave the others waiting for this one
+                changed.notify_all();
+            }
+        });
+    Clock::time_point t0;
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return ready == threads; });
+        t0 = Clock::now();
+        go = true;
+        changed.notify_all();
+    }
+    for (auto& w : workers)
+        w.join();
+    m.frameFps = double(threads) * repeats / seconds(t0);
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+    return m;
+}
+
 std::string etaText(double seconds)
 {
     if (!std::isfinite(seconds) || seconds < 0)
@@ -671,7 +754,6 @@ StackSummary reconstructStack(const StackJob& job,
     summary.method = request.method;
     summary.width = probe.image.width();
     summary.height = probe.image.height();
-    probe = LoadedHologram{};
     ReconstructionRequest stored = request;
     stored.input.frame = 0;
     const std::string requestJson = stored.toJson().dump();
@@ -679,12 +761,29 @@ StackSummary reconstructStack(const StackJob& job,
     const int threads = threadCount();
     const bool learned = first->info().kind == MethodKind::Learned;
     int threadsPerFrame = 0;
-    if (learned || frames.size() == 1 || threads == 1 || job.workers == 1)
+    summary.modeChoice = "rule";
+    if (learned || frames.size() == 1 || threads == 1 || job.workers == 1) {
         threadsPerFrame = threads;
-    else {
+        if (learned || job.workers == 1)
+            summary.modeChoice = "given";
+    } else {
         const int w = job.workers > 0 ? job.workers : std::min<int>(threads, int(frames.size()));
         threadsPerFrame = std::max(1, threads / w);
+        if (job.workers > 0)
+            summary.modeChoice = "given";
     }
+    // Measured instead when it pays: one process, automatic workers, ≥ 8 frames per thread, and
+    // no .part file to continue (that keeps its own threads per frame).
+    const bool continuing = job.resume && hdf5 && std::filesystem::exists(stackPartPath(job.output));
+    if (!learned && job.workers == 0 && size == 1 && threads > 1 && !continuing &&
+        frames.size() >= std::size_t(8) * std::size_t(threads)) {
+        const ModeTiming t = timeModes(*first, makeMethod, request, probe, threads, progress);
+        summary.modeChoice = "measured";
+        summary.fftParallelFps = t.fftFps;
+        summary.frameParallelFps = t.frameFps;
+        threadsPerFrame = t.frameFps >= 1.1 * t.fftFps ? 1 : threads;
+    }
+    probe = LoadedHologram{};
 
     // Rank 0 opens the output; every rank learns the done mask and the threads per frame.
     std::unique_ptr<StackWriter> writer;
@@ -698,6 +797,8 @@ StackSummary reconstructStack(const StackJob& job,
                                                            summary.width, summary.height,
                                                            threadsPerFrame, job.resume);
                 done = h->done();
+                if (continuing)
+                    summary.modeChoice = "resumed";
                 threadsPerFrame = h->threadsPerFrame();
                 writer = std::move(h);
             } else {

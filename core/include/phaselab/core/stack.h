@@ -64,11 +64,18 @@ struct StackSummary {
     int threadsPerFrame = 0;  ///< FFT / OpenMP threads of each frame's computation
     /// "frame-parallel" (several workers, one thread each) or "fft-parallel" (one worker, all threads).
     std::string mode;
+    /// How the mode was chosen: "measured" (both timed on the first frame, the faster taken),
+    /// "rule" (too few frames to pay for a measurement, or several ranks), "given" (workers set,
+    /// or a learned method: one worker), or "resumed" (the threads per frame of the .part file).
+    std::string modeChoice;
+    /// With modeChoice "measured": frames per second of each mode on the first frame.
+    double fftParallelFps = 0, frameParallelFps = 0;
     int ranks = 1;
     std::vector<std::string> outputs;  ///< the file(s) written
     std::vector<std::string> warnings; ///< of the first frame's outcome
     /// The command line's --json object: method, frames, computed, skipped, seconds, frames_per_second,
-    /// shape, workers, threads_per_frame, mode, ranks, outputs, warnings.
+    /// shape, workers, threads_per_frame, mode, mode_choice, ranks, outputs, warnings, and
+    /// measured_frames_per_second {fft_parallel, frame_parallel} when the mode was measured.
     [[nodiscard]] nlohmann::json report() const;
 };
 
@@ -88,13 +95,17 @@ bool isHdf5StackOutput(const std::string& output);
 /// (ThreadCountScope). Memory: about 3 frames per worker plus the workers' own buffers.
 ///
 /// Workers (job.workers = 0): learned methods, and stacks of one frame, run one worker with all
-/// threadCount() threads ("fft-parallel"); classical methods run min(threadCount(), frames)
-/// workers, each with threadCount() / workers threads: one per worker when there are enough
-/// frames ("frame-parallel"). Frames need no synchronisation, so this avoids the FFT and OpenMP
-/// threads' scaling loss and barrier waits: on the shared 2-core test machine frame-parallel
-/// CTF ran 23 against 6 frames/s at 512² and 70–99 against 7–8 at 256², and the same ≈ 5
-/// frames/s at 1024² (docs/benchmarks.md); it holds one method's buffers per worker (≈ 90 MB
-/// each for CTF at 1024²). Given
+/// threadCount() threads ("fft-parallel"). For classical methods on a single process with at
+/// least 8 frames per thread, both modes are measured on the first frame before the run
+/// (each run once to plan and warm up, then timed: one frame with all threads against
+/// threadCount() frames at once, one thread each; results discarded), and the faster is taken,
+/// frame-parallel only when it is at least 10 % faster since it holds one method's buffers per
+/// worker (≈ 90 MB each for CTF at 1024²). Otherwise the rule: min(threadCount(), frames)
+/// workers, each with threadCount() / workers threads ("frame-parallel" with enough frames).
+/// Frames need no synchronisation, so frame-parallel avoids the FFT and OpenMP threads'
+/// scaling loss and barrier waits: on the shared 2-core test machine it ran CTF at 23 against
+/// 6 frames/s at 512² and 70–99 against 7–8 at 256², and the same ≈ 5 frames/s at 1024²
+/// (docs/benchmarks.md). Given
 /// workers W > 1, each gets threadCount() / W threads. A resumed file keeps the threads per
 /// frame it was started with, so the resumed frames are computed the same way as the others.
 ///
