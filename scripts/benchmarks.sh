@@ -23,7 +23,8 @@ for arg in "$@"; do
     *) programs+=("$arg") ;;
   esac
 done
-all=(fresnel_bench irgn_bench load_bench metrics_bench simulate_bench io_bench models_bench phasegan_bench)
+all=(fresnel_bench irgn_bench load_bench metrics_bench simulate_bench io_bench models_bench phasegan_bench
+     dgn_profile_bench stack_bench)
 [ ${#programs[@]} -eq 0 ] && programs=("${all[@]}")
 
 "$root/scripts/build.sh" >/dev/null
@@ -36,7 +37,7 @@ declare -A smoke=(
   [fresnel_bench]="/512" [irgn_bench]="FftPair/512|OperatorPair|NewtonStep"
   [load_bench]="." [metrics_bench]="/512|EdgeFit" [simulate_bench]="/128"
   [io_bench]="/4/256" [models_bench]="Inference/.*/128/|Training/.*/32/"
-  [phasegan_bench]="Inference/4/0")
+  [phasegan_bench]="Inference/4/0" [dgn_profile_bench]="/128/10" [stack_bench]=".")
 
 for p in "${programs[@]}"; do
   [ -x "$bench/$p" ] || { echo "benchmarks.sh: no program $bench/$p" >&2; exit 2; }

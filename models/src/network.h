@@ -70,10 +70,12 @@ public:
     torch::nn::Sequential regulariser{nullptr};  ///< G: 2 → w1 → w2 → 2
     torch::nn::Sequential update{nullptr};       ///< H: 4 → w1 → w2 → 2
 
-private:
-    // G or H on a [N, C, H, W] input: k×k convolutions with LReLU_α between them.
+    /// G or H on a [N, C, H, W] input: k×k convolutions with LReLU_α between them, channels-last
+    /// (public for the profile benchmark).
     [[nodiscard]] torch::Tensor runBlock(const torch::nn::Sequential& block,
                                          const torch::Tensor& input) const;
+
+private:
 
     DgnOptions m_options;
     double m_absorptionMeanSquare = 1, m_phaseMeanSquare = 1;  ///< balanced loss's weights
