@@ -12,6 +12,7 @@
 #include <phaselab/models/reproduce.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -36,6 +37,7 @@ struct EvaluateOptions {
     // Scoring a method over a data set split instead of one image.
     std::string data, split = "test", method;
     int images = 0;
+    double deltaBeta = 0;
     MethodFlags methodFlags;
     bool json = false;
 };
@@ -60,6 +62,9 @@ int runEvaluateSplit(const EvaluateOptions& o, const Context& ctx)
     options->validate();
     core::ReconstructionRequest request;
     request.method = o.method;
+    if (o.deltaBeta < 0 || !std::isfinite(o.deltaBeta))
+        throw core::InputError("--delta-beta must be a finite ratio δ/β > 0");
+    request.betaOverDelta = o.deltaBeta > 0 ? 1.0 / o.deltaBeta : 0.0;
     request.options = std::shared_ptr<const core::MethodOptions>(std::move(options));
     const models::MethodScores s =
         models::evaluateSplit(o.data, o.split, request, o.images, ctx.reporter());
@@ -258,6 +263,10 @@ Command addEvaluateCommand(CLI::App& root)
         ->needs(data);
     sub->add_option("--images", o->images, "Score only the first N images of the split (0: all)")
         ->check(CLI::NonNegativeNumber)
+        ->needs(data);
+    sub->add_option("--delta-beta", o->deltaBeta,
+                    "δ/β of a homogeneous sample for --data's method (CTF, Paganin, homogeneous "
+                    "IRGN); none: pure phase")
         ->needs(data);
     addMethodFlags(sub, o->methodFlags);
     addJsonFlag(sub, o->json);

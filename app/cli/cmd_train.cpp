@@ -180,7 +180,8 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
                    {"initial_val_loss", r.initialValLoss},
                    {"best_epoch", r.bestEpoch},
                    {"best_val_loss", r.bestValLoss},
-                   {"method", o.method},
+                   // The trained method (a resumed checkpoint's, whatever --method says).
+                   {"method", models::modelInfo(r.modelPath).value("method", o.method)},
                    {"parameter_count", r.parameterCount},
                    {"device", r.device},
                    {"world_size", r.worldSize},

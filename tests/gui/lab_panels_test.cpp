@@ -157,6 +157,8 @@ private slots:
                 o->device = "cpu";
                 return o;
             }
+            if (id == QLatin1String("msd"))  // no model, not even the shipped one: it must fail
+                return std::make_shared<models::LearnedMethodOptions>();
             if (id != QLatin1String("irgn"))
                 return nullptr;
             auto o = std::make_shared<core::IrgnMethodOptions>();

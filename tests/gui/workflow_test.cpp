@@ -332,12 +332,14 @@ private slots:
         retype(alpha, "1e-3");
         QVERIFY(p->runButton()->isEnabled());
 
-        // Paganin needs δ/β; the learned methods need a model file.
+        // Paganin needs δ/β; the learned methods a model file: the shipped one by default,
+        // and without it the reason says so.
         w.parameterPanel()->setDeltaOverBeta(0);
         p->setCurrentMethod("paganin");
         QVERIFY(!p->runButton()->isEnabled());
         QVERIFY(p->reasonLabel()->text().contains("δ/β"));
         p->setCurrentMethod("dgn");
+        p->setOptions("dgn", {{"model", ""}});
         QVERIFY(!p->runButton()->isEnabled());
         QVERIFY(p->reasonLabel()->text().contains("model file"));
         // Clicking the disabled button starts nothing.
@@ -354,6 +356,31 @@ private slots:
         QVERIFY(!p->runButton()->isEnabled());
         QVERIFY2(p->reasonLabel()->text().contains("not_a_model.pt"),
                  qPrintable(p->reasonLabel()->text()));
+    }
+
+    // The demo hologram as the application opens it: every method, learned ones included (the
+    // models PhaseLab ships), is ready to run without a setting changed.
+    void demoOpensWithEveryMethodReady()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        MethodPanel* p = w.methodPanel();
+        p->setAutoUpdate(false);
+        w.openDemo();
+        QVERIFY(test::waitLoaded(w));
+        for (const QString& id : p->methodIds()) {
+            p->setCurrentMethod(id);
+            QVERIFY2(p->runButton()->isEnabled(),
+                     qPrintable(id + ": " + p->reasonLabel()->text()));
+        }
+        // The shipped DGN runs on it.
+        p->setCurrentMethod("dgn");
+        const Result dgn = test::runAndWait(w);
+        QVERIFY(dgn);
+        QCOMPARE(dgn->method.id, std::string("dgn"));
+        qInfo("shipped DGN on the demo: phase NMSE %.3g %%, %.2f s",
+              phaseNmsePercent(dgn->phase, *w.current()->truePhase), dgn->seconds);
     }
 
     void learnedMethodsWithModelFiles()

@@ -3,7 +3,9 @@
 #include <QtTest>
 
 #include <phaselab/core/error.h>
+#include <phaselab/core/reconstruction_method.h>
 #include <phaselab/models/learned.h>
+#include <phaselab/models/learned_method.h>
 #include <phaselab/models/library.h>
 
 #include "sim_dataset.h"
@@ -84,6 +86,50 @@ private slots:
         QVERIFY(e.modifiedSeconds > 1.6e9);
         QVERIFY(models::listModels(path("no_such_folder")).empty());
         fs::remove(path("lib/a_broken.pt"));
+    }
+
+    // Shipped models: $PHASELAB_MODELS_DIR is searched first; the model of a method whose
+    // training physics matches is preferred; the learned methods' default options name it, so
+    // they run without a model of one's own; the command that made it is in its record.
+    void shippedModelsAreTheDefaults()
+    {
+        fs::create_directories(path("shipped"));
+        fs::copy_file(m_model, path("shipped/dgn.pt"));
+        qputenv("PHASELAB_MODELS_DIR", QByteArray::fromStdString(path("shipped") + ":" + path("nowhere")));
+        const std::vector<std::string> folders = models::shippedModelFolders();
+        QVERIFY(!folders.empty());
+        QCOMPARE(folders.front(), fs::weakly_canonical(path("shipped")).string());
+        const std::string shipped = models::shippedModel(models::Method::Dgn);
+        QCOMPARE(shipped, fs::weakly_canonical(path("shipped/dgn.pt")).string());
+        QCOMPARE(models::shippedModel(models::Method::Dgn, &m_spec.geometry), shipped);
+        core::Geometry other = m_spec.geometry;
+        other.distanceM *= 2;  // no shipped model for it: the method's first one all the same
+        QCOMPARE(models::shippedModel(models::Method::Dgn, &other), shipped);
+
+        models::registerLearnedMethods();
+        const auto options = core::MethodRegistry::instance().defaultOptions("dgn");
+        QCOMPARE(options->toJson()["model"].get<std::string>(), shipped);
+        qunsetenv("PHASELAB_MODELS_DIR");
+    }
+
+    void trainingRecordsItsCommand()
+    {
+        models::TrainOptions o;
+        o.method = models::Method::Dgn;
+        o.dgn.iterations = 1;
+        o.dgn.width1 = o.dgn.width2 = 2;
+        o.dataPath = path("tiny.h5");
+        o.outPath = path("commanded.pt");
+        o.epochs = 1;
+        o.batchSize = 2;
+        o.device = "cpu";
+        o.commandLine = "phaselab-cli train --method dgn --data tiny.h5 --out commanded.pt";
+        models::train(o, nullptr, nullptr);
+        const nlohmann::json info = models::modelInfo(o.outPath);
+        QCOMPARE(info["training"]["command"].get<std::string>(), o.commandLine);
+        QCOMPARE(info["architecture"]["loss"].get<std::string>(), std::string("balanced"));
+        fs::remove(o.outPath);
+        fs::remove(o.outPath + ".ckpt");
     }
 
     void renameExportImportDelete()

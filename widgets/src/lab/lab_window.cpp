@@ -2,6 +2,7 @@
 
 #include <phaselab/models/learned.h>
 #include <phaselab/models/learned_method.h>
+#include <phaselab/models/library.h>
 #include <phaselab/widgets/compare_view.h>
 #include <phaselab/widgets/data_panel.h>
 #include <phaselab/widgets/input_controller.h>
@@ -62,8 +63,11 @@ LabWindow::LabWindow(MainWindow& main, QWidget* parent)
 
     const QString folder = defaultModelFolder();
     QDir().mkpath(folder);
-    m_library->setFolders(folder, {QCoreApplication::applicationDirPath() +
-                                   QStringLiteral("/../share/phaselab/models")});
+    // The shipped models (resources/models, or an installed copy) as read-only folders.
+    QStringList shipped;
+    for (const std::string& f : models::shippedModelFolders())
+        shipped << QString::fromStdString(f);
+    m_library->setFolders(folder, shipped);
     m_training->setOutputPath(
         folder + QStringLiteral("/model_%1.pt")
                      .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd_HHmm"))));
