@@ -102,9 +102,19 @@ int main(int argc, char** argv)
     };
     print("PhaseGAN (trained)", score(phasesOf(trained, holos), truth, g.pixelSizeM));
     print("PhaseGAN (untrained, seed 1)", score(phasesOf(untrained, holos), truth, g.pixelSizeM));
-    for (double alpha : {1e-4, 1e-3, 1e-2, 1e-1, 1.0}) {
+    // CTF with its default α rule (-1), then a manual α grid (the rule would cap every α).
+    for (double alpha : {-1.0, 1e-4, 1e-3, 1e-2, 1e-1, 1.0}) {
         core::CtfOptions o;
         o.betaDelta = betaDelta;
+        if (alpha < 0) {
+            core::Ctf ctf(g, w, h, o);
+            std::vector<core::ImageF> phases;
+            for (const core::ImageF& holo : holos)
+                phases.push_back(ctf.reconstruct(holo).phase);
+            print("CTF (default α rule)", score(phases, truth, g.pixelSizeM));
+            continue;
+        }
+        o.alphaRule = core::AlphaRule::Manual;
         o.alphaLow = alpha;
         o.alphaHigh = 10 * alpha;
         core::Ctf ctf(g, w, h, o);
