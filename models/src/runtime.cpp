@@ -8,6 +8,11 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
 #include <climits>
 #include <cstdlib>
 #include <mutex>
@@ -53,6 +58,59 @@ RuntimeInfo initialiseRuntime()
     r.blasLibrary = blasPath();
     r.blasOptimised = isOptimisedBlas(r.blasLibrary);
     return r;
+}
+
+} // namespace phaselab::models
+
+namespace phaselab::models {
+
+namespace {
+
+bool cpuHasBf16()
+{
+    if (const char* env = std::getenv("PHASELAB_BF16"))
+        return std::string(env) != "0";
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("flags", 0) == 0)
+            return line.find(" avx512_bf16") != std::string::npos;
+    return false;
+}
+
+std::atomic<bool>& reducedPrecisionFlag()
+{
+    static std::atomic<bool> flag{cpuHasBf16()};
+    return flag;
+}
+
+thread_local bool t_float32 = false;
+
+} // namespace
+
+bool reducedPrecisionInference()
+{
+    return reducedPrecisionFlag().load(std::memory_order_relaxed);
+}
+
+void setReducedPrecisionInference(bool enabled)
+{
+    reducedPrecisionFlag().store(enabled, std::memory_order_relaxed);
+}
+
+Float32Scope::Float32Scope() : m_previous(t_float32)
+{
+    t_float32 = true;
+}
+
+Float32Scope::~Float32Scope()
+{
+    t_float32 = m_previous;
+}
+
+bool float32Forced()
+{
+    return t_float32;
 }
 
 } // namespace phaselab::models

@@ -103,6 +103,7 @@ ValidationScores evaluate(NetworkImpl& net, const DatasetSplit& split, int n, in
                           const Ranks& ranks = {})
 {
     torch::NoGradGuard noGrad;
+    const Float32Scope float32;  // figures independent of batch split and CPU (runtime.h)
     net.eval();
     std::vector<int> order(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
