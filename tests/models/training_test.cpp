@@ -172,11 +172,13 @@ private slots:
         const auto stack = model.reconstructStack({shifted, shifted}, std::nullopt, 2,
                                                   core::ProgressReporter(nullptr, nullptr));
         QVERIFY(test::relativeDifference(stack[1].phase, r.phase) < 1e-5);  // batch of 2 vs 1
-        models::setReducedPrecisionInference(true);
-        const double reduced = test::relativeDifference(model.reconstruct(shifted).phase, r.phase);
         models::setReducedPrecisionInference(bf16);
-        qInfo("bf16 against float32 convolutions: relative difference %.2g", reduced);
-        QVERIFY(reduced < 3e-2);
+        if (bf16) {  // only where the CPU has bf16 (LibTorch refuses it without AVX-512)
+            const double reduced =
+                test::relativeDifference(model.reconstruct(shifted).phase, r.phase);
+            qInfo("bf16 against float32 convolutions: relative difference %.2g", reduced);
+            QVERIFY(reduced < 3e-2);
+        }
         core::ImageF nan = shifted;
         nan(3, 3) = std::numeric_limits<float>::quiet_NaN();
         QVERIFY_THROWS_EXCEPTION(core::InputError, model.reconstruct(nan));

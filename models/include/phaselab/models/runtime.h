@@ -25,7 +25,8 @@ RuntimeInfo initialiseRuntime();
 /// NMSE unchanged to < 1 % relative, docs/reproduce-dgn.md). $PHASELAB_BF16 = 0 or 1 overrides
 /// the default. Training and its validation always run in float32.
 bool reducedPrecisionInference();
-/// Sets it for the whole process (tests, comparisons).
+/// Sets it for the whole process (tests, comparisons). Enabling it on a CPU without AVX-512
+/// makes DGN inference fail in LibTorch: only restore a value reducedPrecisionInference() gave.
 void setReducedPrecisionInference(bool enabled);
 
 /// While it lives, the calling thread computes in float32 whatever reducedPrecisionInference()
