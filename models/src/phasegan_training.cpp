@@ -436,33 +436,9 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
         loadWeights(*best, resumeArchive, "best_model", options.resumePath);
     }
     // Rank 0's weights of the four networks on every rank.
-    if (group) {
-        torch::NoGradGuard noGrad;
-        std::vector<torch::Tensor> tensors;
-        for (torch::nn::Module* m :
-             std::initializer_list<torch::nn::Module*>{cycle.objectGenerator.get(), cycle.detectorGenerator.get(),
-                                                       cycle.objectDiscriminator.get(),
-                                                       cycle.detectorDiscriminator.get()}) {
-            for (const auto& t : m->parameters(true))
-                tensors.push_back(t);
-            for (const auto& b : m->buffers(true))
-                if (b.is_floating_point())
-                    tensors.push_back(b);
-        }
-        std::vector<torch::Tensor> flat;
-        for (const auto& t : tensors)
-            flat.push_back(t.detach().to(torch::kCPU, torch::kFloat64).reshape({-1}));
-        torch::Tensor all = torch::cat(flat);
-        if (rank != 0)
-            all.zero_();
-        group->allreduceSum(all);
-        std::int64_t offset = 0;
-        for (auto& t : tensors) {
-            const std::int64_t n = t.numel();
-            t.copy_(all.slice(0, offset, offset + n).view(t.sizes()));
-            offset += n;
-        }
-    }
+    if (group)
+        group->shareModules({cycle.objectGenerator.get(), cycle.detectorGenerator.get(),
+                             cycle.objectDiscriminator.get(), cycle.detectorDiscriminator.get()});
     if (!resuming)
         copyWeights(*cycle.objectGenerator, *best);
     st.worldSize = worldSize;

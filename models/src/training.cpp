@@ -66,28 +66,8 @@ struct Ranks {
 // loaded alike; this makes it so whatever the platform's initialisation).
 void shareWeights(NetworkImpl& net, const Ranks& ranks)
 {
-    if (!ranks.dist)
-        return;
-    torch::NoGradGuard noGrad;
-    std::vector<torch::Tensor> tensors;
-    for (const auto& p : net.parameters(true))
-        tensors.push_back(p);
-    for (const auto& b : net.buffers(true))
-        if (b.is_floating_point())
-            tensors.push_back(b);
-    std::vector<torch::Tensor> flat;
-    for (const auto& t : tensors)
-        flat.push_back(t.detach().to(torch::kCPU, torch::kFloat64).reshape({-1}));
-    torch::Tensor all = torch::cat(flat);
-    if (ranks.rank != 0)
-        all.zero_();
-    ranks.dist->allreduceSum(all);
-    std::int64_t offset = 0;
-    for (auto& t : tensors) {
-        const std::int64_t n = t.numel();
-        t.copy_(all.slice(0, offset, offset + n).view(t.sizes()));
-        offset += n;
-    }
+    if (ranks.dist)
+        ranks.dist->shareModules({&net});
 }
 
 // Validation figures of the first n samples of a split, no gradients: the mean loss and the
