@@ -488,6 +488,26 @@
         <source>Balanced loss (absorption weighs as phase)</source>
         <translation>Perte équilibrée (l&apos;absorption pèse autant que la phase)</translation>
     </message>
+    <message>
+        <source>Auto</source>
+        <translation>Automatique</translation>
+    </message>
+    <message>
+        <source>float32</source>
+        <translation>float32</translation>
+    </message>
+    <message>
+        <source>bfloat16 (mixed)</source>
+        <translation>bfloat16 (mixte)</translation>
+    </message>
+    <message>
+        <source>Arithmetic of the convolutions while training. bfloat16: inputs and weights rounded to bfloat16 with float32 accumulation, weights, optimiser and loss, about 1.5× faster on CPUs with AVX512_BF16. Auto: bfloat16 where the CPU has it. Validation always runs in float32.</source>
+        <translation>Arithmétique des convolutions pendant l’entraînement. bfloat16 : entrées et poids arrondis en bfloat16, accumulation, poids, optimiseur et perte en float32, environ 1,5× plus rapide sur les processeurs dotés d’AVX512_BF16. Automatique : bfloat16 là où le processeur le permet. La validation se fait toujours en float32.</translation>
+    </message>
+    <message>
+        <source>Convolutions</source>
+        <translation>Convolutions</translation>
+    </message>
 </context>
 <context>
     <name>phaselab::widgets::DisplayPanel</name>

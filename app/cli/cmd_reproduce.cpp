@@ -16,6 +16,7 @@ namespace {
 struct ReproduceCliOptions {
     models::ReproduceOptions run;
     std::string dgnLoss = "balanced";
+    std::string dgnPrecision = "auto";
     std::string commandLine;
     bool json = false;
 };
@@ -29,6 +30,7 @@ int runReproduce(const ReproduceCliOptions& cli, const Context& ctx)
 {
     models::ReproduceOptions o = cli.run;
     o.dgnBalancedLoss = cli.dgnLoss == "balanced";
+    o.dgnPrecision = models::parsePrecision(cli.dgnPrecision);
     o.commandLine = cli.commandLine;
     const models::ReproduceResult r =
         models::reproduce(o, ctx.progress, ctx.cancel, [&](const std::string& stage) {
@@ -109,6 +111,11 @@ Command addReproduceCommand(CLI::App& root, const std::string& commandLine)
     sub->add_option("--dgn-loss", o->dgnLoss,
                     "DGN training loss: balanced per channel, or mse (the paper's)")
         ->check(CLI::IsMember({"balanced", "mse"}))
+        ->capture_default_str();
+    sub->add_option("--dgn-precision", o->dgnPrecision,
+                    "DGN's training convolutions: auto (bf16 where the CPU has AVX512_BF16), "
+                    "float32 or bf16 (train --precision)")
+        ->check(CLI::IsMember({"auto", "float32", "bf16", "bfloat16"}))
         ->capture_default_str();
     sub->add_option("--tune-images", r.tuneImages,
                     "Validation images on which IRGN's alpha0 and q are tuned")

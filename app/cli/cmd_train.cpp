@@ -22,6 +22,7 @@ struct TrainCliOptions {
     std::string data, out, checkpoint, resume;
     std::string device = "auto";
     std::string schedule = "auto";
+    std::string precision = "auto";
     int epochs = 0, batch = 0, stepEpochs = 30;
     double lr = 0;
     std::uint64_t seed = 1;
@@ -109,6 +110,7 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
     t.stepEpochs = o.stepEpochs;
     t.seed = o.seed;
     t.device = o.device;
+    t.precision = models::parsePrecision(o.precision);
     t.augmentation.flips = o.flips;
     t.augmentation.rotations = o.rotations;
     t.maxTrainSamples = o.maxTrain;
@@ -184,13 +186,14 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
                    {"method", models::modelInfo(r.modelPath).value("method", o.method)},
                    {"parameter_count", r.parameterCount},
                    {"device", r.device},
+                   {"precision", r.precision},
                    {"world_size", r.worldSize},
                    {"model", r.modelPath},
                    {"checkpoint", r.checkpointPath},
                    {"history", history}});
     } else {
         std::cout << "trained " << o.method << " (" << r.parameterCount << " parameters) on "
-                  << r.device
+                  << r.device << (r.precision == "bfloat16" ? " (bf16 convolutions)" : "")
                   << (r.worldSize > 1 ? " × " + std::to_string(r.worldSize) + " ranks" : std::string())
                   << " for " << r.history.size() << " epochs in "
                   << core::formatNumber(r.seconds, 3) << " s; best validation loss "
@@ -233,6 +236,12 @@ Command addTrainCommand(CLI::App& root, const std::string& commandLine)
         ->capture_default_str();
     sub->add_option("--device", o->device, "Compute device")
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->capture_default_str();
+    sub->add_option("--precision", o->precision,
+                    "DGN's convolutions in training: bf16 (mixed precision: bfloat16 inputs and "
+                    "weights, float32 accumulation, weights, Adam and loss; about 1.5x faster), "
+                    "float32, or auto (bf16 where the CPU has AVX512_BF16); validation is float32")
+        ->check(CLI::IsMember({"auto", "float32", "bf16", "bfloat16"}))
         ->capture_default_str();
     sub->add_option("--seed", o->seed, "Seed of weights, shuffling and augmentation")
         ->capture_default_str();

@@ -57,6 +57,27 @@ Schedule parseSchedule(const std::string& text)
     throw core::InputError("schedule '" + text + "' is not one of auto, constant, cosine, step");
 }
 
+std::string toString(Precision precision)
+{
+    switch (precision) {
+    case Precision::Auto: return "auto";
+    case Precision::Float32: return "float32";
+    case Precision::BFloat16: return "bf16";
+    }
+    return "?";
+}
+
+Precision parsePrecision(const std::string& text)
+{
+    if (text == "auto")
+        return Precision::Auto;
+    if (text == "float32")
+        return Precision::Float32;
+    if (text == "bf16" || text == "bfloat16")
+        return Precision::BFloat16;
+    throw core::InputError("precision '" + text + "' is not one of auto, float32, bf16");
+}
+
 std::int64_t parameterCount(const DgnOptions& o)
 {
     // G: k×k convolutions 2 → w1 → w2 → 2; H: the same from 4 channels (physics.md §5).

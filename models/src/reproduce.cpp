@@ -266,7 +266,8 @@ std::string markdownTable(const ReproduceOptions& o, const std::vector<MethodSco
        << "², " << o.train << " train / " << (o.val > 0 ? o.val : o.test) << " val / " << o.test
        << " test, seed " << o.seed << "\n";
     md << "- Training: " << o.epochs << " epochs, batch " << o.batch << ", DGN loss "
-       << (o.dgnBalancedLoss ? "balanced per channel" : "plain MSE (the paper's)") << "\n";
+       << (o.dgnBalancedLoss ? "balanced per channel" : "plain MSE (the paper's)")
+       << ", DGN precision " << toString(o.dgnPrecision) << "\n";
     if (timing.is_object() && !timing.empty()) {
         md << "- Stage times (this machine, as run):";
         for (const char* stage : {"simulate", "train-msd", "train-dgn", "tune-irgn", "eval-irgn-paper",
@@ -485,10 +486,14 @@ void ReproduceOptions::validate() const
 nlohmann::json ReproduceOptions::toJson() const
 {
     // The settings that decide the results (not the folder, the device or the command line).
-    return {{"table", table},   {"size", size},   {"train", train},
-            {"val", val > 0 ? val : test},        {"test", test},
-            {"epochs", epochs}, {"batch", batch}, {"seed", seed},
-            {"dgn_loss", dgnBalancedLoss ? "balanced" : "mse"}, {"tune_images", tuneImages}};
+    nlohmann::json j = {{"table", table},   {"size", size},   {"train", train},
+                        {"val", val > 0 ? val : test},        {"test", test},
+                        {"epochs", epochs}, {"batch", batch}, {"seed", seed},
+                        {"dgn_loss", dgnBalancedLoss ? "balanced" : "mse"},
+                        {"tune_images", tuneImages}};
+    if (dgnPrecision != Precision::Auto)  // absent: auto (folders from before the option)
+        j["dgn_precision"] = toString(dgnPrecision);
+    return j;
 }
 
 ReproduceResult reproduce(const ReproduceOptions& o, core::ProgressSink* sink,
@@ -580,6 +585,8 @@ ReproduceResult reproduce(const ReproduceOptions& o, core::ProgressSink* sink,
             TrainOptions t;
             t.method = name == "train-msd" ? Method::Msd : Method::Dgn;
             t.dgn.balancedLoss = o.dgnBalancedLoss;
+            if (t.method == Method::Dgn)
+                t.precision = o.dgnPrecision;
             t.dataPath = data;
             t.outPath = st.output;
             t.checkpointPath = st.output + ".ckpt";

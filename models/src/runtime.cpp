@@ -66,16 +66,21 @@ namespace phaselab::models {
 
 namespace {
 
-bool cpuHasBf16()
+bool readCpuBf16()
 {
-    if (const char* env = std::getenv("PHASELAB_BF16"))
-        return std::string(env) != "0";
     std::ifstream in("/proc/cpuinfo");
     std::string line;
     while (std::getline(in, line))
         if (line.rfind("flags", 0) == 0)
             return line.find(" avx512_bf16") != std::string::npos;
     return false;
+}
+
+bool cpuHasBf16()
+{
+    if (const char* env = std::getenv("PHASELAB_BF16"))
+        return std::string(env) != "0";
+    return cpuHasNativeBf16();
 }
 
 std::atomic<bool>& reducedPrecisionFlag()
@@ -85,6 +90,7 @@ std::atomic<bool>& reducedPrecisionFlag()
 }
 
 thread_local bool t_float32 = false;
+thread_local bool t_bf16Training = false;
 
 } // namespace
 
@@ -111,6 +117,27 @@ Float32Scope::~Float32Scope()
 bool float32Forced()
 {
     return t_float32;
+}
+
+bool cpuHasNativeBf16()
+{
+    static const bool has = readCpuBf16();
+    return has;
+}
+
+ReducedPrecisionTrainingScope::ReducedPrecisionTrainingScope() : m_previous(t_bf16Training)
+{
+    t_bf16Training = true;
+}
+
+ReducedPrecisionTrainingScope::~ReducedPrecisionTrainingScope()
+{
+    t_bf16Training = m_previous;
+}
+
+bool reducedPrecisionTraining()
+{
+    return t_bf16Training;
 }
 
 } // namespace phaselab::models

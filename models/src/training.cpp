@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 namespace phaselab::models {
 
@@ -180,6 +181,9 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
                                                                             : toJson(options.msd));
     }
     s.check();
+    // Resolved on this machine, also when resuming (the checkpoint's machine may differ).
+    s.precision = resolvePrecision(options.precision, s.method, device.is_cpu());
+    const bool bf16 = s.precision == "bfloat16";
 
     const DatasetSplit trainSet(s.data, "train");
     const DatasetSplit valSet(s.data, "val");
@@ -292,6 +296,9 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
                                                      batch->height, batch->width, device);
                 const torch::Tensor y = hostToTensor(batch->target.data(), batch->count, 2,
                                                      batch->height, batch->width, device);
+                std::optional<ReducedPrecisionTrainingScope> reduced;
+                if (bf16)
+                    reduced.emplace();
                 const torch::Tensor loss = net->loss(net->forward(x), y);
                 loss.backward();
                 l = loss.item<double>();
@@ -407,7 +414,9 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     ranks.share(false, "model file");
     reporter.step(1.0, "trained");
 
-    return st.result(options, checkpointPath, runStart, devName, net->parameterCount());
+    TrainResult result = st.result(options, checkpointPath, runStart, devName, net->parameterCount());
+    result.precision = s.precision;
+    return result;
 }
 
 } // namespace phaselab::models

@@ -96,6 +96,7 @@ nlohmann::json RunSettings::toJson() const
             {"max_train_samples", maxTrain},
             {"max_val_samples", maxVal},
             {"gradient_clip", gradientClip},
+            {"precision", precision},
             {"optimizer", "adam"},
             {"loss", loss}};
     if (!command.empty())
@@ -121,6 +122,7 @@ void RunSettings::fromJson(const nlohmann::json& j, const std::string& path)
         maxTrain = j.value("max_train_samples", 0);
         maxVal = j.value("max_val_samples", 0);
         gradientClip = j.value("gradient_clip", 0.0);
+        precision = j.value("precision", std::string("float32"));
         command = j.value("command", std::string());
     } catch (const nlohmann::json::exception&) {
         throw core::InputError(path + ": damaged training options in the checkpoint");
@@ -135,6 +137,29 @@ void RunSettings::check() const
         throw core::InputError("train: epochs, batch size and learning rate must be positive");
     if (stepEpochs < 1 || !(stepGamma > 0))
         throw core::InputError("train: step schedule needs step epochs ≥ 1 and γ > 0");
+}
+
+std::string resolvePrecision(Precision precision, Method method, bool cpuDevice)
+{
+    const bool possible = method == Method::Dgn && cpuDevice && cpuHasNativeBf16();
+    switch (precision) {
+    case Precision::Float32:
+        return "float32";
+    case Precision::Auto:
+        // reducedPrecisionInference() is the CPU's support unless $PHASELAB_BF16 says otherwise.
+        return possible && reducedPrecisionInference() ? "bfloat16" : "float32";
+    case Precision::BFloat16:
+        if (method != Method::Dgn)
+            throw core::InputError("train: bf16 precision is for DGN only, not " +
+                                   toString(method));
+        if (!cpuDevice)
+            throw core::InputError("train: bf16 precision runs on the CPU only");
+        if (!cpuHasNativeBf16())
+            throw core::InputError("train: this CPU has no native bfloat16 (AVX512_BF16); "
+                                   "use --precision float32 or auto");
+        return "bfloat16";
+    }
+    return "float32";
 }
 
 std::string checkpointPathOf(const TrainOptions& options)

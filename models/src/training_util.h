@@ -43,6 +43,8 @@ struct RunSettings {
     Augmentation augmentation;
     int maxTrain = 0, maxVal = 0;
     double gradientClip = 0;
+    /// "float32" or "bfloat16": DGN's convolutions during training (resolvePrecision()).
+    std::string precision = "float32";
     /// The command that started the run (TrainOptions::commandLine; kept on resume).
     std::string command;
 
@@ -54,6 +56,10 @@ struct RunSettings {
     /// Throws core::InputError for a missing dataset or non-positive epochs, batch, rate or step.
     void check() const;
 };
+
+/// What TrainOptions::precision means for `method` on `device` here: "bfloat16" or "float32".
+/// Throws core::InputError for an explicit bfloat16 that the method or machine cannot do.
+std::string resolvePrecision(Precision precision, Method method, bool cpuDevice);
 
 /// The checkpoint path of a run (OUT.ckpt unless given); throws core::InputError when there is no
 /// output path or a folder of the output or checkpoint does not exist.

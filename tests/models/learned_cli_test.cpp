@@ -10,6 +10,7 @@
 #include <phaselab/core/tiff_io.h>
 #include <phaselab/models/learned.h>
 #include <phaselab/models/learned_method.h>
+#include <phaselab/models/runtime.h>
 
 #include "sim_dataset.h"
 #include "cli_process.h"
@@ -69,6 +70,23 @@ private slots:
                  }()));
         QVERIFY(fs::exists(path("msd.pt").toStdString()));
         QVERIFY(fs::exists(path("msd.pt.ckpt").toStdString()));
+        QCOMPARE(j.value("precision", ""), std::string("float32"));  // auto: MS-D Net is float32
+
+        // DGN's mixed precision: reported and recorded; refused where the CPU cannot do it.
+        const Result d = run({"train", "--method", "dgn", "--data", m_data, "--out",
+                              path("dgn_bf16.pt"), "--epochs", "1", "--batch", "4", "--iterations",
+                              "2", "--width1", "4", "--width2", "4", "--device", "cpu",
+                              "--precision", "bf16", "--json"});
+        if (models::cpuHasNativeBf16()) {
+            QVERIFY2(d.code == 0, qPrintable(d.err));
+            QCOMPARE(parseOneJsonLine(d.out).value("precision", ""), std::string("bfloat16"));
+            QCOMPARE(models::modelInfo(path("dgn_bf16.pt").toStdString())["training"].value(
+                         "precision", ""),
+                     std::string("bfloat16"));
+        } else {
+            QCOMPARE(d.code, 3);
+            QVERIFY2(d.err.contains("bfloat16"), qPrintable(d.err));
+        }
     }
 
     void trainErrors()
@@ -81,6 +99,9 @@ private slots:
         r = run({"train", "--method", "dgn", "--data", m_data});  // no --out
         QCOMPARE(r.code, 2);
         r = run({"train", "--method", "cnn", "--data", m_data, "--out", path("x.pt")});
+        QCOMPARE(r.code, 2);
+        r = run({"train", "--method", "dgn", "--data", m_data, "--out", path("x.pt"),
+                 "--precision", "float16"});
         QCOMPARE(r.code, 2);
         r = run({"train", "--help"});
         QCOMPARE(r.code, 0);

@@ -225,6 +225,75 @@ private slots:
         QVERIFY(info["training"]["augmentation"]["flips"].get<bool>());
     }
 
+    // Mixed-precision DGN training (TrainOptions::precision). Where the CPU has native bfloat16
+    // it follows float32's curve, takes another path than float32 (other weights) and is
+    // recorded in the model file; elsewhere an explicit bf16 is refused and auto means float32.
+    void mixedPrecisionTraining()
+    {
+        auto message = [](const models::TrainOptions& o) -> std::string {
+            try {
+                models::train(o, nullptr, nullptr);
+            } catch (const core::InputError& e) {
+                return e.what();
+            }
+            return "";
+        };
+        auto recorded = [](const std::string& file) {
+            return models::modelInfo(file)["training"].value("precision", std::string());
+        };
+        models::TrainOptions msd = tinyOptions(models::Method::Msd, m_data, path("prec_msd.pt"));
+        msd.precision = models::Precision::BFloat16;
+        QVERIFY(message(msd).find("DGN only") != std::string::npos);
+
+        models::TrainOptions f32 = tinyOptions(models::Method::Dgn, m_data, path("prec_f32.pt"));
+        f32.precision = models::Precision::Float32;
+        const models::TrainResult a = models::train(f32, nullptr, nullptr);
+        QCOMPARE(a.precision, std::string("float32"));
+        QCOMPARE(recorded(path("prec_f32.pt")), std::string("float32"));
+
+        models::TrainOptions bf = tinyOptions(models::Method::Dgn, m_data, path("prec_bf16.pt"));
+        bf.precision = models::Precision::BFloat16;
+        models::TrainOptions automatic = tinyOptions(models::Method::Dgn, m_data, path("prec_auto.pt"));
+        automatic.epochs = 1;
+        if (!models::cpuHasNativeBf16()) {
+            qInfo("this CPU has no native bfloat16: checking the refusal and auto = float32");
+            QVERIFY(message(bf).find("bfloat16") != std::string::npos);
+            QCOMPARE(models::train(automatic, nullptr, nullptr).precision, std::string("float32"));
+            return;
+        }
+        const models::TrainResult b = models::train(bf, nullptr, nullptr);
+        QCOMPARE(b.precision, std::string("bfloat16"));
+        QCOMPARE(recorded(path("prec_bf16.pt")), std::string("bfloat16"));
+        // The same start, validated in float32 either way.
+        QVERIFY(std::abs(b.initialValLoss - a.initialValLoss) <= 1e-6 * a.initialValLoss);
+        for (std::size_t e = 0; e < a.history.size(); ++e) {
+            const double fa = a.history[e].valLoss, fb = b.history[e].valLoss;
+            qInfo("epoch %zu: val loss float32 %.6g, bf16 %.6g (initially %.6g)", e + 1, fa, fb,
+                  a.initialValLoss);
+            QVERIFY(std::abs(fb - fa) <= 0.1 * fa);
+        }
+        QVERIFY(b.history.back().valLoss < 0.8 * b.initialValLoss);
+
+        // Other weights than float32's: the bf16 convolutions really ran in training (both
+        // models compared in float32 inference).
+        const bool inference = models::reducedPrecisionInference();
+        models::setReducedPrecisionInference(false);
+        const core::ImageF holo = test::smoothImage<float>(16, 16, 0.2, 3);
+        core::ImageF shifted = holo;
+        for (auto& v : shifted)
+            v += 0.9f;
+        const auto ra = models::LearnedModel::load(path("prec_f32.pt"), "cpu").reconstruct(shifted);
+        const auto rb = models::LearnedModel::load(path("prec_bf16.pt"), "cpu").reconstruct(shifted);
+        models::setReducedPrecisionInference(inference);
+        const double diff = test::relativeDifference(rb.phase, ra.phase);
+        qInfo("bf16- against float32-trained output: relative difference %.3g", diff);
+        QVERIFY(diff > 1e-5 && diff < 0.1);
+
+        // Auto: bf16 here unless $PHASELAB_BF16=0 turned the reduced precision off.
+        QCOMPARE(models::train(automatic, nullptr, nullptr).precision,
+                 std::string(models::reducedPrecisionInference() ? "bfloat16" : "float32"));
+    }
+
     void rejectsBadInput()
     {
         auto message = [](const models::TrainOptions& o) -> std::string {

@@ -77,6 +77,22 @@ std::string toString(Schedule schedule);
 /// "auto" | "constant" | "cosine" | "step"; throws core::InputError otherwise.
 Schedule parseSchedule(const std::string& text);
 
+/// Arithmetic of DGN's convolutions during training (validation always runs in float32).
+enum class Precision {
+    /// bfloat16 for DGN on a CPU that has it natively (cpuHasNativeBf16(), unless
+    /// $PHASELAB_BF16=0), float32 otherwise
+    Auto,
+    Float32,
+    /// Mixed precision: the convolutions' inputs and weights rounded to bfloat16, float32
+    /// accumulation, weights, gradients, Adam, loss and Fresnel operator (1.5× faster per step
+    /// at 128², batch 10, docs/benchmarks.md). DGN on a CPU with native bfloat16 only: elsewhere
+    /// train() throws core::InputError.
+    BFloat16,
+};
+std::string toString(Precision precision);
+/// "auto" | "float32" | "bf16" (also "bfloat16"); throws core::InputError otherwise.
+Precision parsePrecision(const std::string& text);
+
 /// What a training run does. Zero / empty values mean "the method's default" (physics.md §5):
 /// DGN lr 5e-4 cosine, MS-D lr 1e-3 constant, batch 10, 100 epochs.
 struct TrainOptions {
@@ -111,6 +127,9 @@ struct TrainOptions {
     std::uint64_t seed = 1;      ///< weights, shuffling and augmentation draws
     std::string device = "auto"; ///< "auto" | "cpu" | "cuda"
     Augmentation augmentation;
+    /// DGN's convolution arithmetic. A resumed run resolves it again on its own machine; the
+    /// model file records what the last part of the run used (`training.precision`).
+    Precision precision = Precision::Auto;
     int maxTrainSamples = 0;     ///< use only the first n training samples (0: all)
     int maxValSamples = 0;       ///< use only the first n validation samples (0: all)
     int prefetchBatches = 2;     ///< batches the loader reads ahead on its own thread
@@ -174,6 +193,8 @@ struct TrainResult {
     double bestValLoss = 0;
     double seconds = 0;                ///< wall time of this call
     std::string device;                ///< "cpu" or "cuda:0"
+    /// "float32" or "bfloat16": DGN's convolutions in this call (TrainOptions::precision)
+    std::string precision = "float32";
     std::int64_t parameterCount = 0;
     std::string modelPath, checkpointPath;
     int worldSize = 1;                 ///< ranks the run trained on (TrainOptions::group)

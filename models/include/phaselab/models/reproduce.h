@@ -13,6 +13,7 @@
 
 #include <phaselab/core/progress.h>
 #include <phaselab/core/reconstruction_request.h>
+#include <phaselab/models/learned.h>
 
 namespace phaselab::models {
 
@@ -78,6 +79,9 @@ struct ReproduceOptions {
     std::uint64_t seed = 1;       ///< simulation, weights and shuffling
     /// DGN's training loss: balanced per channel (PhaseLab's default) or the paper's plain MSE.
     bool dgnBalancedLoss = true;
+    /// DGN's training arithmetic (TrainOptions::precision; auto: bf16 convolutions where the CPU
+    /// has them natively).
+    Precision dgnPrecision = Precision::Auto;
     /// Validation images on which IRGN's α₀ and q are tuned (the "tuned" row).
     int tuneImages = 10;
     /// The command that started the run, written into the table (empty: not recorded).

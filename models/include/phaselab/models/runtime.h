@@ -45,4 +45,27 @@ private:
 /// True inside a Float32Scope on this thread.
 bool float32Forced();
 
+/// Whether this CPU has native bfloat16 arithmetic (AVX512_BF16 in /proc/cpuinfo), ignoring
+/// $PHASELAB_BF16 and setReducedPrecisionInference().
+bool cpuHasNativeBf16();
+
+/// While it lives, DGN's convolutions on the calling thread run in bfloat16 also when autograd
+/// records (mixed-precision training: float32 weights, gradients, Adam, loss and Fresnel operator;
+/// the convolutions' inputs and weights are rounded to bfloat16, oneDNN accumulates in float32).
+/// A Float32Scope inside it still forces float32. Training opens it for TrainOptions::precision
+/// bfloat16 only; never open it on a CPU without cpuHasNativeBf16().
+class ReducedPrecisionTrainingScope {
+public:
+    ReducedPrecisionTrainingScope();
+    ~ReducedPrecisionTrainingScope();
+    ReducedPrecisionTrainingScope(const ReducedPrecisionTrainingScope&) = delete;
+    ReducedPrecisionTrainingScope& operator=(const ReducedPrecisionTrainingScope&) = delete;
+
+private:
+    bool m_previous;
+};
+
+/// True inside a ReducedPrecisionTrainingScope on this thread.
+bool reducedPrecisionTraining();
+
 } // namespace phaselab::models
