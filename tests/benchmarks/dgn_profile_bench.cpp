@@ -7,7 +7,9 @@
 //   Adjoint       F′* r and F′* (F′ g) (20 ×)
 //   Forward       the whole network without gradients (inference)
 //   ForwardGrad   the same while recording the autograd graph (training's forward)
-//   TrainStep     forward, balanced loss, backward and Adam step
+//   TrainStep     forward, balanced loss, backward and Adam step; third argument 1: mixed
+//                 precision (bf16 convolutions, ReducedPrecisionTrainingScope; CPUs with
+//                 AVX512_BF16 only)
 // Autograd bookkeeping is ForwardGrad − Forward; the backward pass is TrainStep − ForwardGrad.
 #include <benchmark/benchmark.h>
 
@@ -16,6 +18,8 @@
 
 #include <phaselab/core/parallel.h>
 #include <phaselab/models/runtime.h>
+
+#include <optional>
 
 using namespace phaselab;
 
@@ -125,8 +129,16 @@ void BM_ForwardGrad(benchmark::State& state)
 
 void BM_TrainStep(benchmark::State& state)
 {
+    const bool bf16 = state.range(2) != 0;
+    if (bf16 && !phaselab::models::cpuHasNativeBf16()) {
+        state.SkipWithError("this CPU has no native bfloat16 (AVX512_BF16)");
+        return;
+    }
     Setup& s = setup(int(state.range(0)), int(state.range(1)));
     s.net.train();
+    std::optional<phaselab::models::ReducedPrecisionTrainingScope> reduced;
+    if (bf16)
+        reduced.emplace();
     torch::optim::Adam adam(s.net.parameters(), torch::optim::AdamOptions(5e-4));
     for (auto _ : state) {
         adam.zero_grad();
@@ -148,7 +160,7 @@ PROFILE(BM_Derivative);
 PROFILE(BM_Adjoint);
 PROFILE(BM_Forward);
 PROFILE(BM_ForwardGrad);
-BENCHMARK(BM_TrainStep)->Args({128, 10})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TrainStep)->Args({128, 10, 0})->Args({128, 10, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 } // namespace
 

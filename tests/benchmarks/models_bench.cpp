@@ -85,15 +85,19 @@ std::string datasetFor(int n)
     const std::string path = (dir / ("set" + std::to_string(n) + ".h5")).string();
     test::SimSpec spec;
     spec.size = n;
-    spec.train = 20;
+    spec.train = 40;
     spec.val = 10;
     spec.geometry = kPaper;
     test::writeSimulatedDataset(path, spec);
     return files[n] = path;
 }
 
-void BM_Training(benchmark::State& state, models::Method method)
+void BM_Training(benchmark::State& state, models::Method method, models::Precision precision)
 {
+    if (precision == models::Precision::BFloat16 && !models::cpuHasNativeBf16()) {
+        state.SkipWithError("this CPU has no native bfloat16 (AVX512_BF16)");
+        return;
+    }
     const int n = int(state.range(0));
     const std::string data = datasetFor(n);
     const auto dir = std::filesystem::path(data).parent_path();
@@ -107,6 +111,7 @@ void BM_Training(benchmark::State& state, models::Method method)
         o.epochs = 1;
         o.batchSize = 10;
         o.device = "cpu";
+        o.precision = precision;
         const models::TrainResult r = models::train(o, nullptr, nullptr);
         samplesPerSecond = r.history.back().samplesPerSecond;
     }
@@ -121,11 +126,14 @@ BENCHMARK_CAPTURE(BM_Inference, dgn, models::Method::Dgn)
     ->Arg(128)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Inference, msd, models::Method::Msd)
     ->Arg(128)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
-// One epoch of 20 samples (two batches of 10) plus validation of 10; samples/s counts training
-// only (forward, backward and Adam step).
-BENCHMARK_CAPTURE(BM_Training, dgn, models::Method::Dgn)
+// One epoch of 40 samples (four batches of 10) plus validation of 10; samples/s counts training
+// only (forward, backward and Adam step). DGN in float32 and in mixed precision (bf16
+// convolutions, TrainOptions::precision); MS-D Net trains in float32.
+BENCHMARK_CAPTURE(BM_Training, dgn_float32, models::Method::Dgn, models::Precision::Float32)
     ->Arg(32)->Arg(128)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Training, msd, models::Method::Msd)
+BENCHMARK_CAPTURE(BM_Training, dgn_bf16, models::Method::Dgn, models::Precision::BFloat16)
+    ->Arg(32)->Arg(128)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Training, msd, models::Method::Msd, models::Precision::Float32)
     ->Arg(32)->Arg(128)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 // main(): bench_main.cpp
