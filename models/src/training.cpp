@@ -143,6 +143,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     // PhaseGAN trains four networks on unpaired sets: its own loop (phasegan_training.cpp).
     if (options.method == Method::PhaseGan ||
         (!options.resumePath.empty() && isPhaseGanCheckpoint(options.resumePath))) {
+        resolvePrecision(options.precision, Method::PhaseGan, true);  // float32; refuses bf16
         return trainPhaseGan(options, sink, cancel, observer, ranks.dist);
     }
 

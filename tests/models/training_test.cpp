@@ -244,6 +244,8 @@ private slots:
         models::TrainOptions msd = tinyOptions(models::Method::Msd, m_data, path("prec_msd.pt"));
         msd.precision = models::Precision::BFloat16;
         QVERIFY(message(msd).find("DGN only") != std::string::npos);
+        msd.method = models::Method::PhaseGan;  // refused before any data is read
+        QVERIFY(message(msd).find("DGN only") != std::string::npos);
 
         models::TrainOptions f32 = tinyOptions(models::Method::Dgn, m_data, path("prec_f32.pt"));
         f32.precision = models::Precision::Float32;
