@@ -35,6 +35,17 @@ models::TrainOptions tinyOptions(models::Method method, const std::string& data,
     return o;
 }
 
+// The InputError message of a training with these options; empty when it trained.
+std::string trainError(const models::TrainOptions& o)
+{
+    try {
+        models::train(o, nullptr, nullptr);
+    } catch (const core::InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
 } // namespace
 
 class TrainingTest : public QObject {
@@ -230,22 +241,14 @@ private slots:
     // recorded in the model file; elsewhere an explicit bf16 is refused and auto means float32.
     void mixedPrecisionTraining()
     {
-        auto message = [](const models::TrainOptions& o) -> std::string {
-            try {
-                models::train(o, nullptr, nullptr);
-            } catch (const core::InputError& e) {
-                return e.what();
-            }
-            return "";
-        };
         auto recorded = [](const std::string& file) {
             return models::modelInfo(file)["training"].value("precision", std::string());
         };
         models::TrainOptions msd = tinyOptions(models::Method::Msd, m_data, path("prec_msd.pt"));
         msd.precision = models::Precision::BFloat16;
-        QVERIFY(message(msd).find("DGN only") != std::string::npos);
+        QVERIFY(trainError(msd).find("DGN only") != std::string::npos);
         msd.method = models::Method::PhaseGan;  // refused before any data is read
-        QVERIFY(message(msd).find("DGN only") != std::string::npos);
+        QVERIFY(trainError(msd).find("DGN only") != std::string::npos);
 
         models::TrainOptions f32 = tinyOptions(models::Method::Dgn, m_data, path("prec_f32.pt"));
         f32.precision = models::Precision::Float32;
@@ -259,7 +262,7 @@ private slots:
         automatic.epochs = 1;
         if (!models::cpuHasNativeBf16()) {
             qInfo("this CPU has no native bfloat16: checking the refusal and auto = float32");
-            QVERIFY(message(bf).find("bfloat16") != std::string::npos);
+            QVERIFY(trainError(bf).find("bfloat16") != std::string::npos);
             QCOMPARE(models::train(automatic, nullptr, nullptr).precision, std::string("float32"));
             return;
         }
@@ -298,16 +301,8 @@ private slots:
 
     void rejectsBadInput()
     {
-        auto message = [](const models::TrainOptions& o) -> std::string {
-            try {
-                models::train(o, nullptr, nullptr);
-            } catch (const core::InputError& e) {
-                return e.what();
-            }
-            return "";
-        };
         models::TrainOptions o = tinyOptions(models::Method::Msd, path("nothing.h5"), path("x.pt"));
-        QVERIFY(message(o).find("nothing.h5") != std::string::npos);
+        QVERIFY(trainError(o).find("nothing.h5") != std::string::npos);
 
         const std::string trainOnly = path("train_only.h5");
         test::SimSpec s = m_spec;
@@ -315,7 +310,7 @@ private slots:
         s.train = 4;
         test::writeSimulatedDataset(trainOnly, s);
         o.dataPath = trainOnly;
-        QVERIFY(message(o).find("'val'") != std::string::npos);
+        QVERIFY(trainError(o).find("'val'") != std::string::npos);
 
         // An unpaired set (PhaseGAN's layout) cannot train a supervised method.
         const std::string unpaired = path("unpaired.h5");
@@ -328,19 +323,19 @@ private slots:
             test::writeDataset(unpaired, {train, val}, m_spec.geometry, m_spec.seed);
         }
         o.dataPath = unpaired;
-        QVERIFY(message(o).find("unpaired") != std::string::npos);
+        QVERIFY(trainError(o).find("unpaired") != std::string::npos);
 
         o.dataPath = m_data;
         o.outPath = path("no/such/dir/model.pt");
         o.epochs = 1;
-        QVERIFY(!message(o).empty());
+        QVERIFY(!trainError(o).empty());
 
         o.outPath = path("y.pt");
         o.device = "tpu";
-        QVERIFY(message(o).find("tpu") != std::string::npos);
+        QVERIFY(trainError(o).find("tpu") != std::string::npos);
         if (!models::initialiseRuntime().cudaAvailable) {
             o.device = "cuda";
-            QVERIFY(message(o).find("cuda") != std::string::npos);
+            QVERIFY(trainError(o).find("cuda") != std::string::npos);
         }
         QVERIFY_THROWS_EXCEPTION(core::InputError, models::modelInfo(m_data));
         QVERIFY_THROWS_EXCEPTION(core::InputError, models::LearnedModel::load(path("none.pt")));
