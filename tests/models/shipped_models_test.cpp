@@ -100,24 +100,30 @@ private slots:
         QFETCH(int, method);
         const auto m = models::Method(method);
         const bool gan = m == models::Method::PhaseGan;
-        const std::string data = m_dir.filePath(gan ? "phasegan_64.h5" : "dgn_64.h5").toStdString();
+        const std::string model = models::shippedModel(m);
+        QVERIFY(!model.empty());
+        const nlohmann::json info = models::modelInfo(model);
+        const nlohmann::json training = info["training"];
+        // The recipe of the model's own set, from its file: image size and split sizes.
+        const int size = info["image_shape"][0].get<int>();
+        const int nTrain = training.value("train_samples", 0);
+        const int nVal = training.value("val_samples", 0);
+        const std::string data =
+            m_dir.filePath(QString("%1_%2.h5").arg(gan ? "phasegan" : "dgn").arg(size)).toStdString();
         if (!fs::exists(data)) {
             core::DatasetRequest d;
             if (gan) {  // simulate --protocol phasegan --count 800 --size 64 --seed 1
                 d.params = core::SimulationParams::phaseGan();
                 d.count = 800;
                 d.unpairedTrain = true;
-            } else {    // reproduce --size 64 --train 2000 --val 200 --test 200 --seed 1
-                d.count = 2400;
-                d.valFraction = d.testFraction = 200.0 / 2400.0;
+            } else {    // reproduce --size N --train T --val V --test V --seed 1
+                d.count = nTrain + 2 * nVal;
+                d.valFraction = d.testFraction = double(nVal) / double(d.count);
             }
-            d.size = 64;
+            d.size = size;
             d.seed = 1;
             core::generateDataset(d, data);
         }
-        const std::string model = models::shippedModel(m);
-        QVERIFY(!model.empty());
-        const nlohmann::json training = models::modelInfo(model)["training"];
         const nlohmann::json& metrics =
             training["history"][training["best_epoch"].get<int>() - 1]["metrics"];
         core::ReconstructionRequest request;
