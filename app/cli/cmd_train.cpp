@@ -182,8 +182,7 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
                    {"initial_val_loss", r.initialValLoss},
                    {"best_epoch", r.bestEpoch},
                    {"best_val_loss", r.bestValLoss},
-                   // The trained method (a resumed checkpoint's, whatever --method says).
-                   {"method", models::modelInfo(r.modelPath).value("method", o.method)},
+                   {"method", models::toString(r.method)},  // a resumed checkpoint's
                    {"parameter_count", r.parameterCount},
                    {"device", r.device},
                    {"precision", r.precision},
@@ -192,7 +191,7 @@ int runTrain(const TrainCliOptions& o, const Context& ctx)
                    {"checkpoint", r.checkpointPath},
                    {"history", history}});
     } else {
-        std::cout << "trained " << o.method << " (" << r.parameterCount << " parameters) on "
+        std::cout << "trained " << models::toString(r.method) << " (" << r.parameterCount << " parameters) on "
                   << r.device << (r.precision == "bfloat16" ? " (bf16 convolutions)" : "")
                   << (r.worldSize > 1 ? " × " + std::to_string(r.worldSize) + " ranks" : std::string())
                   << " for " << r.history.size() << " epochs in "

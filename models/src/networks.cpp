@@ -5,14 +5,11 @@
 #include "phasegan_json.h"
 #include "phasegan_networks.h"
 
-#include <phaselab/models/runtime.h>
-
 #include <phaselab/core/error.h>
+#include <phaselab/models/runtime.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <cstdlib>
 #include <string>
 
 namespace phaselab::models {

@@ -626,7 +626,8 @@ TrainResult trainPhaseGan(const TrainOptions& options, core::ProgressSink* sink,
     share(false, "model file");
     reporter.step(1.0, "trained");
 
-    return st.result(options, checkpointPath, runStart, devName, cycle.objectGenerator->parameterCount());
+    return st.result(options, s, checkpointPath, runStart, devName,
+                     cycle.objectGenerator->parameterCount());
 }
 
 } // namespace phaselab::models

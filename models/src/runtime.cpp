@@ -9,13 +9,11 @@
 #include <dlfcn.h>
 
 #include <atomic>
-#include <cstdlib>
-#include <fstream>
-#include <string>
-
 #include <climits>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
+#include <string>
 
 namespace phaselab::models {
 
@@ -60,10 +58,8 @@ RuntimeInfo initialiseRuntime()
     return r;
 }
 
-} // namespace phaselab::models
-
-namespace phaselab::models {
-
+// Reduced precision: whether the CPU has bfloat16, the process-wide inference switch, and the
+// thread-local scopes of validation and mixed-precision training.
 namespace {
 
 bool readCpuBf16()

@@ -415,9 +415,7 @@ TrainResult train(const TrainOptions& options, core::ProgressSink* sink,
     ranks.share(false, "model file");
     reporter.step(1.0, "trained");
 
-    TrainResult result = st.result(options, checkpointPath, runStart, devName, net->parameterCount());
-    result.precision = s.precision;
-    return result;
+    return st.result(options, s, checkpointPath, runStart, devName, net->parameterCount());
 }
 
 } // namespace phaselab::models

@@ -273,11 +273,13 @@ void RunProgress::epochFinished(const EpochRecord& record)
     m_observer(done);
 }
 
-TrainResult RunState::result(const TrainOptions& options, const std::string& checkpointPath,
-                             TrainClock::time_point runStart, const std::string& device,
-                             std::int64_t parameterCount) const
+TrainResult RunState::result(const TrainOptions& options, const RunSettings& settings,
+                             const std::string& checkpointPath, TrainClock::time_point runStart,
+                             const std::string& device, std::int64_t parameterCount) const
 {
     TrainResult r;
+    r.method = settings.method;
+    r.precision = settings.precision;
     r.history = history;
     r.initialValLoss = initialValLoss;
     r.bestEpoch = bestEpoch;

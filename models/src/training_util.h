@@ -90,10 +90,11 @@ struct RunState {
     void writeTo(nlohmann::json& training) const;
     /// Reads them back from a checkpoint's `training` object.
     void readFrom(const nlohmann::json& training);
-    /// The TrainResult of a finished run whose files are options.outPath and `checkpointPath`.
-    TrainResult result(const TrainOptions& options, const std::string& checkpointPath,
-                       TrainClock::time_point runStart, const std::string& device,
-                       std::int64_t parameterCount) const;
+    /// The TrainResult of a finished run whose files are options.outPath and `checkpointPath`;
+    /// its method and precision are the run's settings.
+    TrainResult result(const TrainOptions& options, const RunSettings& settings,
+                       const std::string& checkpointPath, TrainClock::time_point runStart,
+                       const std::string& device, std::int64_t parameterCount) const;
 };
 
 /// Live progress of a training run: the observer's TrainProgress and the progress label

@@ -84,7 +84,7 @@ enum class Precision {
     Auto,
     Float32,
     /// Mixed precision: the convolutions' inputs and weights rounded to bfloat16, float32
-    /// accumulation, weights, gradients, Adam, loss and Fresnel operator (1.5× faster per step
+    /// accumulation, weights, gradients, Adam, loss and Fresnel operator (1.7× faster per step
     /// at 128², batch 10, docs/benchmarks.md). DGN on a CPU with native bfloat16 only: elsewhere
     /// train() throws core::InputError.
     BFloat16,
@@ -193,6 +193,8 @@ struct TrainResult {
     double bestValLoss = 0;
     double seconds = 0;                ///< wall time of this call
     std::string device;                ///< "cpu" or "cuda:0"
+    /// The trained method: a resumed checkpoint's, whatever TrainOptions::method says.
+    Method method = Method::Dgn;
     /// "float32" or "bfloat16": DGN's convolutions in this call (TrainOptions::precision)
     std::string precision = "float32";
     std::int64_t parameterCount = 0;

@@ -23,7 +23,8 @@ RuntimeInfo initialiseRuntime();
 /// the iterate and the Fresnel operator stay float32): by default when the CPU has AVX512_BF16,
 /// where oneDNN's bf16 convolutions are 3–4× faster (DGN at 512²: 0.57 against 0.89 s, test
 /// NMSE unchanged to < 1 % relative, docs/reproduce-dgn.md). $PHASELAB_BF16 = 0 or 1 overrides
-/// the default. Training and its validation always run in float32.
+/// the default. It is also what TrainOptions::precision `auto` follows for training (in a
+/// ReducedPrecisionTrainingScope); validation always runs in float32 (Float32Scope).
 bool reducedPrecisionInference();
 /// Sets it for the whole process (tests, comparisons). Enabling it on a CPU without AVX-512
 /// makes DGN inference fail in LibTorch: only restore a value reducedPrecisionInference() gave.
