@@ -1,5 +1,9 @@
 #include "cli_common.h"
 
+#include <phaselab/core/error.h>
+#include <phaselab/core/units.h>
+
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -73,6 +77,14 @@ const core::CancelToken& installInterruptHandler()
 void printJson(const nlohmann::json& j)
 {
     std::cout << j.dump() << std::endl;
+}
+
+double betaOverDeltaFlag(double deltaBeta)
+{
+    if (!std::isfinite(deltaBeta) || deltaBeta <= 0)
+        throw core::InputError("--delta-beta must be a finite ratio δ/β > 0, got " +
+                               core::formatNumber(deltaBeta, 6));
+    return 1.0 / deltaBeta;
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start)

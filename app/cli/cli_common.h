@@ -49,6 +49,9 @@ const core::CancelToken& installInterruptHandler();
 /// Prints a JSON object as the command's one line on stdout.
 void printJson(const nlohmann::json& j);
 
+/// β/δ of a `--delta-beta` value δ/β; throws core::InputError unless it is finite and > 0.
+double betaOverDeltaFlag(double deltaBeta);
+
 /// Wall-clock seconds since `start`.
 double secondsSince(std::chrono::steady_clock::time_point start);
 

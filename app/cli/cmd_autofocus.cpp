@@ -83,12 +83,8 @@ int runAutofocus(const AutofocusCliOptions& o, const Context& ctx)
     std::tie(options.minDistanceM, options.maxDistanceM) = scanRange(o);
     options.samples = o.samples;
     options.criterion = core::parseFocusCriterion(o.criterion);
-    if (o.deltaBetaOption->count() > 0) {
-        if (!std::isfinite(o.deltaBeta) || o.deltaBeta <= 0)
-            throw core::InputError("--delta-beta must be a finite ratio δ/β > 0, got " +
-                                   core::formatNumber(o.deltaBeta, 6));
-        options.betaOverDelta = 1.0 / o.deltaBeta;
-    }
+    if (o.deltaBetaOption->count() > 0)
+        options.betaOverDelta = betaOverDeltaFlag(o.deltaBeta);
     options.phaseSign = o.phaseSign == "plus" ? 1 : -1;
     options.validate();
     core::Geometry g;

@@ -12,7 +12,6 @@
 #include <phaselab/models/reproduce.h>
 
 #include <array>
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -62,9 +61,8 @@ int runEvaluateSplit(const EvaluateOptions& o, const Context& ctx)
     options->validate();
     core::ReconstructionRequest request;
     request.method = o.method;
-    if (o.deltaBeta < 0 || !std::isfinite(o.deltaBeta))
-        throw core::InputError("--delta-beta must be a finite ratio δ/β > 0");
-    request.betaOverDelta = o.deltaBeta > 0 ? 1.0 / o.deltaBeta : 0.0;
+    if (o.deltaBeta != 0)  // 0, the default: none given
+        request.betaOverDelta = betaOverDeltaFlag(o.deltaBeta);
     request.options = std::shared_ptr<const core::MethodOptions>(std::move(options));
     const models::MethodScores s =
         models::evaluateSplit(o.data, o.split, request, o.images, ctx.reporter());

@@ -15,7 +15,6 @@
 #include <phaselab/core/units.h>
 
 #include <algorithm>
-#include <cmath>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -100,12 +99,8 @@ int runMultiDistance(const MultiDistanceOptions& o, const Context& ctx)
     propagation.padding = core::parsePadding(o.padding);
     propagation.phaseSign = o.phaseSign == "plus" ? 1 : -1;
     double betaOverDelta = 0;
-    if (o.deltaBetaOption->count() > 0) {
-        if (!std::isfinite(o.deltaBeta) || o.deltaBeta <= 0)
-            throw core::InputError("--delta-beta must be a finite ratio δ/β > 0, got " +
-                                   core::formatNumber(o.deltaBeta, 6));
-        betaOverDelta = 1.0 / o.deltaBeta;
-    }
+    if (o.deltaBetaOption->count() > 0)
+        betaOverDelta = betaOverDeltaFlag(o.deltaBeta);
 
     progress.step(0.0, "reading");
     core::DistanceSeries series = core::loadDistanceSeries(o.inputs, distances, base, o.input.frame);

@@ -14,7 +14,6 @@
 #include <phaselab/core/units.h>
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -147,12 +146,8 @@ core::ReconstructionRequest buildRequest(const ReconstructOptions& o,
         r.propagation.oversample = o.oversample;
     if (o.has("--phase-sign"))
         r.propagation.phaseSign = o.phaseSign == "plus" ? 1 : -1;
-    if (o.has("--delta-beta")) {
-        if (!std::isfinite(o.deltaBeta) || o.deltaBeta <= 0)
-            throw core::InputError("--delta-beta must be a finite ratio δ/β > 0, got " +
-                                   core::formatNumber(o.deltaBeta, 6));
-        r.betaOverDelta = 1.0 / o.deltaBeta;
-    }
+    if (o.has("--delta-beta"))
+        r.betaOverDelta = betaOverDeltaFlag(o.deltaBeta);
     return r;
 }
 
