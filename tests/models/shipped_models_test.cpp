@@ -22,6 +22,19 @@
 using namespace phaselab;
 namespace fs = std::filesystem;
 
+namespace {
+
+// One data row per learned method, column "method".
+void addMethodRows()
+{
+    QTest::addColumn<int>("method");
+    QTest::newRow("dgn") << int(models::Method::Dgn);
+    QTest::newRow("msd") << int(models::Method::Msd);
+    QTest::newRow("phasegan") << int(models::Method::PhaseGan);
+}
+
+} // namespace
+
 class ShippedModelsTest : public QObject {
     Q_OBJECT
 
@@ -53,10 +66,7 @@ private slots:
 
     void everyLearnedMethodHasOne_data()
     {
-        QTest::addColumn<int>("method");
-        QTest::newRow("dgn") << int(models::Method::Dgn);
-        QTest::newRow("msd") << int(models::Method::Msd);
-        QTest::newRow("phasegan") << int(models::Method::PhaseGan);
+        addMethodRows();
     }
 
     void everyLearnedMethodHasOne()
@@ -89,10 +99,7 @@ private slots:
     // (resources/models/README.md), seed and all.
     void evaluateReproducesTheRecordedValidation_data()
     {
-        QTest::addColumn<int>("method");
-        QTest::newRow("dgn") << int(models::Method::Dgn);
-        QTest::newRow("msd") << int(models::Method::Msd);
-        QTest::newRow("phasegan") << int(models::Method::PhaseGan);
+        addMethodRows();
     }
 
     void evaluateReproducesTheRecordedValidation()
