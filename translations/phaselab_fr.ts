@@ -774,8 +774,12 @@
         <translation>Paganin (nécessite δ/β)</translation>
     </message>
     <message>
-        <source>Auto (CTF or Paganin, whichever fits the data better)</source>
-        <translation>Auto (CTF ou Paganin, celui qui reproduit le mieux les données)</translation>
+        <source>Auto (CTF, Paganin or RAAR, whichever fits the data better)</source>
+        <translation>Auto (CTF, Paganin ou RAAR, celui qui reproduit le mieux les données)</translation>
+    </message>
+    <message>
+        <source>RAAR (strong phase, small Fresnel numbers)</source>
+        <translation>RAAR (phase forte, petits nombres de Fresnel)</translation>
     </message>
 </context>
 <context>

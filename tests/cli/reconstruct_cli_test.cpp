@@ -181,6 +181,19 @@ private slots:
         const Result pag = run(args("irgn", "holo.tif", "w3") << "--init" << "paganin");
         QCOMPARE(pag.code, 3);  // no δ/β: refused with the reason
         QVERIFY2(pag.err.contains("Paganin start needs"), qPrintable(pag.err));
+        const Result raar = run(args("irgn", "holo.tif", "w4")
+                                << "--delta-beta" << "10" << "--init" << "raar" << "--unknowns"
+                                << "joint");
+        QCOMPARE(raar.code, 3);
+        QVERIFY2(raar.err.contains("RAAR start needs the homogeneous"), qPrintable(raar.err));
+        // Fresnel number 0.01 with the default periodic padding: the holographic-regime hint.
+        QStringList far = args("irgn", "holo.tif", "w5") << "--delta-beta" << "10" << "--newton"
+                                                         << "1" << "--json";
+        far[far.indexOf("--distance") + 1] = "1m";
+        const Result h = run(far);
+        QVERIFY2(h.code == 0, qPrintable(h.err));
+        const std::string hint = nlohmann::json::parse(h.out.toStdString())["warnings"].dump();
+        QVERIFY2(QString::fromStdString(hint).contains("--padding unit"), hint.c_str());
     }
 
     // --phase-sign plus is stored with the request; Paganin refuses it with the reason.

@@ -306,6 +306,15 @@ public:
         if (o.penalty == IrgnPenalty::Tikhonov)
             warnUnused(out, changed(j, d, {"sobolev_scale", "sobolev_order"}),
                        "penalty tikhonov has no Sobolev weight");
+        // The holographic regime: CTF and Paganin break down on strong phase, and the RAAR start
+        // that works there needs the empty beam around the field (unit padding).
+        if (r.geometry && r.geometry->fresnelNumber() < kIrgnRaarFresnelNumber &&
+            (o.initialGuess == IrgnInitialGuess::Auto || o.initialGuess == IrgnInitialGuess::Raar) &&
+            f->unknowns == IrgnUnknowns::Homogeneous &&
+            r.propagation.padding != Padding::Unit)
+            out.push_back("IRGN: Fresnel number " + formatNumber(r.geometry->fresnelNumber(), 3) +
+                          " is in the holographic regime; for a sample surrounded by empty beam, "
+                          "--padding unit lets the auto start use RAAR (strong phase)");
         return out;
     }
 
@@ -318,6 +327,15 @@ public:
         if (f && f->irgn.initialGuess == IrgnInitialGuess::Paganin && !(r.betaOverDelta > 0))
             return "IRGN's Paganin start needs the δ/β of an absorbing, homogeneous sample (a "
                    "material, or --delta-beta)";
+        if (f && f->irgn.initialGuess == IrgnInitialGuess::Raar) {
+            if (f->unknowns != IrgnUnknowns::Homogeneous)
+                return "IRGN's RAAR start needs the homogeneous unknowns";
+            if (r.propagation.padding == Padding::Replicate)
+                return "IRGN's RAAR start needs unit or periodic padding (its object constraint "
+                       "outside the field is the empty beam)";
+            if (r.propagation.oversample != 1)
+                return "IRGN's RAAR start works on the detector grid: oversample 1";
+        }
         return {};
     }
 
@@ -335,7 +353,7 @@ public:
         o.propagation = r.propagation;
         progress.step(0.0, "planning");
         importWisdom();
-        m_solver = std::make_unique<Irgn>(hologram, *r.geometry, std::move(o));
+        m_solver = std::make_unique<Irgn>(hologram, *r.geometry, std::move(o), progress);
         saveWisdom();
         m_options = std::make_shared<IrgnMethodOptions>(fields);
         m_key = continuationKey(r);
@@ -584,9 +602,10 @@ std::vector<OptionField> IrgnMethodOptions::fields() const
         {"positivity", "positivity", "project B, φ onto ≥ 0 after each Newton step",
          Type::Boolean, {}},
         {"initial_guess", "init",
-         "initial guess and centre of the penalty (paganin: needs β/δ > 0; auto: CTF or "
-         "Paganin, whichever fits the data better)",
-         Type::Choice, {"auto", "ctf", "paganin", "zero"}},
+         "initial guess and centre of the penalty (paganin: needs β/δ > 0; raar: holographic "
+         "RAAR, for strong phase at small Fresnel numbers, homogeneous; auto: CTF, Paganin or, "
+         "below Fresnel number 0.02 with unit padding, RAAR, whichever fits the data better)",
+         Type::Choice, {"auto", "ctf", "paganin", "raar", "zero"}},
         {"ctf.alpha_rule", "ctf-alpha-rule", "CTF start: how α is chosen", Type::Choice,
          {"fov", "gcv", "lcurve", "discrepancy", "quasi", "manual"}},
         {"ctf.alpha_low", "alpha-low", "CTF start: α below the first CTF maximum [1]",

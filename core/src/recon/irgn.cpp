@@ -7,6 +7,7 @@
 
 #include <phaselab/core/metrics.h>
 #include <phaselab/core/paganin.h>
+#include <phaselab/core/raar.h>
 
 #include "irgn_preconditioner.h"
 #include "recon_common.h"
@@ -37,6 +38,7 @@ std::string toString(IrgnInitialGuess guess)
     case IrgnInitialGuess::Ctf: return "ctf";
     case IrgnInitialGuess::Paganin: return "paganin";
     case IrgnInitialGuess::Auto: return "auto";
+    case IrgnInitialGuess::Raar: return "raar";
     case IrgnInitialGuess::Zero: break;
     }
     return "zero";
@@ -52,7 +54,10 @@ IrgnInitialGuess parseIrgnInitialGuess(const std::string& text)
         return IrgnInitialGuess::Paganin;
     if (text == "auto")
         return IrgnInitialGuess::Auto;
-    throw InputError("IRGN initial guess '" + text + "' is not one of zero, ctf, paganin, auto");
+    if (text == "raar")
+        return IrgnInitialGuess::Raar;
+    throw InputError("IRGN initial guess '" + text +
+                     "' is not one of zero, ctf, paganin, raar, auto");
 }
 
 void IrgnOptions::validate() const
@@ -88,6 +93,14 @@ void IrgnOptions::validate() const
     if (initialGuess == IrgnInitialGuess::Paganin && !(betaDelta.value_or(0.0) > 0.0))
         throw InputError("IRGN Paganin start needs the homogeneous unknown with β/δ > 0 (the "
                          "sample's δ/β)");
+    if (initialGuess == IrgnInitialGuess::Raar) {
+        if (!betaDelta)
+            throw InputError("IRGN RAAR start needs the homogeneous unknown (β/δ)");
+        RaarOptions r;
+        r.betaDelta = *betaDelta;
+        r.propagation = propagation;
+        r.validate();
+    }
     if (initialGuess == IrgnInitialGuess::Ctf || initialGuess == IrgnInitialGuess::Auto ||
         alpha0FromData) {
         CtfOptions c = ctf;
@@ -197,6 +210,8 @@ IrgnOptions checked(const std::vector<ImageF>& holograms, const std::vector<Geom
     o.validate();
     if (several && o.precondition)
         throw InputError("multi-distance IRGN: the CTF preconditioner is for one distance only");
+    if (several && o.initialGuess == IrgnInitialGuess::Raar)
+        throw InputError("multi-distance IRGN: the RAAR start is for one distance only");
     return o;
 }
 
@@ -238,7 +253,8 @@ struct Irgn::State {
     IrgnStop stop = IrgnStop::Running;
     IrgnInitialGuess usedStart = IrgnInitialGuess::Ctf;  // the start taken (Auto resolved)
 
-    State(const std::vector<ImageF>& Is, const std::vector<Geometry>& gs, IrgnOptions o)
+    State(const std::vector<ImageF>& Is, const std::vector<Geometry>& gs, IrgnOptions o,
+          const ProgressReporter& progress)
         : options(checked(Is, gs, std::move(o))), geometries(gs), w(Is[0].width()),
           h(Is[0].height()), n(Is[0].size()), homogeneous(options.betaDelta.has_value()),
           ratio(float(options.betaDelta.value_or(0.0))), holograms(Is), alphaK(options.alpha0)
@@ -278,6 +294,14 @@ struct Irgn::State {
         // Auto: Paganin competes with CTF where it applies; CTF alone elsewhere.
         const bool paganinApplies = homogeneous && options.betaDelta.value_or(0.0) > 0.0 &&
                                     options.propagation.phaseSign < 0;
+        // Auto: RAAR competes in the holographic regime, where the direct methods break down,
+        // and only where its object constraint (the empty beam outside the field) is the
+        // operator's own.
+        const bool raarCompetes = options.initialGuess == IrgnInitialGuess::Auto && homogeneous &&
+                                  gs.size() == 1 &&
+                                  options.propagation.padding == Padding::Unit &&
+                                  options.propagation.oversample == 1 &&
+                                  g.fresnelNumber() < kIrgnRaarFresnelNumber;
         usedStart = options.initialGuess;
         if (usedStart == IrgnInitialGuess::Auto && !paganinApplies)
             usedStart = IrgnInitialGuess::Ctf;
@@ -352,6 +376,29 @@ struct Irgn::State {
         } else if (usedStart == IrgnInitialGuess::Zero) {
             B0 = ImageF(w, h, 0.0f);
             phi0 = ImageF(w, h, 0.0f);
+        }
+        if (usedStart == IrgnInitialGuess::Raar || raarCompetes) {
+            RaarOptions ro;
+            ro.betaDelta = double(ratio);
+            ro.propagation = measured(options.propagation);
+            Reconstruction f0 = reconstructRaar(I, g, ro, progress);
+            if (raarCompetes) {
+                // Auto's choice so far against RAAR, by the data residual.
+                forceHomogeneous(B0, phi0);
+                B = B0;
+                phi = phi0;
+                linearize();
+                const double directResidual = residual;
+                B = f0.absorption;
+                phi = f0.phase;
+                linearize();
+                if (residual < directResidual)
+                    usedStart = IrgnInitialGuess::Raar;
+            }
+            if (usedStart == IrgnInitialGuess::Raar) {
+                B0 = std::move(f0.absorption);
+                phi0 = std::move(f0.phase);
+            }
         }
         if (homogeneous)
             forceHomogeneous(B0, phi0);
@@ -693,15 +740,16 @@ struct Irgn::State {
     }
 };
 
-Irgn::Irgn(const ImageF& hologram, const Geometry& g, IrgnOptions options)
+Irgn::Irgn(const ImageF& hologram, const Geometry& g, IrgnOptions options,
+           const ProgressReporter& progress)
     : m(std::make_unique<State>(std::vector<ImageF>{hologram}, std::vector<Geometry>{g},
-                                std::move(options)))
+                                std::move(options), progress))
 {
 }
 
 Irgn::Irgn(const std::vector<ImageF>& holograms, const std::vector<Geometry>& geometries,
-           IrgnOptions options)
-    : m(std::make_unique<State>(holograms, geometries, std::move(options)))
+           IrgnOptions options, const ProgressReporter& progress)
+    : m(std::make_unique<State>(holograms, geometries, std::move(options), progress))
 {
 }
 

@@ -29,11 +29,19 @@ enum class IrgnInitialGuess {
     Ctf,   ///< f_0 = the CTF reconstruction with IrgnOptions::ctf (β/δ taken from betaDelta)
     Paganin,  ///< f_0 = the Paganin reconstruction with δ/β = 1/betaDelta (needs β/δ > 0)
     /// Both CTF and Paganin when Paganin applies (homogeneous, β/δ > 0, exp(−iφ) convention),
-    /// and the one with the smaller data residual ‖I − F(f_0)‖; CTF otherwise.
+    /// and the one with the smaller data residual ‖I − F(f_0)‖; CTF otherwise. In the
+    /// holographic regime (pixel Fresnel number < kIrgnRaarFresnelNumber) with unit padding,
+    /// one distance and the homogeneous unknown, the RAAR start competes too.
     Auto,
+    /// f_0 = holographic RAAR (raar.h, its default iterations) with the solver's β/δ and
+    /// propagation: the start for strong phase at small Fresnel numbers. Needs the homogeneous
+    /// unknown, one distance, unit or periodic padding and oversample 1.
+    Raar,
 };
+/// Below this pixel Fresnel number IrgnInitialGuess::Auto also tries the RAAR start.
+inline constexpr double kIrgnRaarFresnelNumber = 0.02;
 std::string toString(IrgnInitialGuess guess);
-/// "zero" | "ctf" | "paganin" | "auto"; throws InputError otherwise.
+/// "zero" | "ctf" | "paganin" | "raar" | "auto"; throws InputError otherwise.
 IrgnInitialGuess parseIrgnInitialGuess(const std::string& text);
 
 /// Parameters of the iteratively regularised Gauss–Newton method (physics.md §3–4).
@@ -100,8 +108,11 @@ class Irgn {
 public:
     /// Plans the operator (FFTW Measure: up to seconds the first time a shape is seen) and
     /// computes f_0 and F(f_0). `hologram` is the measured intensity [H, W] (background ≈ 1).
-    /// Throws InputError for invalid parameters, a non-finite hologram or a support mismatch.
-    Irgn(const ImageF& hologram, const Geometry& g, IrgnOptions options = {});
+    /// `progress` sees the RAAR start's iterations (seconds to minutes) and may cancel them
+    /// (Cancelled). Throws InputError for invalid parameters, a non-finite hologram or a
+    /// support mismatch.
+    Irgn(const ImageF& hologram, const Geometry& g, IrgnOptions options = {},
+         const ProgressReporter& progress = {nullptr, nullptr});
     /// Multi-distance IRGN (issue 14; distance_series.h): the stacked operator
     /// F(f) = (F_1(f), …, F_D(f)) on holograms of one object at D distances, registered onto one
     /// grid: F′*F′ = Σ_d F_d′*F_d′, residual() the RMS over all D·H·W values. The CTF start and
@@ -111,7 +122,7 @@ public:
     /// Throws InputError as above, for mismatched shapes or geometries, and for
     /// IrgnOptions::precondition with more than one distance.
     Irgn(const std::vector<ImageF>& holograms, const std::vector<Geometry>& geometries,
-         IrgnOptions options = {});
+         IrgnOptions options = {}, const ProgressReporter& progress = {nullptr, nullptr});
     ~Irgn();
     Irgn(Irgn&&) noexcept;
     Irgn& operator=(Irgn&&) noexcept;
@@ -148,7 +159,7 @@ public:
     [[nodiscard]] IrgnStop stopReason() const noexcept;
     [[nodiscard]] bool stopped() const noexcept { return stopReason() != IrgnStop::Running; }
     [[nodiscard]] const IrgnOptions& options() const noexcept;
-    /// The start actually used: Zero, Ctf or Paganin (Auto's choice).
+    /// The start actually used: Zero, Ctf, Paganin or Raar (Auto's choice).
     [[nodiscard]] IrgnInitialGuess start() const noexcept;
     /// Number of distances (holograms) of the stacked operator; 1 for the single-distance Irgn.
     [[nodiscard]] int distanceCount() const noexcept;

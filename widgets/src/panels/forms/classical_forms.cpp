@@ -196,7 +196,7 @@ public:
                            QString::fromStdString(core::toString(core::IrgnPenalty::Sobolev)));
         m_sobolevScale->setToolTip(tr("s of the Sobolev weight (1 + |ξ|²/s²)^m [cycles/pixel]"));
         m_sobolevOrder->setToolTip(tr("m of the Sobolev weight"));
-        m_start->addItem(tr("Auto (CTF or Paganin, whichever fits the data better)"),
+        m_start->addItem(tr("Auto (CTF, Paganin or RAAR, whichever fits the data better)"),
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Auto)));
         m_start->addItem(tr("Zero"),
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Zero)));
@@ -204,6 +204,8 @@ public:
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Ctf)));
         m_start->addItem(tr("Paganin (needs δ/β)"),
                          QString::fromStdString(core::toString(core::IrgnInitialGuess::Paganin)));
+        m_start->addItem(tr("RAAR (strong phase, small Fresnel numbers)"),
+                         QString::fromStdString(core::toString(core::IrgnInitialGuess::Raar)));
         m_start->setObjectName(QStringLiteral("irgnStart"));
         m_noise->setToolTip(tr("Noise standard deviation of the hologram; stop when the RMS "
                                "residual reaches τ times it (0: off)"));
