@@ -14,8 +14,10 @@
 #include <phaselab/core/irgn.h>
 #include <phaselab/core/paganin.h>
 #include <phaselab/core/parallel.h>
+#include <phaselab/core/raar.h>
 #include <phaselab/core/registration.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
@@ -305,6 +307,43 @@ void BM_Autofocus(benchmark::State& state)
     state.counters["error_percent"] = 100.0 * (found / g.distanceM - 1.0);
 }
 
+// Issue 14: holographic RAAR on the problem's n × n hologram (unit padding ×2: a 2n × 2n
+// grid), 20 iterations after a warm-up that plans the FFTs (Measure, as IRGN's start uses);
+// the counters give the time per iteration and of the default 500 iterations.
+void BM_Raar(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const Problem& p = problem(n);
+    RaarOptions o;
+    o.betaDelta = 0.1;
+    o.iterations = 20;
+    o.propagation.fftPlanning = FftEffort::Measure;
+    RaarOptions warm = o;
+    warm.iterations = 1;
+    benchmark::DoNotOptimize(reconstructRaar(p.hologram, Geometry::dgnPaper(), warm).phase.data());
+    double seconds = 0;
+    for (auto _ : state) {
+        const auto t0 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(reconstructRaar(p.hologram, Geometry::dgnPaper(), o).phase.data());
+        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    const double perIteration = seconds / double(state.iterations()) / o.iterations;
+    state.counters["ms_per_iteration"] = 1000.0 * perIteration;
+    state.counters["default_500_s"] = 500.0 * perIteration;
+}
+
+// Least-squares unwrapping with congruence of an n × n wrapped phase (one RAAR iteration
+// runs it once).
+void BM_UnwrapPhase(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    ImageF wrapped = problem(n).hologram;
+    for (float& v : wrapped)
+        v = 40.0f * v;  // many wraps
+    for (auto _ : state)
+        benchmark::DoNotOptimize(unwrapPhase(wrapped).data());
+}
+
 // Issue 14: registration of an n × n image magnified by 1.023 and shifted by (3.37, −5.81) px
 // (applyRegistration of the problem's hologram with the inverse mapping), magnification
 // searched over ±5 %, shift refined ×100.
@@ -402,6 +441,8 @@ BENCHMARK(BM_CtfAlphaRule)
 BENCHMARK(BM_CtfMulti4)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PaganinFade)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Autofocus)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Raar)->Arg(1024)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_UnwrapPhase)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_IrgnDefaults5)
     ->Args({1024, 0})
     ->Args({1024, 1})
