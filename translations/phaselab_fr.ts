@@ -77,10 +77,6 @@
         <translation>Distances balayées (espacement logarithmique) ; la meilleure est ensuite affinée</translation>
     </message>
     <message>
-        <source>Scan a focus criterion (CTF fit of the power spectrum) over the range.</source>
-        <translation>Balaye un critère de mise au point (ajustement de la CTF au spectre de puissance) sur l’intervalle.</translation>
-    </message>
-    <message>
         <source>Distance [mm]</source>
         <translation>Distance [mm]</translation>
     </message>
@@ -131,6 +127,26 @@
     <message>
         <source>Best distance %1 (Fresnel number %2), criterion %3.</source>
         <translation>Meilleure distance %1 (nombre de Fresnel %2), critère %3.</translation>
+    </message>
+    <message>
+        <source>Power spectrum (weak objects, fast)</source>
+        <translation>Spectre de puissance (objets faibles, rapide)</translation>
+    </message>
+    <message>
+        <source>Data residual of a few IRGN steps (strong phase, slower)</source>
+        <translation>Résidu des données après quelques pas d’IRGN (phase forte, plus lent)</translation>
+    </message>
+    <message>
+        <source>Spectrum: fits the CTF&apos;s rings to the hologram&apos;s power spectrum; strong phase moves the rings. Residual: reconstructs at each distance and keeps the one whose model fits the hologram best; about 1 % on strong phase, fails at Fresnel numbers below about 0.01</source>
+        <translation>Spectre : ajuste les anneaux de la CTF au spectre de puissance de l’hologramme ; une phase forte déplace les anneaux. Résidu : reconstruit à chaque distance et garde celle dont le modèle reproduit le mieux l’hologramme ; environ 1 % sur une phase forte, échoue aux nombres de Fresnel inférieurs à environ 0,01</translation>
+    </message>
+    <message>
+        <source>Scan a focus criterion over the range.</source>
+        <translation>Balayer un critère de mise au point sur l’intervalle.</translation>
+    </message>
+    <message>
+        <source>Criterion:</source>
+        <translation>Critère :</translation>
     </message>
 </context>
 <context>

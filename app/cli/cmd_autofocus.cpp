@@ -25,6 +25,7 @@ struct AutofocusCliOptions {
     std::string criterion = core::toString(core::AutofocusOptions{}.criterion);
     double deltaBeta = 0;
     std::string phaseSign = "minus";
+    std::string padding = core::toString(core::AutofocusOptions{}.padding);
     std::string curve;
     InputOptions input;
     bool json = false;
@@ -86,6 +87,7 @@ int runAutofocus(const AutofocusCliOptions& o, const Context& ctx)
     if (o.deltaBetaOption->count() > 0)
         options.betaOverDelta = betaOverDeltaFlag(o.deltaBeta);
     options.phaseSign = o.phaseSign == "plus" ? 1 : -1;
+    options.padding = core::parsePadding(o.padding);
     options.validate();
     core::Geometry g;
     g.energyKeV = core::parseEnergyKeV(o.energy);
@@ -156,8 +158,11 @@ Command addAutofocusCommand(CLI::App& root)
     sub->add_option("--samples", o->samples, "Distances scanned (log-spaced), ≥ 5")
         ->check(CLI::Range(5, 100000))
         ->capture_default_str();
-    sub->add_option("--criterion", o->criterion, "Focus criterion: spectrum (CTF fit of the "
-                                                 "power spectrum)")
+    sub->add_option("--criterion", o->criterion,
+                    "Focus criterion: spectrum (CTF fit of the power spectrum: weak objects, "
+                    "fast) or residual (data residual of 5 IRGN steps per distance: strong "
+                    "phase, seconds to minutes)")
+        ->check(CLI::IsMember({"spectrum", "residual"}))
         ->capture_default_str();
     o->deltaBetaOption = sub->add_option(
         "--delta-beta", o->deltaBeta,
@@ -166,6 +171,11 @@ Command addAutofocusCommand(CLI::App& root)
                     "Phase sign convention of the hologram: minus, T = exp(−B − iφ) (PhaseLab); "
                     "plus, T = exp(−B + iφ)")
         ->check(CLI::IsMember({"minus", "plus"}))
+        ->capture_default_str();
+    sub->add_option("--padding", o->padding,
+                    "Boundary model of the residual criterion: unit (a sample surrounded by "
+                    "empty beam), periodic or replicate")
+        ->check(CLI::IsMember({"unit", "periodic", "replicate"}))
         ->capture_default_str();
     sub->add_option("--curve", o->curve,
                     "Write the criterion curve as CSV (distance_m, criterion)");

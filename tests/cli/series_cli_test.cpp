@@ -88,7 +88,7 @@ private slots:
         QCOMPARE(a.code, 0);
         for (const char* opt : {"--min-distance", "--max-distance", "--distance", "--range",
                                 "--samples", "--criterion", "--delta-beta", "--phase-sign", "--curve",
-                                "--json"})
+                                "--padding", "--json"})
             QVERIFY2(a.out.contains(opt), opt);
         const Result m = run({"multidistance", "--help"});
         QCOMPARE(m.code, 0);
@@ -138,6 +138,18 @@ private slots:
                               "--samples", "21"});
         QVERIFY2(t.code == 0, qPrintable(t.err));
         QVERIFY2(t.out.contains("Fresnel number"), qPrintable(t.out));
+
+        // The residual criterion with the demo's periodic boundary.
+        const Result res = run({"autofocus", "--in", path("demo.tif"), "--energy", energy,
+                                "--pixel", pixel, "--distance", guess, "--samples", "11",
+                                "--criterion", "residual", "--padding", "periodic", "--json"});
+        QVERIFY2(res.code == 0, qPrintable(res.err));
+        const nlohmann::json jr = parseOneJsonLine(res.out);
+        QCOMPARE(jr["criterion"].get<std::string>(), std::string("residual"));
+        QCOMPARE(jr["curve"]["value"].size(), std::size_t(11));
+        const double byResidual = jr["distance_m"].get<double>();
+        std::printf("demo, residual criterion (11 samples): %+.3f %%\n", 100 * (byResidual / truth - 1));
+        QVERIFY2(std::abs(byResidual / truth - 1) < 0.03, qPrintable(QString::number(byResidual)));
     }
 
     void autofocusRefusesBadInput()
@@ -151,8 +163,11 @@ private slots:
         expectFailure(QStringList(base) << "--min-distance" << "5cm", 3, "needs both");
         expectFailure(QStringList(base) << "--distance" << "10cm" << "--range" << "1.5", 3, "--range");
         expectFailure(QStringList(base) << "--distance" << "-3mm", 3, "");
+        // Choices are checked by the parser: a usage error (2), like --phase-sign's.
         expectFailure(QStringList(base) << "--distance" << "10cm" << "--criterion" << "nonsense",
-                      3, "nonsense");
+                      2, "nonsense");
+        expectFailure(QStringList(base) << "--distance" << "10cm" << "--padding" << "nonsense",
+                      2, "nonsense");
         expectFailure({"autofocus", "--in", path("missing.tif"), "--energy", "12.398keV",
                        "--pixel", "1um", "--distance", "10cm"},
                       3, "missing.tif");

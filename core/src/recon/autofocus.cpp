@@ -3,10 +3,13 @@
 // transfer function sin χ + (β/δ) cos χ, χ = π λ D |ξ|², vanishes, whatever the object, as the
 // Thon rings of an electron micrograph tell its defocus. One FFT gives the spectrum; every trial
 // distance is then a small linear least-squares fit (16 unknowns), scanned coarse to fine.
+// For strong phase, which shifts the rings, the residual criterion runs a few IRGN steps per
+// distance instead and takes the distance whose nonlinear model fits the hologram best.
 #include <phaselab/core/autofocus.h>
 
 #include <phaselab/core/error.h>
 #include <phaselab/core/fft.h>
+#include <phaselab/core/irgn.h>
 
 #include "recon_common.h"
 
@@ -14,6 +17,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 
 namespace phaselab::core {
@@ -23,6 +27,8 @@ std::string toString(FocusCriterion c)
     switch (c) {
     case FocusCriterion::Spectrum:
         return "spectrum";
+    case FocusCriterion::Residual:
+        return "residual";
     }
     return "spectrum";
 }
@@ -31,7 +37,9 @@ FocusCriterion parseFocusCriterion(const std::string& text)
 {
     if (text == "spectrum")
         return FocusCriterion::Spectrum;
-    throw InputError("unknown focus criterion '" + text + "' (expected: spectrum)");
+    if (text == "residual")
+        return FocusCriterion::Residual;
+    throw InputError("unknown focus criterion '" + text + "' (expected: spectrum, residual)");
 }
 
 void AutofocusOptions::validate() const
@@ -46,6 +54,8 @@ void AutofocusOptions::validate() const
         throw InputError("autofocus: β/δ must be ≥ 0");
     if (phaseSign != 1 && phaseSign != -1)
         throw InputError("autofocus: the phase sign must be +1 or −1");
+    if (residualSteps < 1 || residualSteps > 1000)
+        throw InputError("autofocus: residual steps must be between 1 and 1000");
 }
 
 namespace {
@@ -224,6 +234,77 @@ double spectrumMisfit(const Spectrum& s, std::size_t used, double fBand, double 
     return envelope > 0 ? misfit : 1.0 + misfit;
 }
 
+/// Vertex of the least-squares parabola through (x_i, y_i); nullopt unless it opens upward and
+/// its vertex lies within [x_0, x_last].
+std::optional<double> parabolaVertex(const std::vector<double>& x, const std::vector<double>& y)
+{
+    if (x.size() < 3)
+        return std::nullopt;
+    // Centred and scaled abscissae keep the 3 × 3 normal equations well conditioned.
+    const double c = 0.5 * (x.front() + x.back()), h = 0.5 * (x.back() - x.front());
+    std::array<std::array<double, 3>, 3> A{};
+    std::array<double, 3> b{};
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double t = (x[i] - c) / h;
+        const double basis[3] = {1.0, t, t * t};
+        for (std::size_t r = 0; r < 3; ++r) {
+            for (std::size_t q = 0; q < 3; ++q)
+                A[r][q] += basis[r] * basis[q];
+            b[r] += basis[r] * y[i];
+        }
+    }
+    const std::array<double, 3> p = solve(A, b);
+    if (!(p[2] > 0))
+        return std::nullopt;
+    const double t = -p[1] / (2 * p[2]);
+    if (!(t >= -1 && t <= 1))
+        return std::nullopt;
+    return c + h * t;
+}
+
+/// The residual criterion: a log-spaced scan of the whole range (the curve), then the vertex of
+/// a parabola (in log distance) fitted to the samples within ±5 of the best one. IRGN's
+/// residual is a slightly rough function of the distance (its safeguard and CG stopping are
+/// discrete), so fitting the samples near the minimum is steadier than searching it finely.
+AutofocusResult residualAutofocus(const ImageF& hologram, const Geometry& g,
+                                  const AutofocusOptions& options, const ProgressReporter& progress)
+{
+    IrgnOptions o;
+    o.betaDelta = options.betaOverDelta;
+    o.newtonSteps = options.residualSteps;
+    o.initialGuess = options.betaOverDelta > 0 && options.phaseSign < 0 ? IrgnInitialGuess::Paganin
+                                                                        : IrgnInitialGuess::Ctf;
+    o.propagation.padding = options.padding;
+    o.propagation.phaseSign = options.phaseSign;
+    AutofocusResult result;
+    result.used = FocusCriterion::Residual;
+    const int samples = options.samples;
+    result.distancesM.resize(std::size_t(samples));
+    result.criterion.resize(std::size_t(samples));
+    const double logSpan = std::log(options.maxDistanceM / options.minDistanceM);
+    for (int i = 0; i < samples; ++i) {
+        progress.step(double(i) / samples, "scanning");
+        Geometry gd = g;
+        gd.distanceM = options.minDistanceM * std::exp(logSpan * i / (samples - 1));
+        Irgn irgn(hologram, gd, o);
+        irgn.run({nullptr, nullptr});
+        result.distancesM[std::size_t(i)] = gd.distanceM;
+        result.criterion[std::size_t(i)] = irgn.residual();
+    }
+    const std::size_t m = std::size_t(
+        std::min_element(result.criterion.begin(), result.criterion.end()) - result.criterion.begin());
+    const std::size_t lo = m >= 5 ? m - 5 : 0, hi = std::min(m + 5, result.criterion.size() - 1);
+    std::vector<double> x, y;
+    for (std::size_t i = lo; i <= hi; ++i) {
+        x.push_back(std::log(result.distancesM[i]));
+        y.push_back(result.criterion[i]);
+    }
+    const std::optional<double> vertex = parabolaVertex(x, y);
+    result.distanceM = vertex ? std::exp(*vertex) : result.distancesM[m];
+    progress.step(1.0, "done");
+    return result;
+}
+
 } // namespace
 
 AutofocusResult autofocus(const ImageF& hologram, const Geometry& g, const AutofocusOptions& options,
@@ -236,6 +317,8 @@ AutofocusResult autofocus(const ImageF& hologram, const Geometry& g, const Autof
     for (std::size_t i = 0; i < hologram.size(); ++i)
         if (!std::isfinite(hologram.data()[i]))
             throw InputError("autofocus: the hologram has non-finite pixels");
+    if (options.criterion == FocusCriterion::Residual)
+        return residualAutofocus(hologram, g, options, progress);
 
     const double lambda = g.wavelengthM();
     const double dx = g.pixelSizeM;

@@ -184,6 +184,7 @@ AutofocusDialog* ParameterPanel::openAutofocus()
     auto* dialog = new AutofocusDialog(std::move(hologram), geometry(), betaOverDelta(),
                                        propagation().phaseSign, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setPadding(propagation().padding);
     dialog->minEdit()->setUnit(m_distance->unit());
     dialog->maxEdit()->setUnit(m_distance->unit());
     connect(dialog, &AutofocusDialog::distanceChosen, this, [this](double metres) {

@@ -8,6 +8,7 @@
 #include <phaselab/core/geometry.h>
 #include <phaselab/core/image.h>
 
+class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QProgressBar;
@@ -34,6 +35,9 @@ public:
                     double betaOverDelta, int phaseSign = -1, QWidget* parent = nullptr);
     ~AutofocusDialog() override;
 
+    /// The boundary model of the residual criterion (the request's padding; default unit).
+    void setPadding(core::Padding padding) { m_padding = padding; }
+
     /// Starts the scan (the Run button); false while one runs or the range is invalid.
     bool run();
     /// Requests cancellation of a running scan.
@@ -46,6 +50,7 @@ public:
     [[nodiscard]] QuantityEdit* minEdit() const noexcept { return m_min; }
     [[nodiscard]] QuantityEdit* maxEdit() const noexcept { return m_max; }
     [[nodiscard]] QSpinBox* samplesBox() const noexcept { return m_samples; }
+    [[nodiscard]] QComboBox* criterionBox() const noexcept { return m_criterion; }
     [[nodiscard]] QPushButton* runButton() const noexcept { return m_run; }
     [[nodiscard]] QPushButton* cancelButton() const noexcept { return m_cancel; }
     [[nodiscard]] QPushButton* useButton() const noexcept { return m_use; }
@@ -68,9 +73,11 @@ private:
     core::Geometry m_geometry;
     double m_betaOverDelta;
     int m_phaseSign;
+    core::Padding m_padding = core::AutofocusOptions{}.padding;
     QuantityEdit* m_min;
     QuantityEdit* m_max;
     QSpinBox* m_samples;
+    QComboBox* m_criterion;
     QPushButton* m_run;
     QPushButton* m_cancel;
     QPushButton* m_use;
