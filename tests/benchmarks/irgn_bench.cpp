@@ -307,6 +307,31 @@ void BM_Autofocus(benchmark::State& state)
     state.counters["error_percent"] = 100.0 * (found / g.distanceM - 1.0);
 }
 
+// The residual criterion: 11 distances over ±20 %, 3 IRGN steps each with periodic padding
+// (the problem's), after a warm-up scan of 5 that plans the FFTs.
+void BM_AutofocusResidual(benchmark::State& state)
+{
+    const int n = int(state.range(0));
+    const Problem& p = problem(n);
+    const Geometry g = Geometry::dgnPaper();
+    AutofocusOptions o;
+    o.criterion = FocusCriterion::Residual;
+    o.padding = Padding::Periodic;  // the problem's hologram is periodic
+    o.minDistanceM = 0.8 * g.distanceM;
+    o.maxDistanceM = 1.2 * g.distanceM;
+    o.betaOverDelta = 0.1;
+    o.samples = 5;
+    benchmark::DoNotOptimize(autofocus(p.hologram, g, o).distanceM);
+    o.samples = 11;
+    double found = 0;
+    for (auto _ : state)
+        found = autofocus(p.hologram, g, o).distanceM;
+    state.counters["error_percent"] = 100.0 * (found / g.distanceM - 1.0);
+    state.counters["s_per_distance"] =
+        benchmark::Counter(double(o.samples), benchmark::Counter::kIsIterationInvariantRate |
+                                                  benchmark::Counter::kInvert);
+}
+
 // Issue 14: holographic RAAR on the problem's n × n hologram (unit padding ×2: a 2n × 2n
 // grid), 20 iterations after a warm-up that plans the FFTs (Measure, as IRGN's start uses);
 // the counters give the time per iteration and of the default 500 iterations.
@@ -441,6 +466,7 @@ BENCHMARK(BM_CtfAlphaRule)
 BENCHMARK(BM_CtfMulti4)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PaganinFade)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Autofocus)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AutofocusResidual)->Arg(1024)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_Raar)->Arg(1024)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_UnwrapPhase)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_IrgnDefaults5)
