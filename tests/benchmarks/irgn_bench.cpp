@@ -290,15 +290,22 @@ void BM_IrgnDefaults5(benchmark::State& state)
 
 // Distance autofocus (spectrum criterion) over ±20 % of the true distance: one FFT, then the
 // coarse scan (41 distances) and the coarse-to-fine refinement of up to three minima.
+// Autofocus options for the problem: ±20 % around the DGN geometry's distance, β/δ = 0.1.
+AutofocusOptions focusRange(const Geometry& g)
+{
+    AutofocusOptions o;
+    o.minDistanceM = 0.8 * g.distanceM;
+    o.maxDistanceM = 1.2 * g.distanceM;
+    o.betaOverDelta = 0.1;
+    return o;
+}
+
 void BM_Autofocus(benchmark::State& state)
 {
     const int n = int(state.range(0));
     const Problem& p = problem(n);
     const Geometry g = Geometry::dgnPaper();
-    AutofocusOptions o;
-    o.minDistanceM = 0.8 * g.distanceM;
-    o.maxDistanceM = 1.2 * g.distanceM;
-    o.betaOverDelta = 0.1;
+    const AutofocusOptions o = focusRange(g);
     double found = 0;
     for (auto _ : state) {
         const AutofocusResult r = autofocus(p.hologram, g, o);
@@ -314,12 +321,9 @@ void BM_AutofocusResidual(benchmark::State& state)
     const int n = int(state.range(0));
     const Problem& p = problem(n);
     const Geometry g = Geometry::dgnPaper();
-    AutofocusOptions o;
+    AutofocusOptions o = focusRange(g);
     o.criterion = FocusCriterion::Residual;
     o.padding = Padding::Periodic;  // the problem's hologram is periodic
-    o.minDistanceM = 0.8 * g.distanceM;
-    o.maxDistanceM = 1.2 * g.distanceM;
-    o.betaOverDelta = 0.1;
     o.samples = 5;
     benchmark::DoNotOptimize(autofocus(p.hologram, g, o).distanceM);
     o.samples = 11;

@@ -360,14 +360,10 @@ struct Irgn::State {
             if (usedStart == IrgnInitialGuess::Auto) {
                 // The CTF start's residual against Paganin's; the smaller one starts.
                 forceHomogeneous(B0, phi0);
-                B = B0;
-                phi = phi0;
-                linearize();
-                const double ctfResidual = residual;
-                B = f0.absorption;
-                phi = f0.phase;
-                linearize();
-                usedStart = residual < ctfResidual ? IrgnInitialGuess::Paganin : IrgnInitialGuess::Ctf;
+                const double ctfResidual = residualAt(B0, phi0);
+                usedStart = residualAt(f0.absorption, f0.phase) < ctfResidual
+                                ? IrgnInitialGuess::Paganin
+                                : IrgnInitialGuess::Ctf;
             }
             if (usedStart == IrgnInitialGuess::Paganin) {
                 B0 = std::move(f0.absorption);
@@ -385,14 +381,8 @@ struct Irgn::State {
             if (raarCompetes) {
                 // Auto's choice so far against RAAR, by the data residual.
                 forceHomogeneous(B0, phi0);
-                B = B0;
-                phi = phi0;
-                linearize();
-                const double directResidual = residual;
-                B = f0.absorption;
-                phi = f0.phase;
-                linearize();
-                if (residual < directResidual)
+                const double directResidual = residualAt(B0, phi0);
+                if (residualAt(f0.absorption, f0.phase) < directResidual)
                     usedStart = IrgnInitialGuess::Raar;
             }
             if (usedStart == IrgnInitialGuess::Raar) {
@@ -407,6 +397,16 @@ struct Irgn::State {
         linearize();
         record();
         updateStop();
+    }
+
+    // The data residual of a candidate start (linearizes there; the constructor linearizes at
+    // the chosen f_0 afterwards).
+    double residualAt(const ImageF& absorption, const ImageF& phase)
+    {
+        B = absorption;
+        phi = phase;
+        linearize();
+        return residual;
     }
 
     void record()
