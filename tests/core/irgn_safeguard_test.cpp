@@ -93,6 +93,11 @@ private slots:
             core::InputError,
             core::Irgn(std::vector<core::ImageF>{d.hologram, d.hologram},
                        std::vector<core::Geometry>{d.geometry, d.geometry}, o));
+        // The RAAR start sees the progress reporter: cancelling stops it.
+        core::CancelToken cancel;
+        cancel.cancel();
+        QVERIFY_THROWS_EXCEPTION(core::Cancelled,
+                                 core::Irgn(d.hologram, d.geometry, o, {nullptr, &cancel}));
         QVERIFY(core::parseIrgnInitialGuess("raar") == core::IrgnInitialGuess::Raar);
         QCOMPARE(core::toString(core::IrgnInitialGuess::Raar), std::string("raar"));
     }

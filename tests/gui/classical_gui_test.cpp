@@ -63,7 +63,8 @@ private slots:
         QVERIFY(test::relativeDifference(second->phase, first->phase) < 1e-6);
     }
 
-    // IRGN offers the Paganin start; the phase sign goes into the request and the session JSON.
+    // IRGN offers the Paganin and RAAR starts; the phase sign goes into the request and the
+    // session JSON.
     void irgnStartAndPhaseSign()
     {
         MainWindow w;
@@ -78,6 +79,11 @@ private slots:
         start->setCurrentIndex(start->findData(QString("paganin")));
         QVERIFY(dynamic_cast<const core::IrgnMethodOptions&>(*p->form("irgn")->options())
                     .irgn.initialGuess == core::IrgnInitialGuess::Paganin);
+        // The RAAR start (holographic regime) is offered too.
+        QVERIFY(start->findData(QString("raar")) >= 0);
+        start->setCurrentIndex(start->findData(QString("raar")));
+        QVERIFY(dynamic_cast<const core::IrgnMethodOptions&>(*p->form("irgn")->options())
+                    .irgn.initialGuess == core::IrgnInitialGuess::Raar);
 
         widgets::ParameterPanel* params = w.parameterPanel();
         auto* sign = params->findChild<QComboBox*>("phaseSign");
