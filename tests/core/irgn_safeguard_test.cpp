@@ -39,7 +39,10 @@ class IrgnSafeguardTest : public QObject {
                 QVERIFY2(res[k] <= res[k - 1], qPrintable(QString("F %1 step %2").arg(F).arg(k)));
             QVERIFY(std::abs(err.back() - core::nmsePercent(irgn.phase(), d.phase)) < 1e-9);
             QVERIFY2(err.back() <= err.front() + slack,
-                     qPrintable(QString("F = %1: %2 → %3 %").arg(F).arg(err.front()).arg(err.back())));
+                     qPrintable(QString("F = %1: %2 → %3 %")
+                                    .arg(F)
+                                    .arg(err.front())
+                                    .arg(err.back())));
         }();
         return irgn;
     }

@@ -95,7 +95,8 @@ private slots:
         core::RaarOptions o;
         o.betaDelta = 1.0 / test::kSphereDeltaBeta;
         o.propagation.phaseSign = +1;
-        const double plus = core::nmsePercent(core::reconstructRaar(I, d.geometry, o).phase, d.phase);
+        const double plus =
+            core::nmsePercent(core::reconstructRaar(I, d.geometry, o).phase, d.phase);
         o.propagation.phaseSign = -1;  // the wrong convention cannot fit these data
         const double minus =
             core::nmsePercent(core::reconstructRaar(I, d.geometry, o).phase, d.phase);
@@ -117,7 +118,8 @@ private slots:
         expectInputError([](core::RaarOptions& o) { o.beta = 0.0; });
         expectInputError([](core::RaarOptions& o) { o.beta = 1.5; });
         expectInputError([](core::RaarOptions& o) { o.betaDelta = -1.0; });
-        expectInputError([](core::RaarOptions& o) { o.propagation.padding = core::Padding::Replicate; });
+        expectInputError(
+            [](core::RaarOptions& o) { o.propagation.padding = core::Padding::Replicate; });
         expectInputError([](core::RaarOptions& o) { o.propagation.oversample = 2; });
         expectInputError([](core::RaarOptions& o) { o.propagation.phaseSign = 0; });
         core::ImageF nan = I;

@@ -269,7 +269,7 @@ std::optional<double> parabolaVertex(const std::vector<double>& x, const std::ve
 AutofocusResult residualAutofocus(const ImageF& hologram, const Geometry& g,
                                   const AutofocusOptions& options, const ProgressReporter& progress)
 {
-    IrgnOptions o;
+    IrgnOptions o{};
     o.betaDelta = options.betaOverDelta;
     o.newtonSteps = options.residualSteps;
     o.initialGuess = options.betaOverDelta > 0 && options.phaseSign < 0 ? IrgnInitialGuess::Paganin
@@ -291,8 +291,8 @@ AutofocusResult residualAutofocus(const ImageF& hologram, const Geometry& g,
         result.distancesM[std::size_t(i)] = gd.distanceM;
         result.criterion[std::size_t(i)] = irgn.residual();
     }
-    const std::size_t m = std::size_t(
-        std::min_element(result.criterion.begin(), result.criterion.end()) - result.criterion.begin());
+    const auto best = std::min_element(result.criterion.begin(), result.criterion.end());
+    const std::size_t m = std::size_t(best - result.criterion.begin());
     const std::size_t lo = m >= 5 ? m - 5 : 0, hi = std::min(m + 5, result.criterion.size() - 1);
     std::vector<double> x, y;
     for (std::size_t i = lo; i <= hi; ++i) {

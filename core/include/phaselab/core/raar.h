@@ -40,17 +40,19 @@ struct RaarOptions {
 /// (outside the field ψ = 1; inside ψ = exp(−(β/δ)φ + s·iφ) with φ the unwrapped, optionally
 /// non-negative phase of ψ, s = phaseSign), as ψ ← β[R_O R_M + 1]ψ/2 + (1 − β) P_M ψ.
 /// Starts from the empty beam (ψ = 1; measured: better than a CTF or Paganin start, which can
-/// hold it in their basin); returns, of the object estimates every ten iterations and the final
-/// one, the one with the smallest data residual. The unwrapping inside the object projection removes the
-/// 2π ambiguity that lets gradient solvers (IRGN, L-BFGS) settle on fields of the right
-/// modulus but the wrong phase, and positivity removes the twin solutions: on 6 rad spheres at
-/// Fresnel number 0.001 it reaches 0.3–1.1 % phase NMSE where CTF and Paganin give 70 % or more.
-/// At large Fresnel numbers (0.1) it fails: use CTF or Paganin there.
+/// hold it in their basin); returns, of the object estimates every ten iterations and the
+/// final one, the one with the smallest data residual. The unwrapping inside the object
+/// projection removes the 2π ambiguity that lets gradient solvers (IRGN, L-BFGS) settle on
+/// fields of the right modulus but the wrong phase, and positivity removes the twin
+/// solutions: on 6 rad spheres at Fresnel number 0.001 it reaches 0.3–1.1 % phase NMSE where
+/// CTF and Paganin give 70 % or more. At large Fresnel numbers (0.1) it fails: use CTF or
+/// Paganin there. The field must span several Fresnel zones (√(1/F) pixels each).
 /// Costs per iteration four complex FFTs of the padded grid and one real FFT pair of the
 /// mirrored image (unwrapping), plus one FFT every ten iterations for the residual. Progress
 /// every ten iterations; Cancelled between iterations.
 /// Throws InputError for invalid options or a bad hologram.
-Reconstruction reconstructRaar(const ImageF& hologram, const Geometry& g, const RaarOptions& options,
+Reconstruction reconstructRaar(const ImageF& hologram, const Geometry& g,
+                               const RaarOptions& options,
                                const ProgressReporter& progress = {nullptr, nullptr});
 
 } // namespace phaselab::core
