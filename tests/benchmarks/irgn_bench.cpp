@@ -17,7 +17,6 @@
 #include <phaselab/core/raar.h>
 #include <phaselab/core/registration.h>
 
-#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
@@ -349,15 +348,13 @@ void BM_Raar(benchmark::State& state)
     RaarOptions warm = o;
     warm.iterations = 1;
     benchmark::DoNotOptimize(reconstructRaar(p.hologram, Geometry::dgnPaper(), warm).phase.data());
-    double seconds = 0;
-    for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
+    for (auto _ : state)
         benchmark::DoNotOptimize(reconstructRaar(p.hologram, Geometry::dgnPaper(), o).phase.data());
-        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    }
-    const double perIteration = seconds / double(state.iterations()) / o.iterations;
-    state.counters["ms_per_iteration"] = 1000.0 * perIteration;
-    state.counters["default_2000_s"] = 2000.0 * perIteration;
+    // Time per unit (inverted rates): per iteration, and for the default 2000 iterations.
+    const auto perUnit =
+        benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert;
+    state.counters["s_per_iteration"] = benchmark::Counter(o.iterations, perUnit);
+    state.counters["default_2000_s"] = benchmark::Counter(o.iterations / 2000.0, perUnit);
 }
 
 // Least-squares unwrapping with congruence of an n × n wrapped phase (one RAAR iteration

@@ -4,6 +4,7 @@
 #include <phaselab/core/error.h>
 #include <phaselab/core/fft.h>
 #include <phaselab/core/paganin.h>
+#include <phaselab/core/raar.h>
 #include <phaselab/core/reconstruction_method.h>
 #include <phaselab/core/simulate.h>  // defaultFftWisdomPath()
 #include <phaselab/core/units.h>
@@ -330,11 +331,13 @@ public:
         if (f && f->irgn.initialGuess == IrgnInitialGuess::Raar) {
             if (f->unknowns != IrgnUnknowns::Homogeneous)
                 return "IRGN's RAAR start needs the homogeneous unknowns";
-            if (r.propagation.padding == Padding::Replicate)
-                return "IRGN's RAAR start needs unit or periodic padding (its object constraint "
-                       "outside the field is the empty beam)";
-            if (r.propagation.oversample != 1)
-                return "IRGN's RAAR start works on the detector grid: oversample 1";
+            RaarOptions raar;  // its rules on the forward model (padding, oversampling)
+            raar.propagation = r.propagation;
+            try {
+                raar.validate();
+            } catch (const InputError& e) {
+                return std::string("IRGN's start: ") + e.what();
+            }
         }
         return {};
     }

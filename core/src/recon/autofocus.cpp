@@ -234,6 +234,22 @@ double spectrumMisfit(const Spectrum& s, std::size_t used, double fBand, double 
     return envelope > 0 ? misfit : 1.0 + misfit;
 }
 
+/// ds ← `samples` log-spaced distances from lo to hi, cs ← criterion(d) at each; returns the ratio
+/// of neighbouring samples.
+template <typename Criterion>
+double scanLogSpaced(double lo, double hi, int samples, Criterion&& criterion,
+                     std::vector<double>& ds, std::vector<double>& cs)
+{
+    ds.resize(std::size_t(samples));
+    cs.resize(std::size_t(samples));
+    const double logSpan = std::log(hi / lo);
+    for (int i = 0; i < samples; ++i) {
+        ds[std::size_t(i)] = lo * std::exp(logSpan * i / (samples - 1));
+        cs[std::size_t(i)] = criterion(i, ds[std::size_t(i)]);
+    }
+    return std::exp(logSpan / (samples - 1));
+}
+
 /// Vertex of the least-squares parabola through (x_i, y_i); nullopt unless it opens upward and
 /// its vertex lies within [x_0, x_last].
 std::optional<double> parabolaVertex(const std::vector<double>& x, const std::vector<double>& y)
@@ -278,19 +294,16 @@ AutofocusResult residualAutofocus(const ImageF& hologram, const Geometry& g,
     o.propagation.phaseSign = options.phaseSign;
     AutofocusResult result;
     result.used = FocusCriterion::Residual;
-    const int samples = options.samples;
-    result.distancesM.resize(std::size_t(samples));
-    result.criterion.resize(std::size_t(samples));
-    const double logSpan = std::log(options.maxDistanceM / options.minDistanceM);
-    for (int i = 0; i < samples; ++i) {
-        progress.step(double(i) / samples, "scanning");
+    const auto residual = [&](int i, double d) {
+        progress.step(double(i) / options.samples, "scanning");
         Geometry gd = g;
-        gd.distanceM = options.minDistanceM * std::exp(logSpan * i / (samples - 1));
+        gd.distanceM = d;
         Irgn irgn(hologram, gd, o);
         irgn.run({nullptr, nullptr});
-        result.distancesM[std::size_t(i)] = gd.distanceM;
-        result.criterion[std::size_t(i)] = irgn.residual();
-    }
+        return irgn.residual();
+    };
+    scanLogSpaced(options.minDistanceM, options.maxDistanceM, options.samples, residual,
+                  result.distancesM, result.criterion);
     const auto best = std::min_element(result.criterion.begin(), result.criterion.end());
     const std::size_t m = std::size_t(best - result.criterion.begin());
     const std::size_t lo = m >= 5 ? m - 5 : 0, hi = std::min(m + 5, result.criterion.size() - 1);
@@ -341,16 +354,12 @@ AutofocusResult autofocus(const ImageF& hologram, const Geometry& g, const Autof
     const auto scan = [&](double lo, double hi, int samples, double band, std::vector<double>& ds,
                           std::vector<double>& cs) {
         const std::size_t used = spectrum.count(band);
-        ds.resize(std::size_t(samples));
-        cs.resize(std::size_t(samples));
-        const double logSpan = std::log(hi / lo);
-        for (int i = 0; i < samples; ++i) {
-            ds[std::size_t(i)] = lo * std::exp(logSpan * i / (samples - 1));
-            cs[std::size_t(i)] = spectrumMisfit(spectrum, used, band, chiScale(ds[std::size_t(i)]),
-                                                options.betaOverDelta, options.phaseSign);
+        const auto misfitAt = [&](int, double d) {
             progress.checkCancel();
-        }
-        return std::exp(logSpan / (samples - 1));  // ratio of neighbouring samples
+            return spectrumMisfit(spectrum, used, band, chiScale(d), options.betaOverDelta,
+                                  options.phaseSign);
+        };
+        return scanLogSpaced(lo, hi, samples, misfitAt, ds, cs);  // ratio of neighbours
     };
     const double firstSpacing = scan(options.minDistanceM, options.maxDistanceM, options.samples,
                                      firstBand, result.distancesM, result.criterion);

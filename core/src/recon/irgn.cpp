@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 namespace phaselab::core {
 
@@ -60,6 +61,19 @@ IrgnInitialGuess parseIrgnInitialGuess(const std::string& text)
                      "' is not one of zero, ctf, paganin, raar, auto");
 }
 
+namespace {
+
+/// The RAAR start's options: the solver's β/δ (homogeneous) and forward model.
+RaarOptions raarStartOptions(const IrgnOptions& o)
+{
+    RaarOptions r;
+    r.betaDelta = o.betaDelta.value_or(0.0);
+    r.propagation = o.propagation;
+    return r;
+}
+
+} // namespace
+
 void IrgnOptions::validate() const
 {
     recon::requirePositiveParameter(alpha0, "IRGN α_0");
@@ -96,10 +110,7 @@ void IrgnOptions::validate() const
     if (initialGuess == IrgnInitialGuess::Raar) {
         if (!betaDelta)
             throw InputError("IRGN RAAR start needs the homogeneous unknown (β/δ)");
-        RaarOptions r;
-        r.betaDelta = *betaDelta;
-        r.propagation = propagation;
-        r.validate();
+        raarStartOptions(*this).validate();
     }
     if (initialGuess == IrgnInitialGuess::Ctf || initialGuess == IrgnInitialGuess::Auto ||
         alpha0FromData) {
@@ -303,6 +314,7 @@ struct Irgn::State {
                                   options.propagation.oversample == 1 &&
                                   g.fresnelNumber() < kIrgnRaarFresnelNumber;
         usedStart = options.initialGuess;
+        std::optional<double> startResidual;  // of the start chosen so far, once computed
         if (usedStart == IrgnInitialGuess::Auto && !paganinApplies)
             usedStart = IrgnInitialGuess::Ctf;
         const bool ctfStart = usedStart == IrgnInitialGuess::Ctf || usedStart == IrgnInitialGuess::Auto;
@@ -361,9 +373,10 @@ struct Irgn::State {
                 // The CTF start's residual against Paganin's; the smaller one starts.
                 forceHomogeneous(B0, phi0);
                 const double ctfResidual = residualAt(B0, phi0);
-                usedStart = residualAt(f0.absorption, f0.phase) < ctfResidual
-                                ? IrgnInitialGuess::Paganin
-                                : IrgnInitialGuess::Ctf;
+                const double paganinResidual = residualAt(f0.absorption, f0.phase);
+                usedStart = paganinResidual < ctfResidual ? IrgnInitialGuess::Paganin
+                                                          : IrgnInitialGuess::Ctf;
+                startResidual = std::min(ctfResidual, paganinResidual);
             }
             if (usedStart == IrgnInitialGuess::Paganin) {
                 B0 = std::move(f0.absorption);
@@ -374,14 +387,11 @@ struct Irgn::State {
             phi0 = ImageF(w, h, 0.0f);
         }
         if (usedStart == IrgnInitialGuess::Raar || raarCompetes) {
-            RaarOptions ro;
-            ro.betaDelta = double(ratio);
-            ro.propagation = measured(options.propagation);
-            Reconstruction f0 = reconstructRaar(I, g, ro, progress);
+            Reconstruction f0 = reconstructRaar(I, g, raarStartOptions(options), progress);
             if (raarCompetes) {
                 // Auto's choice so far against RAAR, by the data residual.
                 forceHomogeneous(B0, phi0);
-                const double directResidual = residualAt(B0, phi0);
+                const double directResidual = startResidual ? *startResidual : residualAt(B0, phi0);
                 if (residualAt(f0.absorption, f0.phase) < directResidual)
                     usedStart = IrgnInitialGuess::Raar;
             }
